@@ -1,0 +1,77 @@
+// The HTTP client: owns a libcurl multi handle and runs transfers
+// concurrently (libcurl stays inside fetcher.cc). Each transfer is hardened
+// for hostile servers: http/https only (also on redirects), at most
+// `max_redirects`, no proxy from the environment, connect/total/low-speed
+// timeouts, decoded bytes counted in the write callback (gzip/br/zstd bombs),
+// header bytes capped, and a connect-time guard that refuses private,
+// loopback, link-local and metadata addresses unless allow-listed.
+//
+// Politeness is NOT the fetcher's job: the engine calls Start only when a
+// transfer may begin (queued time would count against the timeouts).
+// Not thread-safe: one thread drives Start/Poll.
+#ifndef OITWATCH_CRAWLER_FETCHER_H_
+#define OITWATCH_CRAWLER_FETCHER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crawler/fetch_result.h"
+
+namespace oitwatch {
+
+struct FetcherOptions {
+  std::string user_agent =
+      "oitwatch/0.1 (+https://github.com/oitwatch/oitwatch; ITA OIT compliance "
+      "checker)";  // honest UA with a contact URL
+  long connect_timeout_ms = 10000;     // TCP + TLS handshake
+  long page_timeout_ms = 60000;        // whole transfer, HTML and robots
+  long document_timeout_ms = 300000;   // whole transfer, documents
+  long low_speed_bytes = 1024;         // abort below this rate ...
+  long low_speed_seconds = 30;         // ... for this long
+  size_t max_page_bytes = 10u << 20;      // decoded body cap, HTML/robots
+  size_t max_document_bytes = 50u << 20;  // decoded body cap, documents
+  size_t max_header_bytes = 64u << 10;    // stored response headers
+  long max_redirects = 10;
+  int max_total_connections = 16;
+  // Addresses the connect-time guard lets through although they are private
+  // or loopback: exact IPs or CIDRs ("127.0.0.1", "10.0.0.0/8"). Empty = only
+  // public addresses.
+  std::vector<std::string> allow_addresses;
+  // "host:port:address" entries for CURLOPT_RESOLVE (tests, intranets).
+  std::vector<std::string> resolve;
+  std::string ca_file;  // extra CA bundle (tests); "" = system default
+};
+
+class Fetcher {
+ public:
+  // Returns nullptr with a message for an invalid allow-list entry.
+  static std::unique_ptr<Fetcher> Create(const FetcherOptions& options,
+                                         std::string* err);
+  ~Fetcher();
+  Fetcher(const Fetcher&) = delete;  // owns the CURLM handle
+  Fetcher& operator=(const Fetcher&) = delete;
+
+  // Begins a GET (conditional if the request carries an etag or
+  // last_modified). Never blocks.
+  void Start(const Request& request);
+  // Drives transfers for up to `max_wait_ms` and returns those that ended.
+  std::vector<FetchResult> Poll(int max_wait_ms);
+  size_t active() const;
+  // Connections the address guard refused so far (for tests and reports).
+  int refused_connections() const;
+
+ private:
+  struct Impl;
+  explicit Fetcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// True if `ip` (IPv4 or IPv6 text) is loopback, private, link-local,
+// CGNAT, unique-local, multicast, unspecified or a metadata address, taking
+// IPv4-mapped IPv6 into account.
+bool IsNonPublicAddress(const std::string& ip);
+
+}  // namespace oitwatch
+
+#endif  // OITWATCH_CRAWLER_FETCHER_H_

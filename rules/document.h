@@ -1,0 +1,41 @@
+// An HTML page as the matcher sees it: title, headings, visible text and links
+// with their anchor text. Gumbo stays inside document.cc. Parsing walks the
+// tree without recursion and caps input size. Thread-safe (no shared state).
+#ifndef OITWATCH_RULES_DOCUMENT_H_
+#define OITWATCH_RULES_DOCUMENT_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace oitwatch {
+
+struct Link {
+  std::string url;   // absolute, resolved against the base (or <base href>)
+  std::string text;  // anchor text (or img alt / title), whitespace-folded
+};
+
+struct Document {
+  std::string title;
+  std::string headings;        // h1-h6 texts, one per line
+  std::string text;            // visible text (no script/style/noscript)
+  std::vector<Link> links;     // <a href>, <area href>, <iframe src>, in order
+  std::string meta_refresh;    // URL of <meta http-equiv=refresh>, resolved
+  bool truncated = false;      // input or output caps were hit
+};
+
+struct DocumentLimits {
+  size_t max_input_bytes = 8 << 20;  // larger input is cut before parsing
+  size_t max_text_bytes = 1 << 20;   // visible text kept
+  size_t max_links = 2000;           // outlinks kept per page
+  size_t max_url_bytes = 2048;       // longer hrefs are dropped
+};
+
+// Parses UTF-8 HTML. Only http/https links are kept; fragments are removed.
+// Returns false with a message only if the input cannot be parsed at all.
+bool ParseHtml(std::string_view utf8_html, const std::string& base_url,
+               const DocumentLimits& limits, Document* doc, std::string* err);
+
+}  // namespace oitwatch
+
+#endif  // OITWATCH_RULES_DOCUMENT_H_

@@ -1,0 +1,97 @@
+// The judge's vocabulary: what the pipeline learns about a site while it is
+// crawled (facts about each URL, pattern hits, dates) and the verdict per item
+// that comes out. Plain values; thread-compatible.
+#ifndef OITWATCH_RULES_EVIDENCE_H_
+#define OITWATCH_RULES_EVIDENCE_H_
+
+#include <string>
+#include <vector>
+
+#include "rules/rule_set.h"
+
+namespace oitwatch {
+
+// Words the tool uses for an item's state (../shared/domain/README.md).
+enum class ItemStatus {
+  kPass,       // every component found, current, reachable
+  kPartial,    // some components (or months) missing
+  kStale,      // found, but of an older fiscal year, or no year found
+  kMissing,    // nothing found
+  kBroken,     // a link to the evidence exists but the target fails
+  kUnchecked,  // the site could not be checked; never "missing"
+};
+const char* ItemStatusName(ItemStatus status);  // "pass", "partial", ...
+bool ParseItemStatus(const std::string& name, ItemStatus* status);
+
+// A date or year read from one field of a candidate.
+struct DateFact {
+  Field field = Field::kLinkText;  // where it was read (kUrl = file name)
+  std::string source;  // "link_text", "url", "title", "headings", "doc_text",
+                       // "pdf_meta", "last_modified"
+  int fiscal_year = 0; // BE fiscal year it points to (0 = unknown)
+  int year_be = 0;     // calendar year (BE) if known
+  int month = 0;       // 1-12 if a month is known
+  int day = 0;         // 1-31 if a day is known
+  bool fiscal_marker = false;  // "ปีงบประมาณ", "ประจำปี", "FY" next to it
+  std::string text;    // the text the date was read from
+};
+
+enum class UrlKind {
+  kPage,       // HTML page inside the site's prefix
+  kDocument,   // a file on the site's host (PDF, DOC, XLS, ...)
+  kExternal,   // another host
+  kOtherSite,  // same host but outside the site's scope (another district)
+};
+
+// Everything known about one URL of one site by the end of its crawl.
+struct UrlFacts {
+  std::string url;
+  UrlKind kind = UrlKind::kPage;
+  bool fetched = false;     // a response (or a definite error) was received
+  bool ok = false;          // fetched with a 2xx (or 304 with stored body)
+  int http_status = 0;
+  std::string outcome;      // FetchOutcomeName(), "" if never fetched
+  std::string error;
+  std::string found_on;     // first in-scope page that linked here
+  bool placeholder = false; // page says "under construction" / is empty
+  bool needs_review = false;  // e.g. image-only PDF: no text layer
+  std::string last_modified;
+  std::vector<DateFact> dates;
+};
+
+// One pattern that matched one field of one candidate URL.
+struct Hit {
+  std::string item_id;
+  std::string component_id;
+  std::string url;          // the candidate (evidence) URL
+  std::string found_on;     // page where the link / text was seen
+  Field field = Field::kLinkText;
+  std::string matched;      // the matched text (normalised, <= 200 bytes)
+  int pattern_line = 0;     // rule-file line of the pattern
+};
+
+struct EvidenceRef {
+  std::string component_id;
+  std::string url;
+  std::string found_on;
+  std::string text;         // matched text
+  std::string field;        // FieldName() of the hit
+  std::string date;         // "YYYY-MM-DD" (CE), "YYYY-MM" or "" if none
+  int fiscal_year = 0;      // BE, 0 if unknown
+  std::string date_source;  // DateFact::source the verdict rests on
+  std::string state;        // "ok", "stale", "broken", "no_date", "placeholder"
+};
+
+struct ItemVerdict {
+  std::string item_id;
+  std::string title;                            // the item's Thai title
+  ItemStatus status = ItemStatus::kMissing;
+  std::string reason;                           // one line, Thai or English
+  std::vector<std::string> missing_components;  // component titles
+  std::vector<std::string> missing_months;      // "2567-10" ... for kMonthly
+  std::vector<EvidenceRef> evidence;            // best first
+};
+
+}  // namespace oitwatch
+
+#endif  // OITWATCH_RULES_EVIDENCE_H_

@@ -1,0 +1,53 @@
+// Compiled form of a RuleSet: every pattern compiled once with RE2 (quiet,
+// bounded max_mem), one RE2::Set per field to pick candidate patterns in one
+// pass, then single RE2s for the matched text. Immutable after Create; const
+// methods are thread-safe.
+#ifndef OITWATCH_RULES_MATCHER_H_
+#define OITWATCH_RULES_MATCHER_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/evidence.h"
+#include "rules/rule_set.h"
+
+namespace oitwatch {
+
+struct FieldMatch {
+  std::string item_id;
+  std::string component_id;
+  std::string matched;   // matched text, cut to <= 200 bytes on a UTF-8 boundary
+  int pattern_line = 0;
+};
+
+class Matcher {
+ public:
+  // Returns nullptr with "FILE:LINE: item O5 component plan: <RE2 error>"
+  // in *err if a pattern does not compile.
+  static std::unique_ptr<Matcher> Create(const RuleSet& rules, std::string* err);
+  ~Matcher();
+  Matcher(const Matcher&) = delete;  // owns compiled RE2 programs
+  Matcher& operator=(const Matcher&) = delete;
+
+  // Components whose patterns match `text` in `field`, minus those whose
+  // exclude patterns match the same text. `text` must already be normalised
+  // (NormalizeThai). At most one FieldMatch per component.
+  std::vector<FieldMatch> Match(Field field, std::string_view text) const;
+
+  // True if the text looks like a placeholder ("อยู่ระหว่างปรับปรุงข้อมูล",
+  // "coming soon") by the rule set's placeholder patterns.
+  bool IsPlaceholder(std::string_view text) const;
+
+  const RuleSet& rules() const;
+
+ private:
+  struct Impl;
+  explicit Matcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace oitwatch
+
+#endif  // OITWATCH_RULES_MATCHER_H_

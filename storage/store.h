@@ -1,0 +1,141 @@
+// The evidence store: one SQLite file (WAL, synchronous=FULL, foreign keys
+// on, busy_timeout) with a versioned schema, migrated in one transaction per
+// version on Open. SQLiteCpp stays inside store.cc; no exception leaves it.
+//
+// Durability contract: every successful Save*/Begin*/Finish* call has
+// committed its own transaction (BEGIN IMMEDIATE) before it returns, so a
+// kill -9 at any moment loses nothing acknowledged. A run left "running" by a
+// killed process is marked "interrupted" by the next BeginRun.
+//
+// Thread-compatible: one Store per thread.
+#ifndef OITWATCH_STORAGE_STORE_H_
+#define OITWATCH_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rules/evidence.h"
+
+namespace oitwatch {
+
+struct RunInfo {
+  int64_t id = 0;
+  std::string started_at;   // ISO 8601 UTC
+  std::string finished_at;  // "" while running
+  std::string status;       // "running", "finished", "interrupted", "failed"
+  std::string ruleset_id;
+  std::string ruleset_version;
+  std::string ruleset_path;
+  int fiscal_year = 0;      // BE
+  std::string as_of;        // YYYY-MM-DD
+  std::string options_json; // the effective options, for the record
+};
+
+struct SiteRow {
+  std::string id, name, name_en, url;
+  std::vector<std::string> contacts;
+};
+
+struct SiteRunInfo {
+  std::string site_id;
+  std::string name, name_en, url;  // joined from sites
+  std::string state;     // "checked", "unchecked", "pending"
+  std::string reason;    // why unchecked, or notes ("budget exhausted")
+  int pages = 0;         // HTML pages fetched
+  int documents = 0;     // documents fetched
+  int errors = 0;        // fetches that failed
+  int skipped = 0;       // URLs not fetched (budget, robots, traps)
+  std::string started_at, finished_at;
+};
+
+struct PageRecord {
+  std::string site_id;
+  std::string url;
+  std::string kind;         // "robots", "page", "document", "check"
+  std::string outcome;      // FetchOutcomeName()
+  int http_status = 0;
+  std::string content_type;
+  std::string content_hash; // hex SHA-256 (or other stable hash) of the body
+  int64_t bytes = 0;
+  std::string fetched_at;   // ISO 8601 UTC
+  std::string last_modified, etag;
+  std::string title;
+  std::string error;
+  std::string found_on;
+  int depth = 0;
+  std::string charset;      // encoding used to decode the body
+};
+
+struct LinkRecord {
+  std::string to_url;
+  std::string text;
+};
+
+class Store {
+ public:
+  // Opens or creates `path`, applies pending migrations. Returns nullptr with
+  // a message if the file is not an oitwatch database, is from a newer
+  // version of oitwatch, is corrupt (quick_check), or cannot be written.
+  static std::unique_ptr<Store> Open(const std::string& path, std::string* err);
+  ~Store();
+  Store(const Store&) = delete;  // owns the SQLite connection
+  Store& operator=(const Store&) = delete;
+
+  int schema_version() const;
+
+  // --- writing a run ---
+  // Marks runs still "running" as "interrupted", then starts a new run.
+  bool BeginRun(const RunInfo& info, int64_t* run_id, std::string* err);
+  bool UpsertSite(const SiteRow& site, std::string* err);
+  // One transaction: the fetched URL, its outgoing links, the hits and dates
+  // read from it.
+  bool SavePage(int64_t run_id, const PageRecord& page,
+                const std::vector<LinkRecord>& links,
+                const std::vector<Hit>& hits,
+                const std::vector<DateFact>& dates, std::string* err);
+  // One transaction: the site's crawl summary and one verdict per item, with
+  // the evidence each verdict rests on.
+  bool SaveSiteResult(int64_t run_id, const SiteRunInfo& site,
+                      const std::vector<ItemVerdict>& verdicts,
+                      std::string* err);
+  // status: "finished", "failed" or "interrupted".
+  bool FinishRun(int64_t run_id, const std::string& status, std::string* err);
+
+  // --- reading ---
+  // The newest run with status "finished" (or any status if !finished_only).
+  // Returns false with a message when there is none.
+  bool LatestRun(bool finished_only, int64_t* run_id, std::string* err);
+  bool GetRun(int64_t run_id, RunInfo* info, std::string* err);
+  bool ListRuns(std::vector<RunInfo>* runs, std::string* err);
+  bool ListSiteRuns(int64_t run_id, std::vector<SiteRunInfo>* sites,
+                    std::string* err);
+  bool GetSite(const std::string& site_id, SiteRow* site, std::string* err);
+  // Verdicts of one site in one run, in item order of the rule set that
+  // produced them (stored position), with their evidence.
+  bool ListVerdicts(int64_t run_id, const std::string& site_id,
+                    std::vector<ItemVerdict>* verdicts, std::string* err);
+  bool ListPages(int64_t run_id, const std::string& site_id,
+                 std::vector<PageRecord>* pages, std::string* err);
+  // Hits of one site/item in one run (for `oitwatch explain`).
+  bool ListHits(int64_t run_id, const std::string& site_id,
+                const std::string& item_id, std::vector<Hit>* hits,
+                std::string* err);
+  bool ListDates(int64_t run_id, const std::string& site_id,
+                 const std::string& url, std::vector<DateFact>* dates,
+                 std::string* err);
+  // The newest stored fetch of `url` for `site_id` in any earlier run with a
+  // 2xx outcome (for conditional re-crawls). Returns false if none.
+  bool LastGoodPage(const std::string& site_id, const std::string& url,
+                    PageRecord* page, std::string* err);
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace oitwatch
+
+#endif  // OITWATCH_STORAGE_STORE_H_
