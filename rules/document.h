@@ -29,6 +29,12 @@ struct DocumentLimits {
   size_t max_text_bytes = 1 << 20;   // visible text kept
   size_t max_links = 2000;           // outlinks kept per page
   size_t max_url_bytes = 2048;       // longer hrefs are dropped
+  // Start tags nested deeper than this (counted before parsing, ignoring
+  // void elements and those with optional end tags such as p, li, td) are
+  // removed from the input; their text is kept. Gumbo frees its tree
+  // recursively and scans its open-element stack per tag, so unbounded
+  // nesting would overflow the stack or go quadratic.
+  size_t max_depth = 512;
 };
 
 // Parses UTF-8 HTML. Only http/https links are kept; fragments are removed.

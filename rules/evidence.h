@@ -34,6 +34,8 @@ struct DateFact {
   int day = 0;         // 1-31 if a day is known
   bool fiscal_marker = false;  // "ปีงบประมาณ", "ประจำปี", "FY" next to it
   std::string text;    // the text the date was read from
+  std::string url;     // the URL the date is about (the link's target for
+                       // link_text facts); "" = the page being saved
 };
 
 enum class UrlKind {
@@ -88,7 +90,7 @@ struct ItemVerdict {
   ItemStatus status = ItemStatus::kMissing;
   std::string reason;                           // one line, Thai or English
   std::vector<std::string> missing_components;  // component titles
-  std::vector<std::string> missing_months;      // "2567-10" ... for kMonthly
+  std::vector<std::string> missing_months;      // "2024-10" (CE) ... for kMonthly
   std::vector<EvidenceRef> evidence;            // best first
 };
 

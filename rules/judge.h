@@ -18,7 +18,9 @@ struct JudgeContext {
   int as_of_day = 0;
 };
 
-// One verdict per item of `rules`, in rule order. `facts` holds every URL the
+// One verdict per item of `rules`, in rule order.
+// REQUIRES: context.fiscal_year and the as-of date are set (the as-of month
+// decides which monthly summaries are due). `facts` holds every URL the
 // hits refer to (a hit whose URL has no facts is treated as never fetched).
 // Returns kUnchecked for an item only when its only evidence could not be
 // fetched for a transient reason (timeout, rate limit, blocked, connection

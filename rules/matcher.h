@@ -5,6 +5,7 @@
 #ifndef OITWATCH_RULES_MATCHER_H_
 #define OITWATCH_RULES_MATCHER_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +22,16 @@ struct FieldMatch {
   std::string matched;   // matched text, cut to <= 200 bytes on a UTF-8 boundary
   int pattern_line = 0;
 };
+
+// Budget of one rule pattern: RE2 memory and compiled program size. A
+// pattern over either limit is a rule error (it would slow every page).
+inline constexpr int64_t kPatternMaxMem = 1 << 20;
+inline constexpr int kPatternMaxProgramSize = 10000;
+
+// Compiles `regex` alone as the matcher does (RE2, quiet, bounded memory).
+// Returns false with RE2's message ("missing ): (abc") or "program too large"
+// in *err. Used by LoadRuleSet so that RE2 stays inside matcher.cc.
+bool CheckPattern(const std::string& regex, std::string* err);
 
 class Matcher {
  public:

@@ -73,34 +73,77 @@ struct LinkRecord {
   std::string text;
 };
 
+struct StoreOptions {
+  // How long a write waits for another connection's write lock before it
+  // fails with a "locked" message (SQLite busy_timeout).
+  int busy_timeout_ms = 10000;
+  // 0 = SQLite's default. Otherwise PRAGMA max_page_count for this
+  // connection; SQLite never lowers it below the current size, so 1 means
+  // "no growth". Tests use it to emulate a full disk (SQLITE_FULL).
+  int64_t max_page_count = 0;
+};
+
+// The connection's effective settings (what PRAGMA reports after Open).
+struct StoreSettings {
+  std::string journal_mode;  // "wal"
+  int synchronous = 0;       // 2 = FULL
+  bool foreign_keys = false;
+  int busy_timeout_ms = 0;
+  int64_t application_id = 0;
+  int user_version = 0;
+};
+
 class Store {
  public:
   // Opens or creates `path`, applies pending migrations. Returns nullptr with
   // a message if the file is not an oitwatch database, is from a newer
   // version of oitwatch, is corrupt (quick_check), or cannot be written.
+  // Messages start with `path`. Open(path, err) uses StoreOptions{}.
   static std::unique_ptr<Store> Open(const std::string& path, std::string* err);
+  static std::unique_ptr<Store> Open(const std::string& path,
+                                     const StoreOptions& options,
+                                     std::string* err);
   ~Store();
   Store(const Store&) = delete;  // owns the SQLite connection
   Store& operator=(const Store&) = delete;
 
   int schema_version() const;
 
+  // For tests and diagnostics (`oitwatch doctor`).
+  bool ReadSettings(StoreSettings* settings, std::string* err);
+
+  // PRAGMA integrity_check (the full check; Open runs quick_check). Returns
+  // false with SQLite's findings when the file is damaged.
+  bool CheckIntegrity(std::string* err);
+
+  // Reads between BeginSnapshot and EndSnapshot see one consistent state of
+  // the file (one WAL read transaction), so a report never mixes two commits
+  // of a crawl that is writing at the same time.
+  // REQUIRES: no writes through this Store until EndSnapshot.
+  bool BeginSnapshot(std::string* err);
+  void EndSnapshot();
+
   // --- writing a run ---
-  // Marks runs still "running" as "interrupted", then starts a new run.
+  // Marks runs still "running" as "interrupted", then starts a new run with
+  // status "running" (info.status is ignored; an empty info.started_at
+  // becomes now, ISO 8601 UTC). The caller holds the run lock.
   bool BeginRun(const RunInfo& info, int64_t* run_id, std::string* err);
   bool UpsertSite(const SiteRow& site, std::string* err);
   // One transaction: the fetched URL, its outgoing links, the hits and dates
-  // read from it.
+  // read from it. Saving the same (run, site, url) again replaces the page
+  // and everything saved with it. Text may hold any bytes, NUL included.
   bool SavePage(int64_t run_id, const PageRecord& page,
                 const std::vector<LinkRecord>& links,
                 const std::vector<Hit>& hits,
                 const std::vector<DateFact>& dates, std::string* err);
   // One transaction: the site's crawl summary and one verdict per item, with
-  // the evidence each verdict rests on.
+  // the evidence each verdict rests on. Replaces an earlier result of the
+  // same site in the same run. `verdicts` order is stored as item order.
   bool SaveSiteResult(int64_t run_id, const SiteRunInfo& site,
                       const std::vector<ItemVerdict>& verdicts,
                       std::string* err);
-  // status: "finished", "failed" or "interrupted".
+  // status: "finished", "failed" or "interrupted"; finished_at becomes now
+  // (UTC). Returns false for another status or an unknown run.
   bool FinishRun(int64_t run_id, const std::string& status, std::string* err);
 
   // --- reading ---
@@ -127,6 +170,9 @@ class Store {
                  std::string* err);
   // The newest stored fetch of `url` for `site_id` in any earlier run with a
   // 2xx outcome (for conditional re-crawls). Returns false if none.
+  // "Newest" is the highest run id (then the latest save), including the
+  // current run if it already saved the URL; only http_status 200-299 with
+  // outcome "ok" counts.
   bool LastGoodPage(const std::string& site_id, const std::string& url,
                     PageRecord* page, std::string* err);
 

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <mutex>
 #include <thread>
 
@@ -63,7 +64,10 @@ bool TestServer::Start() {
   impl->port = impl->server.bind_to_any_port("127.0.0.1");
   if (impl->port <= 0) return false;
   impl->thread = std::thread([impl] { impl->server.listen_after_bind(); });
-  impl->server.wait_until_ready();
+  // cpp-httplib 0.11 has no wait_until_ready(): poll is_running(), bounded.
+  for (int i = 0; i < 500 && !impl->server.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   return true;
 }
 

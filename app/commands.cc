@@ -1,0 +1,366 @@
+#include "app/commands.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "app/pipeline.h"
+#include "crawler/crawl.h"
+#include "crawler/site.h"
+#include "reports/render.h"
+#include "reports/report.h"
+#include "rules/matcher.h"
+#include "rules/rule_set.h"
+#include "rules/thai_date.h"
+#include "storage/store.h"
+
+namespace oitwatch {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop = true; }
+
+// Today's date in Asia/Bangkok (UTC+7, no daylight saving).
+void TodayInBangkok(int* y, int* m, int* d) {
+  std::time_t t = std::time(nullptr) + 7 * 3600;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  *y = tm.tm_year + 1900;
+  *m = tm.tm_mon + 1;
+  *d = tm.tm_mday;
+}
+
+std::string IsoDate(int y, int m, int d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return buf;
+}
+
+// Holds an exclusive flock on "<db>.lock" for the life of the object; the
+// kernel drops it when the process dies, so a kill -9 leaves no stale lock.
+class RunLock {
+ public:
+  bool Acquire(const std::string& path, std::string* err) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0) {
+      *err = "cannot open lock file " + path;
+      return false;
+    }
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      char pid[32] = {0};
+      ssize_t n = ::pread(fd_, pid, sizeof pid - 1, 0);
+      *err = "another oitwatch run is in progress on this database (lock " +
+             path + (n > 0 ? ", pid " + std::string(pid, n) : "") + ")";
+      return false;
+    }
+    std::string me = std::to_string(::getpid());
+    if (::ftruncate(fd_, 0) == 0) {
+      ssize_t w = ::pwrite(fd_, me.data(), me.size(), 0);
+      (void)w;
+    }
+    return true;
+  }
+  ~RunLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+std::string OptionsJson(const RunOptions& o, const std::string& sites,
+                        const std::string& rules) {
+  nlohmann::json j = {{"sites", sites},
+                      {"rules", rules},
+                      {"host_delay_ms", o.host_delay_ms},
+                      {"host_connections", o.host_connections},
+                      {"max_requests_per_site", o.max_requests_per_site},
+                      {"max_pages_per_site", o.max_pages_per_site},
+                      {"max_depth", o.max_depth},
+                      {"timeout_ms", o.timeout_ms},
+                      {"max_run_minutes", o.max_run_minutes}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+CrawlConfig MakeCrawlConfig(const RunOptions& o) {
+  CrawlConfig c;
+  c.fetcher.page_timeout_ms = o.timeout_ms;
+  c.fetcher.document_timeout_ms = std::max(o.timeout_ms, 5 * o.timeout_ms);
+  c.fetcher.connect_timeout_ms = o.connect_timeout_ms;
+  c.fetcher.allow_addresses = o.allow_addresses;
+  c.fetcher.resolve = o.resolve;
+  c.limits.host_delay = std::chrono::milliseconds(o.host_delay_ms);
+  c.limits.host_connections = o.host_connections;
+  c.limits.max_requests_per_site = o.max_requests_per_site;
+  c.limits.max_pages_per_site = o.max_pages_per_site;
+  c.limits.max_depth = o.max_depth;
+  c.fetcher.max_total_connections = std::max(16, o.host_connections * 4);
+  c.max_run_time = std::chrono::minutes(o.max_run_minutes);
+  return c;
+}
+
+bool ResolveDates(const RunOptions& o, JudgeContext* ctx, std::string* err) {
+  if (o.as_of.empty()) {
+    TodayInBangkok(&ctx->as_of_year, &ctx->as_of_month, &ctx->as_of_day);
+  } else if (!ParseIsoDate(o.as_of, &ctx->as_of_year, &ctx->as_of_month,
+                           &ctx->as_of_day)) {
+    *err = "--as-of: expected YYYY-MM-DD (Common Era), got '" + o.as_of + "'";
+    return false;
+  }
+  ctx->fiscal_year = o.fiscal_year
+                         ? o.fiscal_year
+                         : FiscalYearOfCe(ctx->as_of_year, ctx->as_of_month);
+  if (ctx->fiscal_year < 2500 || ctx->fiscal_year > 2700) {
+    *err = "--fiscal-year: expected a Buddhist-era year such as 2568, got " +
+           std::to_string(ctx->fiscal_year);
+    return false;
+  }
+  return true;
+}
+
+// The shipped BMA rule set for `fy`, or the newest one older than it.
+std::string DefaultRules(int fy) {
+  for (int year = fy; year > fy - 5; --year) {
+    std::string path = FindDataFile("config/rules/bma-district-" +
+                                    std::to_string(year) + ".yaml");
+    if (!path.empty()) {
+      if (year != fy) {
+        std::cerr << "oitwatch: no rule set for FY" << fy << "; using FY"
+                  << year << " (" << path << ")\n";
+      }
+      return path;
+    }
+  }
+  return "";
+}
+
+void PrintProgress(const SiteRunInfo& info,
+                   const std::vector<ItemVerdict>& verdicts, int* done,
+                   size_t total) {
+  int pass = 0;
+  for (const ItemVerdict& v : verdicts) pass += v.status == ItemStatus::kPass;
+  ++*done;
+  if (::isatty(STDERR_FILENO)) {
+    std::fprintf(stderr, "[%d/%zu] %-18s %-9s pages %-4d docs %-4d pass %d/%zu\n",
+                 *done, total, info.site_id.c_str(), info.state.c_str(),
+                 info.pages, info.documents, pass, verdicts.size());
+  } else {
+    std::fprintf(stderr,
+                 "event=site_done n=%d total=%zu site=%s state=%s pages=%d "
+                 "documents=%d errors=%d skipped=%d pass=%d items=%zu\n",
+                 *done, total, info.site_id.c_str(), info.state.c_str(),
+                 info.pages, info.documents, info.errors, info.skipped, pass,
+                 verdicts.size());
+  }
+}
+
+int PrintReport(Store& store, int64_t run_id, const std::string& format,
+                const std::string& site, std::ostream& out) {
+  const Renderer* renderer = FindRenderer(format);
+  if (!renderer) {
+    std::cerr << "oitwatch: unknown --format '" << format << "'\n";
+    return kExitUsage;
+  }
+  Report report;
+  std::string err;
+  if (!BuildReport(store, run_id, site, &report, &err)) {
+    std::cerr << "oitwatch: " << err << "\n";
+    return kExitError;
+  }
+  out << renderer->render(report);
+  return kExitOk;
+}
+
+}  // namespace
+
+std::string FindDataFile(const std::string& relative) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> roots = {fs::current_path()};
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path bin = exe.parent_path();
+    roots.push_back(bin.parent_path());                        // <prefix>
+    roots.push_back(bin.parent_path() / "share" / "oitwatch");  // installed
+    roots.push_back(bin.parent_path().parent_path());  // build/app/oitwatch
+  }
+  for (const fs::path& root : roots) {
+    fs::path p = root / relative;
+    if (fs::exists(p, ec)) return p.string();
+  }
+  return "";
+}
+
+int RunCommand(const RunOptions& o) {
+  std::string err;
+  JudgeContext ctx;
+  if (!ResolveDates(o, &ctx, &err)) {
+    std::cerr << "oitwatch run: " << err << "\n";
+    return kExitUsage;
+  }
+  std::string sites_path = o.sites.empty()
+                               ? FindDataFile("config/bma-districts.yaml")
+                               : o.sites;
+  std::string rules_path = o.rules.empty() ? DefaultRules(ctx.fiscal_year) : o.rules;
+  std::vector<Site> sites;
+  if (sites_path.empty() || !LoadSites(sites_path, &sites, &err)) {
+    std::cerr << "oitwatch run: "
+              << (sites_path.empty() ? "no --sites file and no shipped "
+                                       "config/bma-districts.yaml found"
+                                     : err)
+              << "\n";
+    return kExitUsage;
+  }
+  RuleSet rules;
+  if (rules_path.empty() || !LoadRuleSet(rules_path, &rules, &err)) {
+    std::cerr << "oitwatch run: "
+              << (rules_path.empty() ? "no --rules file found" : err) << "\n";
+    return kExitUsage;
+  }
+  std::unique_ptr<Matcher> matcher = Matcher::Create(rules, &err);
+  if (!matcher) {
+    std::cerr << "oitwatch run: " << err << "\n";
+    return kExitUsage;
+  }
+  RunLock lock;
+  if (!lock.Acquire(o.db + ".lock", &err)) {
+    std::cerr << "oitwatch run: " << err << "\n";
+    return kExitLocked;
+  }
+  std::unique_ptr<Store> store = Store::Open(o.db, &err);
+  if (!store) {
+    std::cerr << "oitwatch run: " << err << "\n";
+    return kExitError;
+  }
+  RunInfo info;
+  info.status = "running";
+  info.ruleset_id = rules.id;
+  info.ruleset_version = rules.version;
+  info.ruleset_path = rules_path;
+  info.fiscal_year = ctx.fiscal_year;
+  info.as_of = IsoDate(ctx.as_of_year, ctx.as_of_month, ctx.as_of_day);
+  info.options_json = OptionsJson(o, sites_path, rules_path);
+  int64_t run_id = 0;
+  if (!store->BeginRun(info, &run_id, &err)) {
+    std::cerr << "oitwatch run: " << err << "\n";
+    return kExitError;
+  }
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  PipelineOptions popt;
+  popt.run_id = run_id;
+  popt.judge = ctx;
+  popt.should_stop = [] { return g_stop.load(); };
+  int done = 0;
+  if (!o.quiet) {
+    popt.on_site_done = [&done, &sites](const SiteRunInfo& s,
+                                        const std::vector<ItemVerdict>& v) {
+      PrintProgress(s, v, &done, sites.size());
+    };
+  }
+  Pipeline pipeline(store.get(), *matcher, popt);
+  if (!Crawl(sites, MakeCrawlConfig(o), &pipeline, &err)) {
+    store->FinishRun(run_id, "failed", &err);
+    std::cerr << "oitwatch run: " << err << "\n";
+    return kExitUsage;
+  }
+  std::string status = !pipeline.error().empty() ? "failed"
+                        : g_stop                 ? "interrupted"
+                                                 : "finished";
+  if (!store->FinishRun(run_id, status, &err) || status == "failed") {
+    std::cerr << "oitwatch run: run " << run_id << " " << status << ": "
+              << (pipeline.error().empty() ? err : pipeline.error()) << "\n";
+    return kExitError;
+  }
+  if (o.format != "none") {
+    int rc = PrintReport(*store, run_id, o.format, "", std::cout);
+    if (rc != kExitOk) return rc;
+  }
+  if (status == "interrupted") return kExitError;
+  if (pipeline.timed_out()) return kExitTimedOut;
+  return pipeline.sites_unchecked() > 0 ? kExitSitesUnchecked : kExitOk;
+}
+
+int ReportCommand(const ReportOptions& o) {
+  std::string err;
+  if (!std::filesystem::exists(o.db)) {
+    std::cerr << "oitwatch report: no database at " << o.db
+              << " (run `oitwatch run` first, or pass --db)\n";
+    return kExitUsage;
+  }
+  std::unique_ptr<Store> store = Store::Open(o.db, &err);
+  if (!store) {
+    std::cerr << "oitwatch report: " << err << "\n";
+    return kExitError;
+  }
+  int64_t run_id = o.run;
+  if (run_id == 0 && !store->LatestRun(true, &run_id, &err)) {
+    std::cerr << "oitwatch report: " << err << "\n";
+    return kExitError;
+  }
+  if (o.out.empty()) return PrintReport(*store, run_id, o.format, o.site, std::cout);
+  std::string tmp = o.out + ".tmp";
+  int rc = kExitOk;
+  {
+    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+    rc = file ? PrintReport(*store, run_id, o.format, o.site, file) : kExitError;
+    file.flush();
+    if (!file) rc = kExitError;
+  }
+  if (rc != kExitOk || std::rename(tmp.c_str(), o.out.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    std::cerr << "oitwatch report: cannot write " << o.out << "\n";
+    return rc == kExitOk ? kExitError : rc;
+  }
+  return kExitOk;
+}
+
+int RulesCheckCommand(const std::vector<std::string>& files) {
+  int rc = kExitOk;
+  for (const std::string& file : files) {
+    RuleSet rules;
+    std::string err;
+    if (!LoadRuleSet(file, &rules, &err) || !Matcher::Create(rules, &err)) {
+      std::cerr << err << "\n";
+      rc = kExitUsage;
+      continue;
+    }
+    size_t components = 0;
+    for (const Item& item : rules.items) components += item.components.size();
+    std::cout << file << ": ok: " << rules.id << " " << rules.version << ", "
+              << rules.items.size() << " items, " << components
+              << " components" << (rules.provisional ? " (provisional)" : "")
+              << "\n";
+  }
+  return rc;
+}
+
+int RunsCommand(const std::string& db) {
+  std::string err;
+  std::unique_ptr<Store> store = Store::Open(db, &err);
+  std::vector<RunInfo> runs;
+  if (!store || !store->ListRuns(&runs, &err)) {
+    std::cerr << "oitwatch runs: " << err << "\n";
+    return kExitError;
+  }
+  for (const RunInfo& r : runs) {
+    std::cout << r.id << "\t" << r.status << "\t" << r.started_at << "\t"
+              << r.finished_at << "\tFY" << r.fiscal_year << "\tas-of "
+              << r.as_of << "\t" << r.ruleset_id << " " << r.ruleset_version
+              << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace oitwatch

@@ -1,0 +1,109 @@
+// The pipeline behind the crawl engine: for every response of a site it
+// decodes (charset), parses (HTML or PDF), matches the rules on each field,
+// reads dates, stores the page with its links, hits and dates, and returns
+// the links worth crawling, likely evidence first. When a site is done it
+// judges every item and stores the verdicts.
+//
+//   fetch -> decode -> parse -> match -> evidence -> storage -> (judge)
+//
+// Not thread-safe: called on the engine's thread.
+#ifndef OITWATCH_APP_PIPELINE_H_
+#define OITWATCH_APP_PIPELINE_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "crawler/crawl.h"
+#include "rules/evidence.h"
+#include "rules/judge.h"
+#include "rules/matcher.h"
+#include "storage/store.h"
+
+namespace oitwatch {
+
+struct PipelineOptions {
+  int64_t run_id = 0;
+  JudgeContext judge;
+  int max_pdf_pages = 40;               // pages of a PDF read for text
+  size_t max_pdf_text = 1u << 20;       // bytes of PDF text kept
+  size_t max_dates_per_field = 40;      // date facts kept per field and URL
+  // Called after each site is judged (progress output); may be empty.
+  std::function<void(const SiteRunInfo&, const std::vector<ItemVerdict>&)>
+      on_site_done;
+  // Polled by the engine; true stops the crawl (SIGTERM). May be empty.
+  std::function<bool()> should_stop;
+};
+
+class Pipeline : public CrawlSink {
+ public:
+  // REQUIRES: store and matcher outlive the pipeline.
+  Pipeline(Store* store, const Matcher& matcher, const PipelineOptions& options);
+
+  void OnSiteStart(const Site& site) override;
+  std::vector<Outlink> OnResponse(const Site& site,
+                                  const FetchResult& result) override;
+  void OnNotFetched(const Site& site, const Request& request,
+                    FetchOutcome why) override;
+  void OnSiteDone(const Site& site, const SiteCrawlStats& stats) override;
+  bool Aborted() const override {
+    return !error_.empty() || (options_.should_stop && options_.should_stop());
+  }
+
+  // The first storage error, "" if none.
+  const std::string& error() const { return error_; }
+  int sites_checked() const { return sites_checked_; }
+  int sites_unchecked() const { return sites_unchecked_; }
+  bool timed_out() const { return timed_out_; }
+
+ private:
+  struct SiteState {
+    std::string prefix;
+    std::map<std::string, UrlFacts> facts;
+    std::vector<Hit> hits;
+    std::set<std::string> hit_keys;
+    std::set<std::string> hit_urls;  // URLs with at least one hit
+    std::set<std::string> date_keys;
+  };
+  struct Extract {  // what one response yields for storage
+    std::vector<LinkRecord> links;
+    std::vector<Hit> hits;
+    std::vector<DateFact> dates;
+    std::vector<Outlink> outlinks;
+    std::string title, charset;
+  };
+
+  UrlFacts& Facts(SiteState& s, const std::string& url,
+                  const std::string& found_on, Extract* out);
+  void AddHits(SiteState& s, Field field, const std::string& text,
+               const std::string& url, const std::string& found_on,
+               Extract* out);
+  void AddDates(SiteState& s, Field field, const std::string& source,
+                const std::string& text, const std::string& url,
+                Extract* out);
+  void ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
+                   Extract* out);
+  void ProcessPdf(SiteState& s, const FetchResult& r, UrlFacts& facts,
+                  Extract* out);
+  void ProcessLink(SiteState& s, const std::string& page_url,
+                   const std::string& url, const std::string& text,
+                   Extract* out);
+  void Save(const Site& site, const Request& request, const FetchResult* r,
+            const Extract& extract);
+  std::string UncheckedReason(const SiteCrawlStats& stats) const;
+
+  Store* store_;
+  const Matcher& matcher_;
+  PipelineOptions options_;
+  std::map<std::string, SiteState> sites_;
+  std::string error_;
+  int sites_checked_ = 0, sites_unchecked_ = 0;
+  bool timed_out_ = false;
+};
+
+}  // namespace oitwatch
+
+#endif  // OITWATCH_APP_PIPELINE_H_

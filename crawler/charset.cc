@@ -1,0 +1,322 @@
+#include "crawler/charset.h"
+
+#include <iconv.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace oitwatch {
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+constexpr size_t kMetaPrescanBytes = 1024;
+
+char AsciiLower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = AsciiLower(c);
+  return out;
+}
+
+std::string_view TrimLabel(std::string_view text) {
+  const char* kSpace = " \t\r\n\f\"'";
+  const size_t begin = text.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) return {};
+  const size_t end = text.find_last_not_of(kSpace);
+  return text.substr(begin, end - begin + 1);
+}
+
+struct Label {
+  const char* label;
+  const char* encoding;
+};
+
+// WHATWG Encoding labels for what Thai government sites actually send.
+// TIS-620 and ISO-8859-11 decode as windows-874 (a superset; glibc's TIS-620
+// rejects 0x80 and 0x96); Latin-1 and ASCII are windows-1252 per WHATWG.
+constexpr Label kLabels[] = {
+    {"utf-8", "utf-8"},
+    {"utf8", "utf-8"},
+    {"unicode-1-1-utf-8", "utf-8"},
+    {"windows-874", "windows-874"},
+    {"x-windows-874", "windows-874"},
+    {"dos-874", "windows-874"},
+    {"cp874", "windows-874"},
+    {"tis-620", "windows-874"},
+    {"tis620", "windows-874"},
+    {"iso-8859-11", "windows-874"},
+    {"iso8859-11", "windows-874"},
+    {"iso885911", "windows-874"},
+    {"windows-1252", "windows-1252"},
+    {"cp1252", "windows-1252"},
+    {"iso-8859-1", "windows-1252"},
+    {"iso8859-1", "windows-1252"},
+    {"latin1", "windows-1252"},
+    {"l1", "windows-1252"},
+    {"us-ascii", "windows-1252"},
+    {"ascii", "windows-1252"},
+    {"utf-16", "utf-16le"},
+    {"utf-16le", "utf-16le"},
+    {"utf-16be", "utf-16be"},
+    {"gbk", "gbk"},
+    {"gb2312", "gbk"},
+    {"big5", "big5"},
+    {"shift_jis", "shift_jis"},
+    {"euc-jp", "euc-jp"},
+    {"euc-kr", "euc-kr"},
+    {"windows-1251", "windows-1251"},
+};
+
+// Length of the valid UTF-8 sequence at text[i], 0 if invalid (overlongs,
+// surrogates and code points above U+10FFFF are invalid).
+size_t Utf8SequenceLength(std::string_view text, size_t i) {
+  const auto byte = [&](size_t k) {
+    return static_cast<unsigned char>(text[k]);
+  };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+  if (length == 0 || c > 0xF4 || i + length > text.size()) return 0;
+  for (size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  const unsigned char second = byte(i + 1);
+  if (c == 0xE0 && second < 0xA0) return 0;  // overlong
+  if (c == 0xED && second > 0x9F) return 0;  // surrogate
+  if (c == 0xF0 && second < 0x90) return 0;  // overlong
+  if (c == 0xF4 && second > 0x8F) return 0;  // above U+10FFFF
+  return length;
+}
+
+bool IsValidUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+bool HasNonAscii(std::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return true;
+  }
+  return false;
+}
+
+// Copies valid UTF-8 through and replaces each bad byte with U+FFFD.
+std::string SanitizeUtf8(std::string_view text, bool* had_errors) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) {
+      out += kReplacement;
+      *had_errors = true;
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
+}
+
+struct IconvCloser {
+  iconv_t cd;
+  ~IconvCloser() { iconv_close(cd); }
+};
+
+// Converts `in` from `from` (an iconv name) to UTF-8; each undecodable unit
+// of `unit` bytes becomes U+FFFD. Returns false if any unit was replaced.
+bool IconvToUtf8(std::string_view in, const char* from, size_t unit,
+                 std::string* out) {
+  iconv_t cd = iconv_open("UTF-8", from);
+  if (cd == reinterpret_cast<iconv_t>(-1)) {
+    bool ignored = false;
+    *out = SanitizeUtf8(in, &ignored);
+    return false;
+  }
+  IconvCloser closer{cd};
+  char* input = const_cast<char*>(in.data());
+  size_t input_left = in.size();
+  bool clean = true;
+  char buffer[8192];
+  while (input_left > 0) {
+    char* output = buffer;
+    size_t output_left = sizeof(buffer);
+    const size_t rc = iconv(cd, &input, &input_left, &output, &output_left);
+    out->append(buffer, sizeof(buffer) - output_left);
+    if (rc != static_cast<size_t>(-1) || errno == E2BIG) continue;
+    *out += kReplacement;
+    clean = false;
+    const size_t skip = std::min(unit, input_left);  // EILSEQ or EINVAL
+    input += skip;
+    input_left -= skip;
+  }
+  return clean;
+}
+
+const char* IconvName(const std::string& encoding) {
+  if (encoding == "windows-874") return "WINDOWS-874";
+  if (encoding == "windows-1252") return "WINDOWS-1252";
+  if (encoding == "windows-1251") return "WINDOWS-1251";
+  if (encoding == "utf-16le") return "UTF-16LE";
+  if (encoding == "utf-16be") return "UTF-16BE";
+  if (encoding == "shift_jis") return "SHIFT_JIS";
+  if (encoding == "euc-jp") return "EUC-JP";
+  if (encoding == "euc-kr") return "EUC-KR";
+  if (encoding == "big5") return "BIG5";
+  if (encoding == "gbk") return "GBK";
+  return "UTF-8";
+}
+
+// Decodes with a canonical encoding; returns false if bytes were replaced.
+bool DecodeAs(std::string_view body, const std::string& encoding,
+              std::string* out) {
+  if (encoding == "utf-8") {
+    bool had_errors = false;
+    *out = SanitizeUtf8(body, &had_errors);
+    return !had_errors;
+  }
+  const size_t unit = encoding.rfind("utf-16", 0) == 0 ? 2 : 1;
+  return IconvToUtf8(body, IconvName(encoding), unit, out);
+}
+
+// The value after "charset=" in `text` (already lower-case), "" if none.
+std::string CharsetParameter(std::string_view text) {
+  size_t at = text.find("charset");
+  while (at != std::string_view::npos) {
+    size_t i = at + 7;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (i < text.size() && text[i] == '=') {
+      std::string_view value = TrimLabel(text.substr(i + 1));
+      const size_t end = value.find_first_of(";\"' \t>/");
+      return std::string(TrimLabel(value.substr(0, end)));
+    }
+    at = text.find("charset", at + 7);
+  }
+  return "";
+}
+
+// WHATWG-style prescan of the first 1024 bytes for <meta charset> or
+// <meta http-equiv content="...; charset=...">.
+std::string MetaCharset(std::string_view body) {
+  const std::string head = Lower(body.substr(0, kMetaPrescanBytes));
+  size_t at = head.find("<meta");
+  while (at != std::string::npos) {
+    const size_t end = head.find('>', at);
+    const std::string_view tag = std::string_view(head).substr(
+        at, end == std::string::npos ? std::string::npos : end - at);
+    const std::string label = CharsetParameter(tag);
+    if (!label.empty()) return label;
+    at = head.find("<meta", at + 5);
+  }
+  return "";
+}
+
+struct Bom {
+  std::string_view bytes;
+  const char* encoding;
+};
+
+const char* DetectBom(std::string_view body, size_t* length) {
+  static const Bom kBoms[] = {{"\xEF\xBB\xBF", "utf-8"},
+                              {"\xFE\xFF", "utf-16be"},
+                              {"\xFF\xFE", "utf-16le"}};
+  for (const Bom& bom : kBoms) {
+    if (body.substr(0, bom.bytes.size()) == bom.bytes) {
+      *length = bom.bytes.size();
+      return bom.encoding;
+    }
+  }
+  return nullptr;
+}
+
+// Windows-874 bytes that look like Thai text: nearly all high bytes are Thai
+// letters (0xA1-0xFB) and come in runs (words), while Latin-1 accents and
+// broken UTF-8 are isolated or outside that range. Needs a few samples.
+bool LooksLikeThaiSingleByte(std::string_view body) {
+  const auto high = [&](size_t i) {
+    return i < body.size() && static_cast<unsigned char>(body[i]) >= 0x80;
+  };
+  size_t count = 0, in_runs = 0, thai = 0;
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (!high(i)) continue;
+    ++count;
+    const unsigned char c = static_cast<unsigned char>(body[i]);
+    if (c >= 0xA1 && c <= 0xFB) ++thai;
+    if ((i > 0 && high(i - 1)) || high(i + 1)) ++in_runs;
+  }
+  return count >= 4 && in_runs * 10 >= count * 8 && thai * 10 >= count * 9;
+}
+
+// The declared encoding unless the bytes clearly say otherwise (a common
+// mislabelling of Thai sites), in which case `inconsistent` is set.
+DecodedText DecodeDeclared(std::string_view body, const std::string& encoding,
+                           const char* source) {
+  DecodedText result{"", encoding, source, false};
+  const bool single_byte =
+      encoding != "utf-8" && encoding.rfind("utf-16", 0) != 0;
+  if (single_byte && HasNonAscii(body) && IsValidUtf8(body)) {
+    result.encoding = "utf-8";  // UTF-8 bytes under a legacy label
+    result.inconsistent = true;
+  } else if (encoding == "windows-1252" && LooksLikeThaiSingleByte(body)) {
+    std::string thai;
+    if (IconvToUtf8(body, "WINDOWS-874", 1, &thai)) {
+      result.utf8 = std::move(thai);
+      result.encoding = "windows-874";
+      result.inconsistent = true;
+      return result;
+    }
+  }
+  if (DecodeAs(body, result.encoding, &result.utf8)) return result;
+  result.inconsistent = true;
+  std::string thai;
+  if (result.encoding == "utf-8" && LooksLikeThaiSingleByte(body) &&
+      IconvToUtf8(body, "WINDOWS-874", 1, &thai)) {
+    result.utf8 = std::move(thai);  // declared UTF-8, really windows-874
+    result.encoding = "windows-874";
+  }
+  return result;
+}
+
+DecodedText Sniff(std::string_view body) {
+  if (IsValidUtf8(body)) return {std::string(body), "utf-8", "sniff", false};
+  DecodedText result{"", "windows-874", "default", false};
+  DecodeAs(body, result.encoding, &result.utf8);
+  return result;
+}
+
+}  // namespace
+
+std::string CanonicalEncoding(std::string_view label) {
+  const std::string key = Lower(TrimLabel(label));
+  for (const Label& entry : kLabels) {
+    if (key == entry.label) return entry.encoding;
+  }
+  return "";
+}
+
+DecodedText DecodeToUtf8(std::string_view body, std::string_view content_type) {
+  size_t bom_length = 0;
+  if (const char* encoding = DetectBom(body, &bom_length)) {
+    DecodedText result{"", encoding, "bom", false};
+    result.inconsistent =
+        !DecodeAs(body.substr(bom_length), encoding, &result.utf8);
+    return result;
+  }
+  std::string encoding =
+      CanonicalEncoding(CharsetParameter(Lower(content_type)));
+  if (!encoding.empty()) return DecodeDeclared(body, encoding, "header");
+  encoding = CanonicalEncoding(MetaCharset(body));
+  // WHATWG: a <meta> claiming UTF-16 in ASCII-compatible bytes means UTF-8.
+  if (encoding.rfind("utf-16", 0) == 0) encoding = "utf-8";
+  if (!encoding.empty()) return DecodeDeclared(body, encoding, "meta");
+  return Sniff(body);
+}
+
+}  // namespace oitwatch

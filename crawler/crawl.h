@@ -1,0 +1,85 @@
+// The engine: drives Frontier <-> Fetcher <-> robots.txt for a list of sites
+// on one thread around curl_multi_poll, and hands every response to a
+// CrawlSink (parse, match, store happen there). Sites are crawled
+// concurrently; politeness is per host. A whole-run watchdog bounds the run.
+// Not thread-safe; the sink is called on the engine's thread.
+#ifndef OITWATCH_CRAWLER_CRAWL_H_
+#define OITWATCH_CRAWLER_CRAWL_H_
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "crawler/fetch_result.h"
+#include "crawler/fetcher.h"
+#include "crawler/frontier.h"
+#include "crawler/site.h"
+
+namespace oitwatch {
+
+struct CrawlConfig {
+  FetcherOptions fetcher;
+  FrontierLimits limits;
+  std::string robots_token = "oitwatch";  // product token matched in robots.txt
+  std::chrono::seconds max_crawl_delay{30};  // higher Crawl-delay: host skipped
+  int max_retries = 2;                     // on 429/503/5xx/timeouts
+  std::chrono::seconds max_retry_after{120};  // longer Retry-After: give up
+  int host_error_budget = 12;  // consecutive failed fetches before a host is dropped
+  std::chrono::seconds max_run_time{7 * 3600};  // watchdog for the whole run
+};
+
+// A link the sink found and wants considered for crawling.
+struct Outlink {
+  std::string url;   // absolute, normalised
+  std::string text;  // anchor text
+  int priority = 0;  // higher = sooner (likely evidence first)
+  bool check_external = false;  // fetch it even on another host (evidence)
+};
+
+// Where a URL stands relative to a site (shared by the engine and the sink).
+enum class LinkScope {
+  kPage,          // under the site's prefix, not a document: crawl it
+  kDocument,      // a document on the site's host: fetch it, do not crawl
+  kOtherSitePage, // same host, outside the prefix (another district): skip
+  kOtherHost,     // another host: check only if the sink asks
+};
+LinkScope ClassifyLink(const std::string& scope_prefix, const std::string& url);
+
+struct SiteCrawlStats {
+  std::string scope_prefix;
+  FetchResult seed;            // the start URL's response (outcome tells why)
+  bool robots_disallowed_seed = false;
+  std::string robots_reason;   // why robots.txt disallows (e.g. "HTTP 503")
+  int pages = 0, documents = 0, checks = 0, errors = 0, skipped = 0;
+  bool timed_out = false;      // the watchdog stopped the run
+  bool host_dropped = false;   // error budget spent or Crawl-delay too high
+  std::string host_note;
+};
+
+class CrawlSink {
+ public:
+  virtual ~CrawlSink() = default;
+  virtual void OnSiteStart(const Site& site) = 0;
+  // Every response of a site (pages, documents, checks; robots excluded).
+  // Returns the links to consider.
+  virtual std::vector<Outlink> OnResponse(const Site& site,
+                                          const FetchResult& result) = 0;
+  // A request that was never sent (robots.txt, limits, dropped host).
+  virtual void OnNotFetched(const Site& site, const Request& request,
+                            FetchOutcome why) = 0;
+  // Called once per site when nothing of it is left in flight or queued.
+  virtual void OnSiteDone(const Site& site, const SiteCrawlStats& stats) = 0;
+  // True when the sink cannot go on (e.g. the database failed): the engine
+  // then stops as it does for the watchdog.
+  virtual bool Aborted() const { return false; }
+};
+
+// Crawls every site to completion (or until the watchdog fires). Returns
+// false with a message only for our own failures (bad fetcher options);
+// the outside world's failures are reported per site through the sink.
+bool Crawl(const std::vector<Site>& sites, const CrawlConfig& config,
+           CrawlSink* sink, std::string* err);
+
+}  // namespace oitwatch
+
+#endif  // OITWATCH_CRAWLER_CRAWL_H_

@@ -1,0 +1,585 @@
+#include "crawler/fetcher.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <mutex>
+
+namespace oitwatch {
+namespace {
+
+using Address = std::array<unsigned char, 16>;  // IPv4 as ::ffff:a.b.c.d
+
+struct Cidr {
+  Address address{};
+  int prefix_bits = 128;
+};
+
+Address MappedV4(const unsigned char* v4) {
+  Address out{};
+  out[10] = out[11] = 0xFF;
+  std::memcpy(out.data() + 12, v4, 4);
+  return out;
+}
+
+// Parses IPv6 text, dotted IPv4 and the legacy IPv4 notations inet_aton
+// accepts ("2130706433", "0x7f.1", "017700000001").
+bool ParseAddress(const std::string& text, Address* out, bool* is_v4) {
+  unsigned char buffer[16];
+  if (inet_pton(AF_INET6, text.c_str(), buffer) == 1) {
+    std::memcpy(out->data(), buffer, 16);
+    *is_v4 = false;
+    return true;
+  }
+  in_addr v4{};
+  if (inet_aton(text.c_str(), &v4) == 0) return false;
+  *out = MappedV4(reinterpret_cast<const unsigned char*>(&v4.s_addr));
+  *is_v4 = true;
+  return true;
+}
+
+bool InPrefix(const Address& address, const Address& network, int bits) {
+  for (int i = 0; i < 16 && bits > 0; ++i, bits -= 8) {
+    const int mask = bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF;
+    if ((address[i] & mask) != (network[i] & mask)) return false;
+  }
+  return true;
+}
+
+bool ParseCidr(const std::string& text, Cidr* out) {
+  const size_t slash = text.find('/');
+  bool is_v4 = false;
+  if (!ParseAddress(text.substr(0, slash), &out->address, &is_v4)) return false;
+  if (is_v4 && slash == std::string::npos &&
+      text.find_first_not_of("0123456789.") != std::string::npos) {
+    return false;  // allow-lists take plain dotted quads only
+  }
+  out->prefix_bits = 128;
+  if (slash == std::string::npos) return true;
+  const std::string bits = text.substr(slash + 1);
+  if (bits.empty() || bits.size() > 3 ||
+      bits.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  const int value = std::stoi(bits);
+  const int limit = is_v4 ? 32 : 128;
+  if (value > limit) return false;
+  out->prefix_bits = is_v4 ? value + 96 : value;
+  return true;
+}
+
+struct Range {
+  const char* network;
+  int bits;
+};
+
+// IPv4 ranges that are not the public internet (IANA special-purpose).
+constexpr Range kNonPublicV4[] = {
+    {"0.0.0.0", 8},      {"10.0.0.0", 8},     {"100.64.0.0", 10},
+    {"127.0.0.0", 8},    {"169.254.0.0", 16}, {"172.16.0.0", 12},
+    {"192.0.0.0", 24},   {"192.0.2.0", 24},   {"192.88.99.0", 24},
+    {"192.168.0.0", 16}, {"198.18.0.0", 15},  {"198.51.100.0", 24},
+    {"203.0.113.0", 24}, {"224.0.0.0", 4},    {"240.0.0.0", 4},
+};
+
+// IPv6 ranges that are never public (mapped/compat/NAT64 handled apart).
+constexpr Range kNonPublicV6[] = {
+    {"::", 96},     {"64:ff9b:1::", 48}, {"100::", 64}, {"2001:db8::", 32},
+    {"2001::", 32}, {"2001:10::", 28},   {"fc00::", 7}, {"fe80::", 10},
+    {"fec0::", 10}, {"ff00::", 8},
+};
+
+bool InRanges(const Address& address, const Range* ranges, size_t count,
+              bool v4) {
+  for (size_t i = 0; i < count; ++i) {
+    Address network{};
+    bool is_v4 = false;
+    ParseAddress(ranges[i].network, &network, &is_v4);
+    if (InPrefix(address, network, v4 ? ranges[i].bits + 96 : ranges[i].bits))
+      return true;
+  }
+  return false;
+}
+
+bool IsNonPublic(const Address& address) {
+  static const Address kMapped = MappedV4((const unsigned char*)"\0\0\0\0");
+  Address nat64{};
+  bool ignored = false;
+  ParseAddress("64:ff9b::", &nat64, &ignored);
+  Address six_to_four{};
+  ParseAddress("2002::", &six_to_four, &ignored);
+  if (InPrefix(address, kMapped, 96) || InPrefix(address, nat64, 96)) {
+    const Address v4 = MappedV4(address.data() + 12);
+    return InRanges(v4, kNonPublicV4, std::size(kNonPublicV4), true);
+  }
+  if (InPrefix(address, six_to_four, 16)) {
+    const Address v4 = MappedV4(address.data() + 2);
+    return InRanges(v4, kNonPublicV4, std::size(kNonPublicV4), true);
+  }
+  return InRanges(address, kNonPublicV6, std::size(kNonPublicV6), false);
+}
+
+}  // namespace
+
+bool IsNonPublicAddress(const std::string& ip) {
+  Address address{};
+  bool is_v4 = false;
+  if (!ParseAddress(ip, &address, &is_v4)) return true;  // fail closed
+  return IsNonPublic(address);
+}
+
+namespace {
+
+struct EasyDeleter {
+  void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+
+// Why our own callback stopped a transfer.
+enum class Abort { kNone, kBodyTooLarge, kDeclaredTooLarge, kHeadersTooLarge };
+
+struct Guard {
+  std::vector<Cidr> allow;
+  int refused = 0;
+};
+
+// One transfer in flight; its address is the CURLOPT_PRIVATE pointer.
+struct Transfer {
+  FetchResult result;
+  EasyHandle easy;
+  Slist headers;
+  Guard* guard = nullptr;
+  size_t max_body = 0;
+  size_t max_header_bytes = 0;
+  size_t header_bytes = 0;  // of the current response
+  Abort abort = Abort::kNone;
+  bool refused_address = false;
+  char error[CURL_ERROR_SIZE] = {};
+};
+
+bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) !=
+        std::tolower(static_cast<unsigned char>(prefix[i])))
+      return false;
+  }
+  return true;
+}
+
+std::string HeaderValue(std::string_view line, size_t name_length) {
+  std::string_view value = line.substr(name_length);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+    value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' ||
+                            value.back() == ' ' || value.back() == '\t'))
+    value.remove_suffix(1);
+  return std::string(value.substr(0, 1024));  // a stored value stays small
+}
+
+// A new status line starts a new response (redirects, 100 Continue).
+void ResetHeaders(Transfer* transfer) {
+  transfer->header_bytes = 0;
+  FetchResult& result = transfer->result;
+  result.content_type.clear();
+  result.etag.clear();
+  result.last_modified.clear();
+  result.retry_after.clear();
+}
+
+bool DeclaredTooLarge(const std::string& value, size_t cap) {
+  if (value.empty() ||
+      value.find_first_not_of("0123456789") != std::string::npos)
+    return false;  // curl itself rejects a rubbish Content-Length
+  return value.size() > 18 || std::stoull(value) > cap;
+}
+
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const size_t length = size * count;
+  const std::string_view line(data, length);
+  if (StartsWithNoCase(line, "HTTP/")) ResetHeaders(transfer);
+  transfer->header_bytes += length;
+  if (transfer->header_bytes > transfer->max_header_bytes) {
+    transfer->abort = Abort::kHeadersTooLarge;
+    return 0;
+  }
+  FetchResult& result = transfer->result;
+  if (StartsWithNoCase(line, "content-type:")) {
+    result.content_type = HeaderValue(line, 13);
+  } else if (StartsWithNoCase(line, "etag:")) {
+    result.etag = HeaderValue(line, 5);
+  } else if (StartsWithNoCase(line, "last-modified:")) {
+    result.last_modified = HeaderValue(line, 14);
+  } else if (StartsWithNoCase(line, "retry-after:")) {
+    result.retry_after = HeaderValue(line, 12);
+  } else if (StartsWithNoCase(line, "content-length:") &&
+             DeclaredTooLarge(HeaderValue(line, 15), transfer->max_body)) {
+    transfer->abort = Abort::kDeclaredTooLarge;
+    return 0;
+  }
+  return length;
+}
+
+// Receives DECODED bytes (after gzip/br/zstd), so bombs are counted here.
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const size_t length = size * count;
+  std::string& body = transfer->result.body;
+  if (body.size() + length > transfer->max_body) {
+    transfer->abort = Abort::kBodyTooLarge;
+    return 0;  // curl stops with CURLE_WRITE_ERROR
+  }
+  body.append(data, length);
+  return length;
+}
+
+bool Allowed(const Guard& guard, const Address& address) {
+  for (const Cidr& cidr : guard.allow) {
+    if (InPrefix(address, cidr.address, cidr.prefix_bits)) return true;
+  }
+  return false;
+}
+
+bool SockaddrToAddress(const sockaddr* addr, Address* out) {
+  if (addr->sa_family == AF_INET) {
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(addr);
+    *out = MappedV4(reinterpret_cast<const unsigned char*>(&v4->sin_addr));
+    return true;
+  }
+  if (addr->sa_family == AF_INET6) {
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(addr);
+    std::memcpy(out->data(), &v6->sin6_addr, 16);
+    return true;
+  }
+  return false;
+}
+
+// The SSRF guard: runs for every address curl is about to connect to, on
+// every hop, after DNS; refuses what is not public unless allow-listed.
+curl_socket_t OnOpenSocket(void* user, curlsocktype purpose,
+                           curl_sockaddr* address) {
+  auto* transfer = static_cast<Transfer*>(user);
+  Address ip{};
+  bool known =
+      purpose == CURLSOCKTYPE_IPCXN && SockaddrToAddress(&address->addr, &ip);
+  if (!known || (IsNonPublic(ip) && !Allowed(*transfer->guard, ip))) {
+    transfer->refused_address = true;
+    ++transfer->guard->refused;
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
+}  // namespace
+
+struct Fetcher::Impl {
+  FetcherOptions options;
+  CURLM* multi = nullptr;
+  Slist resolve;
+  Guard guard;
+  std::map<CURL*, std::unique_ptr<Transfer>> transfers;
+  std::vector<FetchResult> failed_to_start;
+
+  // Moves the results of finished transfers into *done.
+  void Collect(std::vector<FetchResult>* done);
+
+  ~Impl() {
+    for (auto& [easy, transfer] : transfers)
+      curl_multi_remove_handle(multi, easy);
+    transfers.clear();
+    if (multi != nullptr) curl_multi_cleanup(multi);
+  }
+};
+
+namespace {
+
+bool NoLineBreak(const std::string& value) {
+  return value.find_first_of("\r\n") == std::string::npos;
+}
+
+Slist ConditionalHeaders(const Request& request) {
+  curl_slist* list = nullptr;
+  if (!request.etag.empty() && NoLineBreak(request.etag)) {
+    list = curl_slist_append(list, ("If-None-Match: " + request.etag).c_str());
+  }
+  if (!request.last_modified.empty() && NoLineBreak(request.last_modified)) {
+    list = curl_slist_append(
+        list, ("If-Modified-Since: " + request.last_modified).c_str());
+  }
+  return Slist(list);
+}
+
+void SetLimits(CURL* easy, const FetcherOptions& options, bool document) {
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+  curl_easy_setopt(
+      easy, CURLOPT_TIMEOUT_MS,
+      document ? options.document_timeout_ms : options.page_timeout_ms);
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_bytes);
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, options.low_speed_seconds);
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, options.max_redirects);
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_PROXY, "");
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // gzip, br, zstd
+  curl_easy_setopt(easy, CURLOPT_MAXLIFETIME_CONN, 3600L);
+}
+
+void SetCallbacks(Transfer* transfer) {
+  CURL* easy = transfer->easy.get();
+  curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &OnOpenSocket);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, transfer);
+}
+
+std::unique_ptr<Transfer> NewTransfer(const Request& request,
+                                      const FetcherOptions& options,
+                                      Guard* guard, curl_slist* resolve) {
+  auto transfer = std::make_unique<Transfer>();
+  transfer->result.request = request;
+  transfer->easy.reset(curl_easy_init());
+  transfer->guard = guard;
+  const bool document = request.kind == RequestKind::kDocument;
+  transfer->max_body =
+      document ? options.max_document_bytes : options.max_page_bytes;
+  transfer->max_header_bytes = options.max_header_bytes;
+  transfer->headers = ConditionalHeaders(request);
+  CURL* easy = transfer->easy.get();
+  if (easy == nullptr) return transfer;
+  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, options.user_agent.c_str());
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers.get());
+  if (resolve != nullptr) curl_easy_setopt(easy, CURLOPT_RESOLVE, resolve);
+  if (!options.ca_file.empty())
+    curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_file.c_str());
+  SetLimits(easy, options, document);
+  SetCallbacks(transfer.get());
+  return transfer;
+}
+
+FetchOutcome OutcomeForCurlError(CURLcode code, const Transfer& transfer) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return FetchOutcome::kDnsError;
+    case CURLE_COULDNT_CONNECT:
+      return transfer.refused_address ? FetchOutcome::kForbiddenAddress
+                                      : FetchOutcome::kConnectError;
+    case CURLE_OPERATION_TIMEDOUT:
+      return FetchOutcome::kTimeout;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      return FetchOutcome::kTlsError;
+    case CURLE_TOO_MANY_REDIRECTS:
+      return FetchOutcome::kTooManyRedirects;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+      return FetchOutcome::kUnsupportedScheme;
+    case CURLE_FILESIZE_EXCEEDED:
+      return FetchOutcome::kTooLarge;
+    case CURLE_WRITE_ERROR:
+      return transfer.abort == Abort::kHeadersTooLarge
+                 ? FetchOutcome::kBadContent
+                 : FetchOutcome::kTooLarge;
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_RECV_ERROR:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_GOT_NOTHING:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return FetchOutcome::kBadContent;
+    default:
+      return FetchOutcome::kConnectError;
+  }
+}
+
+std::string AbortMessage(Abort abort, const Transfer& transfer) {
+  switch (abort) {
+    case Abort::kBodyTooLarge:
+      return "decoded body over " + std::to_string(transfer.max_body) +
+             " bytes";
+    case Abort::kDeclaredTooLarge:
+      return "Content-Length over " + std::to_string(transfer.max_body) +
+             " bytes";
+    case Abort::kHeadersTooLarge:
+      return "response headers over " +
+             std::to_string(transfer.max_header_bytes) + " bytes";
+    case Abort::kNone:
+      break;
+  }
+  return "";
+}
+
+bool IsChallengePage(const std::string& body) {
+  for (const char* marker :
+       {"cf-chl", "Just a moment...", "Attention Required! | Cloudflare"}) {
+    if (body.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
+FetchOutcome OutcomeForStatus(int status, const std::string& body) {
+  if (status == 304) return FetchOutcome::kNotModified;
+  if (status >= 200 && status < 300) return FetchOutcome::kOk;
+  if ((status == 403 || status == 503) && IsChallengePage(body))
+    return FetchOutcome::kBlocked;
+  if (status == 403 || status == 451) return FetchOutcome::kBlocked;
+  if (status == 429 || status == 503) return FetchOutcome::kRateLimited;
+  return FetchOutcome::kHttpError;  // 4xx/5xx, and a 3xx that was not followed
+}
+
+int64_t WallClockSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Fills the result of a transfer that has ended with `code`.
+void Finish(Transfer* transfer, CURLcode code) {
+  FetchResult& result = transfer->result;
+  CURL* easy = transfer->easy.get();
+  long status = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  result.http_status = static_cast<int>(status);
+  char* final_url = nullptr;
+  curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &final_url);
+  result.final_url = final_url != nullptr ? final_url : result.request.url;
+  double seconds = 0;
+  curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME, &seconds);
+  result.elapsed_seconds = seconds;
+  result.fetched_at_unix = WallClockSeconds();
+  if (code == CURLE_OK) {
+    result.outcome = OutcomeForStatus(result.http_status, result.body);
+    if (result.outcome != FetchOutcome::kOk)
+      result.error = "HTTP " + std::to_string(result.http_status);
+    return;
+  }
+  result.outcome = OutcomeForCurlError(code, *transfer);
+  result.error = AbortMessage(transfer->abort, *transfer);
+  if (result.error.empty()) {
+    result.error =
+        transfer->error[0] != '\0' ? transfer->error : curl_easy_strerror(code);
+  }
+  if (result.outcome == FetchOutcome::kForbiddenAddress)
+    result.error = "refused a non-public address: " + result.error;
+  result.body.clear();  // never pass a partial body on as a page
+}
+
+void GlobalInit() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+void Fetcher::Impl::Collect(std::vector<FetchResult>* done) {
+  int queued = 0;
+  while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
+    if (message->msg != CURLMSG_DONE) continue;
+    CURL* easy = message->easy_handle;
+    const CURLcode code = message->data.result;
+    auto it = transfers.find(easy);
+    curl_multi_remove_handle(multi, easy);
+    if (it == transfers.end()) continue;
+    Finish(it->second.get(), code);
+    done->push_back(std::move(it->second->result));
+    transfers.erase(it);
+  }
+}
+
+Fetcher::Fetcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Fetcher::~Fetcher() = default;
+
+std::unique_ptr<Fetcher> Fetcher::Create(const FetcherOptions& options,
+                                         std::string* err) {
+  GlobalInit();
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  for (const std::string& entry : options.allow_addresses) {
+    Cidr cidr;
+    if (!ParseCidr(entry, &cidr)) {
+      *err = "allow_addresses: '" + entry + "' is not an IP address or CIDR";
+      return nullptr;
+    }
+    impl->guard.allow.push_back(cidr);
+  }
+  curl_slist* resolve = nullptr;
+  for (const std::string& entry : options.resolve) {
+    if (std::count(entry.begin(), entry.end(), ':') < 2 ||
+        !NoLineBreak(entry)) {
+      *err = "resolve: '" + entry + "' is not host:port:address";
+      curl_slist_free_all(resolve);
+      return nullptr;
+    }
+    resolve = curl_slist_append(resolve, entry.c_str());
+  }
+  impl->resolve.reset(resolve);
+  impl->multi = curl_multi_init();
+  if (impl->multi == nullptr) {
+    *err = "curl_multi_init failed";
+    return nullptr;
+  }
+  curl_multi_setopt(impl->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                    static_cast<long>(options.max_total_connections));
+  return std::unique_ptr<Fetcher>(new Fetcher(std::move(impl)));
+}
+
+void Fetcher::Start(const Request& request) {
+  std::unique_ptr<Transfer> transfer =
+      NewTransfer(request, impl_->options, &impl_->guard, impl_->resolve.get());
+  CURL* easy = transfer->easy.get();
+  if (easy == nullptr ||
+      curl_multi_add_handle(impl_->multi, easy) != CURLM_OK) {
+    // Reported on the next Poll, like any other failed transfer.
+    transfer->result.outcome = FetchOutcome::kConnectError;
+    transfer->result.error = "could not start a transfer";
+    transfer->result.fetched_at_unix = WallClockSeconds();
+    impl_->failed_to_start.push_back(std::move(transfer->result));
+    return;
+  }
+  impl_->transfers[easy] = std::move(transfer);
+}
+
+std::vector<FetchResult> Fetcher::Poll(int max_wait_ms) {
+  std::vector<FetchResult> done = std::move(impl_->failed_to_start);
+  impl_->failed_to_start.clear();
+  int running = 0;
+  curl_multi_perform(impl_->multi, &running);
+  impl_->Collect(&done);
+  if (!done.empty()) return done;
+  curl_multi_poll(impl_->multi, nullptr, 0, std::max(0, max_wait_ms), nullptr);
+  curl_multi_perform(impl_->multi, &running);
+  impl_->Collect(&done);
+  return done;
+}
+
+size_t Fetcher::active() const { return impl_->transfers.size(); }
+
+int Fetcher::refused_connections() const { return impl_->guard.refused; }
+
+}  // namespace oitwatch

@@ -1,0 +1,173 @@
+#include "crawler/frontier.h"
+
+#include <algorithm>
+
+#include "crawler/url.h"
+
+namespace oitwatch {
+
+bool Frontier::Entry::operator<(const Entry& other) const {
+  if (request.priority != other.request.priority) {
+    return request.priority < other.request.priority;
+  }
+  return order > other.order;  // earlier first among equals
+}
+
+bool Frontier::WithinLimits(SiteState& site, const Request& request) {
+  if (request.site_id.empty()) return true;  // robots.txt: host business
+  if (request.depth > limits_.max_depth) return false;
+  if (site.requests >= limits_.max_requests_per_site) return false;
+  switch (request.kind) {
+    case RequestKind::kPage:
+      return site.pages < limits_.max_pages_per_site;
+    case RequestKind::kDocument:
+      return site.documents < limits_.max_documents_per_site;
+    case RequestKind::kCheck:
+      return site.checks < limits_.max_checks_per_site;
+    case RequestKind::kRobots:
+      return true;
+  }
+  return true;
+}
+
+void Frontier::Push(const Request& request) {
+  HostState& host = hosts_[HostKey(request.url)];
+  auto [it, inserted] = host.queues.try_emplace(request.site_id);
+  if (inserted && !request.site_id.empty()) {
+    host.order.push_back(request.site_id);
+  }
+  it->second.push(Entry{request, order_++});
+  ++host.queued;
+  ++sites_[request.site_id].queued;
+  ++queued_;
+}
+
+bool Frontier::Add(const Request& request) {
+  SiteState& site = sites_[request.site_id];
+  if (!site.seen.insert(request.url).second) return false;
+  if (!WithinLimits(site, request)) {
+    ++site.skipped;
+    return false;
+  }
+  if (request.kind == RequestKind::kPage) ++site.pages;
+  if (request.kind == RequestKind::kDocument) ++site.documents;
+  if (request.kind == RequestKind::kCheck) ++site.checks;
+  ++site.requests;
+  Push(request);
+  return true;
+}
+
+bool Frontier::Retry(const Request& request) {
+  SiteState& site = sites_[request.site_id];
+  if (!request.site_id.empty() &&
+      site.requests >= limits_.max_requests_per_site) {
+    ++site.skipped;
+    return false;
+  }
+  ++site.requests;
+  Push(request);
+  return true;
+}
+
+std::optional<Request> Frontier::PopFrom(HostState& host) {
+  auto robots = host.queues.find("");
+  if (robots != host.queues.end() && !robots->second.empty()) {
+    Request r = robots->second.top().request;
+    robots->second.pop();
+    return r;
+  }
+  for (size_t tried = 0; tried < host.order.size(); ++tried) {
+    const std::string& site_id = host.order[host.next_site % host.order.size()];
+    host.next_site = (host.next_site + 1) % host.order.size();
+    Queue& queue = host.queues[site_id];
+    if (queue.empty()) continue;
+    Request r = queue.top().request;
+    queue.pop();
+    return r;
+  }
+  return std::nullopt;
+}
+
+std::optional<Request> Frontier::Next(TimePoint now) {
+  for (auto& [key, host] : hosts_) {
+    if (host.queued == 0 || host.active >= limits_.host_connections) continue;
+    if (host.next_start > now) continue;
+    std::optional<Request> r = PopFrom(host);
+    if (!r) continue;
+    --host.queued;
+    --sites_[r->site_id].queued;
+    --queued_;
+    ++host.active;
+    return r;
+  }
+  return std::nullopt;
+}
+
+void Frontier::Done(const Request& request, TimePoint now,
+                    std::chrono::milliseconds extra_delay) {
+  HostState& host = hosts_[HostKey(request.url)];
+  if (host.active > 0) --host.active;
+  std::chrono::milliseconds gap =
+      std::max({limits_.host_delay, host.delay, extra_delay});
+  host.next_start = std::max(host.next_start, now + gap);
+}
+
+void Frontier::SetHostDelay(const std::string& host,
+                            std::chrono::milliseconds delay) {
+  hosts_[host].delay = delay;
+}
+
+std::optional<TimePoint> Frontier::NextReadyTime() const {
+  std::optional<TimePoint> best;
+  for (const auto& [key, host] : hosts_) {
+    if (host.queued == 0 || host.active >= limits_.host_connections) continue;
+    if (!best || host.next_start < *best) best = host.next_start;
+  }
+  return best;
+}
+
+int Frontier::Drop(HostState& host, const std::string& site_id) {
+  auto it = host.queues.find(site_id);
+  if (it == host.queues.end()) return 0;
+  int n = static_cast<int>(it->second.size());
+  it->second = Queue();
+  host.queued -= n;
+  queued_ -= n;
+  SiteState& site = sites_[site_id];
+  site.queued -= n;
+  site.skipped += n;
+  return n;
+}
+
+int Frontier::DropSite(const std::string& site_id) {
+  int n = 0;
+  for (auto& [key, host] : hosts_) n += Drop(host, site_id);
+  return n;
+}
+
+int Frontier::DropHost(const std::string& host_key) {
+  auto it = hosts_.find(host_key);
+  if (it == hosts_.end()) return 0;
+  std::vector<std::string> ids;
+  for (const auto& [site_id, queue] : it->second.queues) ids.push_back(site_id);
+  int n = 0;
+  for (const std::string& id : ids) n += Drop(it->second, id);
+  return n;
+}
+
+size_t Frontier::queued_for_site(const std::string& site_id) const {
+  auto it = sites_.find(site_id);
+  return it == sites_.end() ? 0 : it->second.queued;
+}
+
+int Frontier::skipped(const std::string& site_id) const {
+  auto it = sites_.find(site_id);
+  return it == sites_.end() ? 0 : it->second.skipped;
+}
+
+bool Frontier::Seen(const std::string& site_id, const std::string& url) const {
+  auto it = sites_.find(site_id);
+  return it != sites_.end() && it->second.seen.count(url) > 0;
+}
+
+}  // namespace oitwatch

@@ -1,0 +1,148 @@
+#include "reports/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace oitwatch {
+namespace {
+
+constexpr const char* kChecked = "checked";
+constexpr const char* kUnchecked = "unchecked";
+
+Report FromRun(const RunInfo& run) {
+  Report report;
+  report.ruleset = run.ruleset_id;
+  report.ruleset_version = run.ruleset_version;
+  report.fiscal_year = run.fiscal_year;
+  report.as_of = run.as_of;
+  report.run_id = run.id;
+  report.run_status = run.status;
+  report.started_at = run.started_at;
+  report.finished_at = run.finished_at;
+  return report;
+}
+
+ItemReport FromVerdict(ItemVerdict verdict) {
+  ItemReport item;
+  item.id = std::move(verdict.item_id);
+  item.title = std::move(verdict.title);
+  item.status = ItemStatusName(verdict.status);
+  item.reason = std::move(verdict.reason);
+  item.evidence = std::move(verdict.evidence);
+  item.missing_components = std::move(verdict.missing_components);
+  item.missing_months = std::move(verdict.missing_months);
+  return item;
+}
+
+// Why a site that is not "checked" was not checked, for the report.
+std::string UncheckedReason(const SiteRunInfo& info,
+                            const std::string& run_status) {
+  if (!info.reason.empty()) return info.reason;
+  if (info.state == "pending") {
+    return "crawl did not finish (run " + run_status + ")";
+  }
+  return "site was not checked";
+}
+
+// An unchecked site's items are unchecked too: never "missing".
+void MarkUnchecked(SiteReport* site) {
+  for (ItemReport& item : site->items) {
+    if (item.status == kUnchecked) continue;
+    item.status = kUnchecked;
+    item.reason = site->reason;
+  }
+}
+
+SiteReport FromSiteRun(const SiteRunInfo& info, const std::string& run_status) {
+  SiteReport site;
+  site.id = info.site_id;
+  site.name = info.name;
+  site.name_en = info.name_en;
+  site.url = info.url;
+  bool checked = info.state == kChecked;
+  site.state = checked ? kChecked : kUnchecked;
+  site.reason = checked ? info.reason : UncheckedReason(info, run_status);
+  site.pages = info.pages;
+  site.documents = info.documents;
+  site.errors = info.errors;
+  site.skipped = info.skipped;
+  return site;
+}
+
+bool BuildSite(Store& store, int64_t run_id, const SiteRunInfo& info,
+               const std::string& run_status, SiteReport* site,
+               std::string* err) {
+  *site = FromSiteRun(info, run_status);
+  std::vector<ItemVerdict> verdicts;
+  if (!store.ListVerdicts(run_id, info.site_id, &verdicts, err)) return false;
+  for (ItemVerdict& verdict : verdicts) {
+    site->items.push_back(FromVerdict(std::move(verdict)));
+  }
+  if (site->state == kUnchecked) MarkUnchecked(site);
+  site->score = PredictedScore(*site);
+  return true;
+}
+
+// The message for a `site_id` that has no row in run `run_id`.
+std::string SiteNotInRun(Store& store, int64_t run_id,
+                         const std::string& site_id) {
+  SiteRow row;
+  std::string unknown;
+  if (!store.GetSite(site_id, &row, &unknown)) return unknown;
+  return "site '" + site_id + "' is not in run " + std::to_string(run_id);
+}
+
+// BuildReport inside a snapshot.
+bool ReadReport(Store& store, int64_t run_id, const std::string& site_id,
+                Report* report, std::string* err) {
+  RunInfo run;
+  if (!store.GetRun(run_id, &run, err)) return false;
+  std::vector<SiteRunInfo> site_runs;
+  if (!store.ListSiteRuns(run_id, &site_runs, err)) return false;
+  Report out = FromRun(run);
+  for (const SiteRunInfo& info : site_runs) {
+    if (!site_id.empty() && info.site_id != site_id) continue;
+    SiteReport site;
+    if (!BuildSite(store, run_id, info, run.status, &site, err)) return false;
+    out.sites.push_back(std::move(site));
+  }
+  if (!site_id.empty() && out.sites.empty()) {
+    *err = SiteNotInRun(store, run_id, site_id);
+    return false;
+  }
+  *report = std::move(out);
+  return true;
+}
+
+}  // namespace
+
+int SiteReport::count(const std::string& status) const {
+  return static_cast<int>(std::count_if(
+      items.begin(), items.end(),
+      [&](const ItemReport& item) { return item.status == status; }));
+}
+
+const std::vector<std::string>& ReportStatuses() {
+  static const std::vector<std::string> kStatuses = {
+      "pass", "partial", "stale", "missing", "broken", "unchecked"};
+  return kStatuses;
+}
+
+bool BuildReport(Store& store, int64_t run_id, const std::string& site_id,
+                 Report* report, std::string* err) {
+  // One read transaction, so a crawl writing now cannot be seen half-done.
+  if (!store.BeginSnapshot(err)) return false;
+  bool ok = ReadReport(store, run_id, site_id, report, err);
+  store.EndSnapshot();
+  return ok;
+}
+
+std::optional<double> PredictedScore(const SiteReport& site) {
+  if (site.state != kChecked || site.items.empty()) return std::nullopt;
+  double share =
+      100.0 * site.count("pass") / static_cast<double>(site.items.size());
+  return std::round(share * 100.0) / 100.0;
+}
+
+}  // namespace oitwatch

@@ -1,0 +1,75 @@
+// The report model: one run of the crawler as the renderers (render.h) and
+// alerts see it — per site its crawl summary, predicted OIT score and one
+// verdict per item with the evidence it rests on. Built from the store, or by
+// hand in tests. Strings are UTF-8 as stored (possibly web-derived and
+// hostile): renderers escape them, the model does not.
+//
+// Plain values; thread-compatible.
+#ifndef OITWATCH_REPORTS_REPORT_H_
+#define OITWATCH_REPORTS_REPORT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rules/evidence.h"
+#include "storage/store.h"
+
+namespace oitwatch {
+
+struct ItemReport {
+  std::string id, title;  // "O1", Thai title
+  std::string status;     // ItemStatusName(): "pass", "partial", "stale",
+                          // "missing", "broken", "unchecked"
+  std::string reason;     // one line, why this status
+  std::vector<EvidenceRef> evidence;            // best first
+  std::vector<std::string> missing_components;  // component titles
+  std::vector<std::string> missing_months;      // "2024-10" (CE), ...
+};
+
+struct SiteReport {
+  std::string id, name, name_en, url;
+  std::string state;   // "checked" or "unchecked" (never anything else)
+  std::string reason;  // why unchecked, or crawl notes
+  std::optional<double> score;  // PredictedScore(); nullopt if unchecked
+  int pages = 0, documents = 0, errors = 0, skipped = 0;
+  std::vector<ItemReport> items;  // rule-set order; every status is
+                                  // "unchecked" when state is "unchecked"
+
+  // Number of items whose status is `status`.
+  int count(const std::string& status) const;
+};
+
+struct Report {
+  std::string ruleset, ruleset_version;
+  int fiscal_year = 0;  // assessed fiscal year (BE)
+  std::string as_of;    // YYYY-MM-DD
+  int64_t run_id = 0;
+  std::string run_status, started_at, finished_at;
+  std::string generated_at;  // set by the caller (ISO 8601); "" = not shown
+  std::vector<SiteReport> sites;
+};
+
+// The six item statuses in report order: pass, partial, stale, missing,
+// broken, unchecked.
+const std::vector<std::string>& ReportStatuses();
+
+// Reads run `run_id` (all its sites, or only `site_id` if not empty) from
+// `store` into *report, inside one snapshot (Store::BeginSnapshot), so a
+// crawl writing at the same time is never seen half-done. A site whose crawl
+// did not end as "checked" (e.g. "pending" in an interrupted run) is reported
+// "unchecked" and all its items "unchecked", never "missing". Returns false
+// with a message for an unknown run, a site that is not in the run, or a
+// store error.
+bool BuildReport(Store& store, int64_t run_id, const std::string& site_id,
+                 Report* report, std::string* err);
+
+// Predicted OIT score: items with status "pass" / number of items * 100,
+// rounded to 2 decimals (each item scores 100 or 0 and weighs the same).
+// nullopt if the site is unchecked or has no items.
+std::optional<double> PredictedScore(const SiteReport& site);
+
+}  // namespace oitwatch
+
+#endif  // OITWATCH_REPORTS_REPORT_H_

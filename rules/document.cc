@@ -1,0 +1,476 @@
+// HTML -> Document through Gumbo (the only file that includes it).
+//
+// Gumbo's parser is iterative, but gumbo_destroy_output frees the tree
+// recursively (a stack overflow at ~261k nested elements) and the parser scans
+// its open-element stack per tag (quadratic on deep nesting). So before
+// parsing, CapNesting counts nesting on the raw bytes and removes the start
+// tags that would go deeper than DocumentLimits::max_depth, keeping their
+// text. Our own walk uses an explicit stack.
+#include "rules/document.h"
+
+#include <gumbo.h>
+
+#include <cctype>
+#include <memory>
+#include <optional>
+
+#include "crawler/url.h"
+#include "rules/thai_text.h"
+
+namespace oitwatch {
+namespace {
+
+constexpr size_t kNpos = std::string_view::npos;
+constexpr size_t kMaxAnchorTextBytes = 1024;
+
+char Lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
+}
+bool IsAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+bool StartsWithNoCase(std::string_view s, std::string_view lower_prefix) {
+  if (s.size() < lower_prefix.size()) return false;
+  for (size_t i = 0; i < lower_prefix.size(); ++i) {
+    if (Lower(s[i]) != lower_prefix[i]) return false;
+  }
+  return true;
+}
+
+// ---- Nesting cap on raw bytes -------------------------------------------
+
+// Elements that never hold children, whose end tag is implied by the next
+// sibling, or that cannot nest in themselves (a, iframe); they do not deepen
+// the count and are never removed, so deep links survive.
+bool IgnoredForDepth(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+      "a",        "iframe",  "area",  "base",   "br",       "col",     "embed",
+      "hr",       "img",     "input", "link",   "meta",     "param",   "source",
+      "track",    "wbr",     "frame", "keygen", "basefont", "bgsound", "html",
+      "head",     "body",    "p",     "li",     "dt",       "dd",      "option",
+      "optgroup", "tr",      "td",    "th",     "thead",    "tbody",   "tfoot",
+      "colgroup", "caption", "rb",    "rt",     "rtc",      "rp"};
+  for (std::string_view n : kNames) {
+    if (n == name) return true;
+  }
+  return false;
+}
+
+bool IsRawText(std::string_view name) {
+  return name == "script" || name == "style" || name == "textarea" ||
+         name == "title" || name == "xmp" || name == "iframe" ||
+         name == "noembed" || name == "noframes";
+}
+
+// Position after the '>' closing a tag whose name ends at p (quoted
+// attribute values may hold '>'); html.size() if unterminated.
+size_t TagEnd(std::string_view html, size_t p) {
+  while (p < html.size()) {
+    const char c = html[p++];
+    if (c == '>') return p;
+    if (c != '=') continue;
+    while (p < html.size() && IsAsciiSpace(html[p])) ++p;
+    if (p < html.size() && (html[p] == '"' || html[p] == '\'')) {
+      const size_t close = html.find(html[p], p + 1);
+      if (close == kNpos) return html.size();
+      p = close + 1;
+    }
+  }
+  return html.size();
+}
+
+// Start of "</name" (any case) at or after `from`; html.size() if none.
+size_t FindEndTag(std::string_view html, size_t from, std::string_view name) {
+  for (size_t p = html.find("</", from); p != kNpos;
+       p = html.find("</", p + 2)) {
+    if (StartsWithNoCase(html.substr(p + 2), name)) return p;
+  }
+  return html.size();
+}
+
+// Lower-case tag name at p (letters, digits, '-', ':'), at most 16 chars.
+std::string TagName(std::string_view html, size_t p) {
+  std::string name;
+  if (p >= html.size() || Lower(html[p]) < 'a' || Lower(html[p]) > 'z')
+    return name;
+  while (p < html.size() && name.size() < 16 &&
+         (std::isalnum(static_cast<unsigned char>(html[p])) || html[p] == '-' ||
+          html[p] == ':')) {
+    name.push_back(Lower(html[p++]));
+  }
+  return name;
+}
+
+// Copies `html` into *capped without start tags nested deeper than
+// max_depth. Returns false (and leaves *capped alone) if nothing was cut.
+bool CapNesting(std::string_view html, size_t max_depth, std::string* capped) {
+  size_t depth = 0, copied = 0, i = 0;
+  bool cut = false;
+  while ((i = html.find('<', i)) != kNpos) {
+    if (html.substr(i).starts_with("<!--")) {
+      const size_t close = html.find("-->", i + 4);
+      i = close == kNpos ? html.size() : close + 3;
+      continue;
+    }
+    const bool end_tag = i + 1 < html.size() && html[i + 1] == '/';
+    const std::string name = TagName(html, i + 1 + end_tag);
+    if (name.empty()) {
+      ++i;
+      continue;
+    }
+    const size_t after = TagEnd(html, i + 1 + end_tag + name.size());
+    const bool counts = !IgnoredForDepth(name);
+    if (end_tag) {
+      if (counts && depth > 0) --depth;
+    } else if (counts && depth >= max_depth) {
+      capped->append(html.substr(copied, i - copied));
+      copied = after;
+      cut = true;
+    } else if (counts) {
+      ++depth;
+    }
+    i = (!end_tag && IsRawText(name)) ? FindEndTag(html, after, name) : after;
+  }
+  if (cut) capped->append(html.substr(copied));
+  return cut;
+}
+
+// ---- Text helpers ---------------------------------------------------------
+
+// Folds whitespace runs (ASCII and NBSP) to one space, trimmed.
+std::string FoldSpace(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool nbsp = s[i] == '\xC2' && i + 1 < s.size() && s[i + 1] == '\xA0';
+    if (IsAsciiSpace(s[i]) || s[i] == '\v' || nbsp) {
+      space = true;
+      i += nbsp;
+      continue;
+    }
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+// Visible text: whitespace folded, blocks on their own lines, capped.
+class TextBuilder {
+ public:
+  explicit TextBuilder(size_t max_bytes) : max_(max_bytes) {}
+  void Add(std::string_view s) {
+    for (size_t i = 0; i < s.size() && !full_; ++i) {
+      const bool nbsp =
+          s[i] == '\xC2' && i + 1 < s.size() && s[i + 1] == '\xA0';
+      if (IsAsciiSpace(s[i]) || s[i] == '\v' || nbsp) {
+        space_ = true;
+        i += nbsp;
+        continue;
+      }
+      if (!out_.empty() && (break_ || space_))
+        out_.push_back(break_ ? '\n' : ' ');
+      break_ = space_ = false;
+      out_.push_back(s[i]);
+      if (out_.size() > max_) full_ = true;
+    }
+  }
+  void Break() { break_ = true; }
+  void Space() { space_ = true; }
+  bool full() const { return full_; }
+  std::string Take() {
+    return full_ ? TruncateUtf8(out_, max_) : std::move(out_);
+  }
+
+ private:
+  size_t max_;
+  std::string out_;
+  bool space_ = false, break_ = false, full_ = false;
+};
+
+bool IsBlock(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_ADDRESS:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_FIELDSET:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_OPTION:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsHeading(GumboTag tag) {
+  return tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 ||
+         tag == GUMBO_TAG_H4 || tag == GUMBO_TAG_H5 || tag == GUMBO_TAG_H6;
+}
+
+bool IsHidden(const GumboNode* node) {
+  if (node->type == GUMBO_NODE_TEMPLATE) return true;
+  const GumboTag tag = node->v.element.tag;
+  return tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE ||
+         tag == GUMBO_TAG_NOSCRIPT || tag == GUMBO_TAG_TEMPLATE;
+}
+
+std::string_view Attr(const GumboNode* node, const char* name) {
+  const GumboAttribute* a =
+      gumbo_get_attribute(&node->v.element.attributes, name);
+  return a ? std::string_view(a->value) : std::string_view();
+}
+
+// URL of <meta http-equiv=refresh content="5; url='...'">; "" if none.
+std::string RefreshUrl(std::string_view content) {
+  size_t p = 0;
+  while (p < content.size() &&
+         (IsAsciiSpace(content[p]) ||
+          std::isdigit(static_cast<unsigned char>(content[p])) ||
+          content[p] == '.')) {
+    ++p;
+  }
+  if (p < content.size() && (content[p] == ';' || content[p] == ',')) ++p;
+  while (p < content.size() && IsAsciiSpace(content[p])) ++p;
+  std::string_view rest = content.substr(p);
+  if (StartsWithNoCase(rest, "url")) {
+    size_t q = 3;
+    while (q < rest.size() && IsAsciiSpace(rest[q])) ++q;
+    if (q < rest.size() && rest[q] == '=') {
+      rest = rest.substr(q + 1);
+      while (!rest.empty() && IsAsciiSpace(rest.front())) rest.remove_prefix(1);
+    }
+  }
+  if (!rest.empty() && (rest.front() == '"' || rest.front() == '\'')) {
+    const size_t close = rest.find(rest.front(), 1);
+    rest = rest.substr(1, close == kNpos ? kNpos : close - 1);
+  }
+  return FoldSpace(rest);
+}
+
+// ---- Tree walk ------------------------------------------------------------
+
+class Walker {
+ public:
+  Walker(const std::string& url, const DocumentLimits& limits, Document* doc)
+      : base_(url), limits_(limits), doc_(doc), text_(limits.max_text_bytes) {}
+  void Walk(const GumboNode* root);
+
+ private:
+  void Enter(const GumboNode* node);
+  void Exit(const GumboNode* node);
+  void OnText(std::string_view s);
+  void OnLinkElement(const GumboNode* node, GumboTag tag);
+  int AddLink(std::string_view href, std::string text);
+
+  std::string base_;
+  bool base_seen_ = false;
+  const DocumentLimits& limits_;
+  Document* doc_;
+  TextBuilder text_;
+  std::string title_, heading_, anchor_text_, anchor_alt_;
+  bool in_title_ = false;
+  int heading_depth_ = 0;
+  const GumboNode* anchor_ = nullptr;
+  int anchor_link_ = -1;
+};
+
+void Walker::Walk(const GumboNode* root) {
+  struct Step {
+    const GumboNode* node;
+    bool exit;
+  };
+  std::vector<Step> stack = {{root, false}};
+  while (!stack.empty()) {
+    const Step step = stack.back();
+    stack.pop_back();
+    const GumboNode* node = step.node;
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
+        node->type == GUMBO_NODE_CDATA) {
+      OnText(node->v.text.text);
+      continue;
+    }
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT &&
+        node->type != GUMBO_NODE_TEMPLATE) {
+      continue;  // comments
+    }
+    if (step.exit) {
+      Exit(node);
+      continue;
+    }
+    const bool is_element = node->type != GUMBO_NODE_DOCUMENT;
+    if (is_element && IsHidden(node)) continue;
+    if (is_element) Enter(node);
+    const GumboVector& kids = node->type == GUMBO_NODE_DOCUMENT
+                                  ? node->v.document.children
+                                  : node->v.element.children;
+    if (is_element) stack.push_back({node, true});
+    for (unsigned i = kids.length; i > 0; --i) {
+      stack.push_back({static_cast<const GumboNode*>(kids.data[i - 1]), false});
+    }
+  }
+  doc_->text = text_.Take();
+  doc_->truncated = doc_->truncated || text_.full();
+}
+
+void Walker::OnText(std::string_view s) {
+  if (in_title_) {
+    title_.append(s);
+    return;
+  }
+  text_.Add(s);
+  if (heading_depth_ > 0) heading_.append(s);
+  if (anchor_ != nullptr && anchor_text_.size() < kMaxAnchorTextBytes * 4) {
+    anchor_text_.append(s);
+  }
+}
+
+void Walker::Enter(const GumboNode* node) {
+  const GumboTag tag = node->v.element.tag;
+  if (tag == GUMBO_TAG_TITLE && doc_->title.empty() &&
+      node->v.element.tag_namespace == GUMBO_NAMESPACE_HTML) {
+    in_title_ = true;
+  } else if (tag == GUMBO_TAG_BASE && !base_seen_ &&
+             !Attr(node, "href").empty()) {
+    base_seen_ = true;
+    if (auto b = ResolveUrl(base_, Attr(node, "href"))) base_ = *b;
+  } else if (tag == GUMBO_TAG_META && doc_->meta_refresh.empty() &&
+             StartsWithNoCase(Attr(node, "http-equiv"), "refresh")) {
+    const std::string target = RefreshUrl(Attr(node, "content"));
+    if (!target.empty()) {
+      doc_->meta_refresh =
+          ResolveUrl(base_, target, limits_.max_url_bytes).value_or("");
+    }
+  } else if (tag == GUMBO_TAG_IMG && anchor_ != nullptr) {
+    anchor_alt_.append(" ").append(Attr(node, "alt"));
+  }
+  OnLinkElement(node, tag);
+  if (IsBlock(tag)) text_.Break();
+  if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) text_.Space();
+  if (IsHeading(tag)) ++heading_depth_;
+}
+
+void Walker::OnLinkElement(const GumboNode* node, GumboTag tag) {
+  if (tag == GUMBO_TAG_A && anchor_ == nullptr) {
+    anchor_ = node;
+    anchor_text_.clear();
+    anchor_alt_.clear();
+    anchor_link_ =
+        Attr(node, "href").empty() ? -1 : AddLink(Attr(node, "href"), "");
+  } else if (tag == GUMBO_TAG_AREA) {
+    AddLink(Attr(node, "href"), FoldSpace(Attr(node, "alt")));
+  } else if (tag == GUMBO_TAG_IFRAME || tag == GUMBO_TAG_FRAME) {
+    AddLink(Attr(node, "src"), FoldSpace(Attr(node, "title")));
+  }
+}
+
+void Walker::Exit(const GumboNode* node) {
+  const GumboTag tag = node->v.element.tag;
+  if (in_title_ && tag == GUMBO_TAG_TITLE) {
+    in_title_ = false;
+    doc_->title = FoldSpace(title_);
+  }
+  if (IsBlock(tag)) text_.Break();
+  if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) text_.Space();
+  if (IsHeading(tag) && --heading_depth_ == 0) {
+    const std::string h = FoldSpace(heading_);
+    if (!h.empty()) doc_->headings.append(h).append("\n");
+    heading_.clear();
+  }
+  if (node != anchor_) return;
+  anchor_ = nullptr;
+  if (anchor_link_ < 0) return;
+  std::string text = FoldSpace(anchor_text_);
+  if (text.empty()) text = FoldSpace(anchor_alt_);
+  if (text.empty()) text = FoldSpace(Attr(node, "title"));
+  doc_->links[anchor_link_].text = TruncateUtf8(text, kMaxAnchorTextBytes);
+}
+
+// Adds a link unless it is empty, a fragment, not http(s), too long or over
+// the cap. Returns its index, or -1.
+int Walker::AddLink(std::string_view raw, std::string text) {
+  std::string href;
+  for (char c : raw) {
+    if (c != '\t' && c != '\n' && c != '\r') href.push_back(c);
+  }
+  std::string_view h = href;
+  while (!h.empty() && IsAsciiSpace(h.front())) h.remove_prefix(1);
+  while (!h.empty() && IsAsciiSpace(h.back())) h.remove_suffix(1);
+  if (h.empty() || h.front() == '#' || h.size() > limits_.max_url_bytes)
+    return -1;
+  for (std::string_view scheme : {"javascript:", "mailto:", "tel:", "data:"}) {
+    if (StartsWithNoCase(h, scheme)) return -1;
+  }
+  std::optional<std::string> url = ResolveUrl(base_, h, limits_.max_url_bytes);
+  if (!url) return -1;
+  if (doc_->links.size() >= limits_.max_links) {
+    doc_->truncated = true;
+    return -1;
+  }
+  doc_->links.push_back(Link{std::move(*url), std::move(text)});
+  return static_cast<int>(doc_->links.size()) - 1;
+}
+
+struct OutputDeleter {
+  void operator()(GumboOutput* out) const {
+    gumbo_destroy_output(&kGumboDefaultOptions, out);
+  }
+};
+
+}  // namespace
+
+bool ParseHtml(std::string_view utf8_html, const std::string& base_url,
+               const DocumentLimits& limits, Document* doc, std::string* err) {
+  *doc = Document();
+  std::string cut;
+  if (utf8_html.size() > limits.max_input_bytes) {
+    cut = TruncateUtf8(utf8_html, limits.max_input_bytes);
+    utf8_html = cut;
+    doc->truncated = true;
+  }
+  std::string capped;
+  if (CapNesting(utf8_html, limits.max_depth, &capped)) {
+    utf8_html = capped;
+    doc->truncated = true;
+  }
+  GumboOptions options = kGumboDefaultOptions;
+  options.max_errors = 0;  // do not keep parse errors (stray tags are common)
+  std::unique_ptr<GumboOutput, OutputDeleter> out(
+      gumbo_parse_with_options(&options, utf8_html.data(), utf8_html.size()));
+  if (out == nullptr || out->document == nullptr) {
+    *err = base_url + ": html: gumbo could not parse the input";
+    return false;
+  }
+  Walker(base_url, limits, doc).Walk(out->document);
+  return true;
+}
+
+}  // namespace oitwatch

@@ -1,0 +1,37 @@
+// ItemStatus names: the words the reports, storage and alerts use.
+#include "rules/evidence.h"
+
+namespace oitwatch {
+namespace {
+
+struct StatusName {
+  ItemStatus status;
+  const char* name;
+};
+
+constexpr StatusName kStatusNames[] = {
+    {ItemStatus::kPass, "pass"},     {ItemStatus::kPartial, "partial"},
+    {ItemStatus::kStale, "stale"},   {ItemStatus::kMissing, "missing"},
+    {ItemStatus::kBroken, "broken"}, {ItemStatus::kUnchecked, "unchecked"},
+};
+
+}  // namespace
+
+const char* ItemStatusName(ItemStatus status) {
+  for (const StatusName& entry : kStatusNames) {
+    if (entry.status == status) return entry.name;
+  }
+  return "unknown";
+}
+
+bool ParseItemStatus(const std::string& name, ItemStatus* status) {
+  for (const StatusName& entry : kStatusNames) {
+    if (name == entry.name) {
+      *status = entry.status;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace oitwatch

@@ -1,0 +1,224 @@
+// Matcher: the only file that includes RE2. Every pattern is compiled once in
+// Create; one RE2::Set per field finds candidate patterns in one pass over the
+// text, then the single RE2 of each candidate gives the matched text.
+#include "rules/matcher.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <array>
+
+#include "rules/thai_text.h"
+
+namespace oitwatch {
+namespace {
+
+constexpr size_t kMaxMatchedBytes = 200;
+constexpr int kFieldCount = 6;  // Field::kLinkText .. Field::kDocText
+// DFA budget of one field's set; on exhaustion Match falls back to the
+// single patterns (slower, same answer).
+constexpr int64_t kSetMaxMem = 64 << 20;
+
+RE2::Options PatternOptions() {
+  RE2::Options options(RE2::Quiet);
+  options.set_max_mem(kPatternMaxMem);
+  return options;
+}
+
+std::unique_ptr<RE2> Compile(const std::string& regex, std::string* err) {
+  auto re = std::make_unique<RE2>(regex, PatternOptions());
+  if (!re->ok()) {
+    *err = re->error();
+    return nullptr;
+  }
+  if (re->ProgramSize() > kPatternMaxProgramSize) {
+    *err = "program too large (" + std::to_string(re->ProgramSize()) + " > " +
+           std::to_string(kPatternMaxProgramSize) + "): simplify the pattern";
+    return nullptr;
+  }
+  return re;
+}
+
+re2::StringPiece Piece(std::string_view text) {
+  return re2::StringPiece(text.data(), text.size());
+}
+
+// One compiled pattern of one component.
+struct Entry {
+  int component = 0;  // index into Impl::components
+  int line = 0;
+  std::unique_ptr<RE2> re;
+};
+
+struct ComponentRef {
+  std::string item_id;
+  std::string component_id;
+};
+
+// Patterns of one field: the set picks, the entries confirm and capture.
+struct FieldIndex {
+  std::unique_ptr<RE2::Set> set;
+  std::vector<Entry> entries;  // set index == entry index
+  std::vector<Entry> exclude;
+};
+
+}  // namespace
+
+bool CheckPattern(const std::string& regex, std::string* err) {
+  return Compile(regex, err) != nullptr;
+}
+
+struct Matcher::Impl {
+  RuleSet rules;
+  std::vector<ComponentRef> components;  // rule order
+  std::array<FieldIndex, kFieldCount> fields;
+  std::vector<std::unique_ptr<RE2>> placeholders;
+
+  bool AddPatterns(const std::vector<Pattern>& patterns, int component,
+                   bool exclude, const std::string& context, std::string* err);
+  bool BuildSets(std::string* err);
+  std::vector<int> Candidates(const FieldIndex& index,
+                              std::string_view text) const;
+  bool Excluded(const FieldIndex& index, int component,
+                std::string_view text) const;
+};
+
+bool Matcher::Impl::AddPatterns(const std::vector<Pattern>& patterns,
+                                int component, bool exclude,
+                                const std::string& context, std::string* err) {
+  for (const Pattern& pattern : patterns) {
+    std::string re_err;
+    std::unique_ptr<RE2> re = Compile(pattern.regex, &re_err);
+    if (re == nullptr) {
+      *err = rules.path + ":" + std::to_string(pattern.line) + ": " + context +
+             ": " + re_err;
+      return false;
+    }
+    FieldIndex& index = fields[static_cast<int>(pattern.field)];
+    (exclude ? index.exclude : index.entries)
+        .push_back(Entry{component, pattern.line, std::move(re)});
+  }
+  return true;
+}
+
+bool Matcher::Impl::BuildSets(std::string* err) {
+  RE2::Options options = PatternOptions();
+  options.set_max_mem(kSetMaxMem);
+  for (int f = 0; f < kFieldCount; ++f) {
+    FieldIndex& index = fields[f];
+    if (index.entries.empty()) continue;
+    index.set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+    for (const Entry& entry : index.entries) {
+      std::string add_err;
+      if (index.set->Add(entry.re->pattern(), &add_err) < 0) {
+        *err = rules.path + ":" + std::to_string(entry.line) + ": " + add_err;
+        return false;
+      }
+    }
+    if (!index.set->Compile()) {
+      *err = rules.path + ": patterns of field " +
+             FieldName(static_cast<Field>(f)) + " do not fit in memory";
+      return false;
+    }
+  }
+  return true;
+}
+
+// Indices of entries that match, ascending (rule order).
+std::vector<int> Matcher::Impl::Candidates(const FieldIndex& index,
+                                           std::string_view text) const {
+  std::vector<int> hits;
+  if (index.set == nullptr) return hits;
+  RE2::Set::ErrorInfo info;
+  if (!index.set->Match(Piece(text), &hits, &info) &&
+      info.kind != RE2::Set::kNoError) {
+    hits.clear();  // DFA out of memory: ask each pattern on its own.
+    for (size_t i = 0; i < index.entries.size(); ++i) {
+      if (RE2::PartialMatch(Piece(text), *index.entries[i].re))
+        hits.push_back(i);
+    }
+  }
+  std::sort(hits.begin(), hits.end());
+  return hits;
+}
+
+bool Matcher::Impl::Excluded(const FieldIndex& index, int component,
+                             std::string_view text) const {
+  for (const Entry& entry : index.exclude) {
+    if (entry.component == component &&
+        RE2::PartialMatch(Piece(text), *entry.re)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::unique_ptr<Matcher> Matcher::Create(const RuleSet& rules,
+                                         std::string* err) {
+  auto impl = std::make_unique<Impl>();
+  impl->rules = rules;
+  for (const Item& item : rules.items) {
+    for (const Component& component : item.components) {
+      const int index = impl->components.size();
+      impl->components.push_back(ComponentRef{item.id, component.id});
+      const std::string context =
+          "item " + item.id + " component " + component.id;
+      if (!impl->AddPatterns(component.patterns, index, false, context, err) ||
+          !impl->AddPatterns(component.exclude, index, true, context, err)) {
+        return nullptr;
+      }
+    }
+  }
+  for (const Pattern& pattern : rules.placeholders) {
+    std::string re_err;
+    std::unique_ptr<RE2> re = Compile(pattern.regex, &re_err);
+    if (re == nullptr) {
+      *err = rules.path + ":" + std::to_string(pattern.line) +
+             ": placeholders: " + re_err;
+      return nullptr;
+    }
+    impl->placeholders.push_back(std::move(re));
+  }
+  if (!impl->BuildSets(err)) return nullptr;
+  return std::unique_ptr<Matcher>(new Matcher(std::move(impl)));
+}
+
+Matcher::Matcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Matcher::~Matcher() = default;
+
+std::vector<FieldMatch> Matcher::Match(Field field,
+                                       std::string_view text) const {
+  std::vector<FieldMatch> matches;
+  const FieldIndex& index = impl_->fields[static_cast<int>(field)];
+  int last_component = -1;
+  for (int i : impl_->Candidates(index, text)) {
+    const Entry& entry = index.entries[i];
+    if (entry.component == last_component) continue;  // one per component
+    re2::StringPiece whole;
+    if (!entry.re->Match(Piece(text), 0, text.size(), RE2::UNANCHORED, &whole,
+                         1)) {
+      continue;
+    }
+    last_component = entry.component;
+    if (impl_->Excluded(index, entry.component, text)) continue;
+    const ComponentRef& ref = impl_->components[entry.component];
+    matches.push_back(
+        FieldMatch{ref.item_id, ref.component_id,
+                   TruncateUtf8(std::string_view(whole.data(), whole.size()),
+                                kMaxMatchedBytes),
+                   entry.line});
+  }
+  return matches;
+}
+
+bool Matcher::IsPlaceholder(std::string_view text) const {
+  for (const std::unique_ptr<RE2>& re : impl_->placeholders) {
+    if (RE2::PartialMatch(Piece(text), *re)) return true;
+  }
+  return false;
+}
+
+const RuleSet& Matcher::rules() const { return impl_->rules; }
+
+}  // namespace oitwatch

@@ -1,0 +1,396 @@
+// Rule file loader (yaml-cpp) and the Field / Freshness names. Every problem
+// is collected as "FILE:LINE: what is wrong" so that one run of the loader
+// shows all mistakes of a rule file; yaml-cpp exceptions stay in this file.
+#include "rules/rule_set.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+#include <string_view>
+
+#include "rules/matcher.h"
+
+namespace oitwatch {
+namespace {
+
+struct FieldEntry {
+  Field field;
+  const char* name;
+};
+constexpr FieldEntry kFieldNames[] = {
+    {Field::kLinkText, "link_text"}, {Field::kUrl, "url"},
+    {Field::kTitle, "title"},        {Field::kHeadings, "headings"},
+    {Field::kPageText, "page_text"}, {Field::kDocText, "doc_text"},
+};
+
+struct FreshnessEntry {
+  Freshness freshness;
+  const char* name;
+};
+constexpr FreshnessEntry kFreshnessNames[] = {
+    {Freshness::kCurrentFy, "current_fy"},
+    {Freshness::kPreviousFy, "previous_fy"},
+    {Freshness::kFirstHalf, "first_half"},
+    {Freshness::kMonthly, "monthly"},
+    {Freshness::kInForce, "in_force"},
+    {Freshness::kLive, "live"},
+};
+
+const std::set<std::string> kTopKeys = {
+    "ruleset",     "version",      "fiscal_year", "title",
+    "provisional", "placeholders", "items"};
+const std::set<std::string> kItemKeys = {
+    "id",         "title", "title_en",  "subindicator",
+    "confidence", "note",  "components"};
+const std::set<std::string> kComponentKeys = {
+    "id", "title", "freshness", "external_ok", "match", "exclude"};
+
+// True for a code point in the Thai block (U+0E00-U+0E7F), UTF-8 E0 B8/B9 xx.
+bool EndsWithThai(std::string_view s) {
+  return s.size() >= 3 && static_cast<unsigned char>(s[s.size() - 3]) == 0xE0 &&
+         (static_cast<unsigned char>(s[s.size() - 2]) & 0xFE) == 0xB8;
+}
+
+bool StartsWithThai(std::string_view s) {
+  return s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xE0 &&
+         (static_cast<unsigned char>(s[1]) & 0xFE) == 0xB8;
+}
+
+// Normalised text never has a space between two Thai characters, so a
+// pattern with one can never match.
+bool HasSpaceBetweenThai(std::string_view regex) {
+  for (size_t i = 0; i < regex.size(); ++i) {
+    if (regex[i] != ' ') continue;
+    if (EndsWithThai(regex.substr(0, i)) && StartsWithThai(regex.substr(i + 1)))
+      return true;
+  }
+  return false;
+}
+
+// Collects problems; each one carries the file and the 1-based line.
+class Loader {
+ public:
+  explicit Loader(const std::string& path) : path_(path) {}
+
+  void Error(int line, const std::string& what) {
+    errors_.push_back(path_ + ":" + std::to_string(line) + ": " + what);
+  }
+  void Error(const YAML::Node& node, const std::string& what) {
+    Error(Line(node), what);
+  }
+  static int Line(const YAML::Node& node) { return node.Mark().line + 1; }
+
+  bool ok() const { return errors_.empty(); }
+  std::string JoinedErrors() const {
+    std::string out;
+    for (const std::string& e : errors_) out += (out.empty() ? "" : "\n") + e;
+    return out;
+  }
+
+  void LoadTop(const YAML::Node& root, RuleSet* rules);
+
+ private:
+  bool CheckMap(const YAML::Node& node, const std::set<std::string>& allowed,
+                const std::string& context);
+  bool GetString(const YAML::Node& map, const char* key, bool required,
+                 const std::string& context, std::string* out);
+  void GetBool(const YAML::Node& map, const char* key,
+               const std::string& context, bool* out);
+  void GetFiscalYear(const YAML::Node& map, int* out);
+  void LoadPatternList(const YAML::Node& list, Field field,
+                       const std::string& context, std::vector<Pattern>* out);
+  void LoadFieldMap(const YAML::Node& map, const std::string& context,
+                    std::vector<Pattern>* out);
+  void LoadComponent(const YAML::Node& node, const std::string& item_context,
+                     Component* component);
+  void LoadItem(const YAML::Node& node, Item* item);
+  void LoadItems(const YAML::Node& list, std::vector<Item>* items);
+
+  std::string path_;
+  std::vector<std::string> errors_;
+};
+
+std::string Prefix(const std::string& context) {
+  return context.empty() ? "" : context + ": ";
+}
+
+// Reports a non-map, unknown keys (typos) and repeated keys.
+bool Loader::CheckMap(const YAML::Node& node,
+                      const std::set<std::string>& allowed,
+                      const std::string& context) {
+  if (!node.IsMap()) {
+    Error(node, Prefix(context) + "expected a mapping of keys");
+    return false;
+  }
+  std::set<std::string> seen;
+  for (const auto& kv : node) {
+    std::string key = kv.first.Scalar();
+    if (!allowed.count(key)) {
+      Error(kv.first, Prefix(context) + "unknown key '" + key + "'");
+    } else if (!seen.insert(key).second) {
+      Error(kv.first, Prefix(context) + "duplicate key '" + key + "'");
+    }
+  }
+  return true;
+}
+
+bool Loader::GetString(const YAML::Node& map, const char* key, bool required,
+                       const std::string& context, std::string* out) {
+  const YAML::Node node = map[key];
+  if (!node.IsDefined() || node.IsNull()) {
+    if (required)
+      Error(map, Prefix(context) + "missing required key '" + key + "'");
+    return false;
+  }
+  if (!node.IsScalar() || node.Scalar().empty()) {
+    Error(node, Prefix(context) + "'" + key + "' must be a non-empty string");
+    return false;
+  }
+  *out = node.Scalar();
+  return true;
+}
+
+void Loader::GetBool(const YAML::Node& map, const char* key,
+                     const std::string& context, bool* out) {
+  const YAML::Node node = map[key];
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!node.IsScalar() || !YAML::convert<bool>::decode(node, *out)) {
+    Error(node, Prefix(context) + "'" + key + "' must be true or false");
+  }
+}
+
+void Loader::GetFiscalYear(const YAML::Node& map, int* out) {
+  std::string text;
+  if (!GetString(map, "fiscal_year", true, "", &text)) return;
+  const YAML::Node node = map["fiscal_year"];
+  if (!YAML::convert<int>::decode(node, *out) || *out < 2500 || *out > 2700) {
+    Error(node, "fiscal_year must be a Buddhist-era year such as 2568, got '" +
+                    text + "'");
+    *out = 0;
+  }
+}
+
+void Loader::LoadPatternList(const YAML::Node& list, Field field,
+                             const std::string& context,
+                             std::vector<Pattern>* out) {
+  if (!list.IsSequence()) {
+    Error(list, context + ": expected a list of patterns");
+    return;
+  }
+  for (const YAML::Node& node : list) {
+    if (!node.IsScalar() || node.Scalar().empty()) {
+      Error(node, context + ": pattern must be a non-empty string");
+      continue;
+    }
+    Pattern pattern{field, node.Scalar(), Line(node)};
+    std::string re_err;
+    if (!CheckPattern(pattern.regex, &re_err)) {
+      Error(node, context + ": pattern does not compile: " + re_err);
+    } else if (HasSpaceBetweenThai(pattern.regex)) {
+      Error(node, context +
+                      ": pattern has a space between Thai letters "
+                      "(normalised text has none): " +
+                      pattern.regex);
+    }
+    out->push_back(std::move(pattern));
+  }
+}
+
+// `match:` / `exclude:` — field name -> list of patterns.
+void Loader::LoadFieldMap(const YAML::Node& map, const std::string& context,
+                          std::vector<Pattern>* out) {
+  if (!map.IsMap()) {
+    Error(map, context + ": expected a mapping of field -> patterns");
+    return;
+  }
+  std::set<std::string> seen;
+  for (const auto& kv : map) {
+    const std::string name = kv.first.Scalar();
+    Field field;
+    if (!ParseField(name, &field)) {
+      Error(kv.first,
+            context + ": unknown field '" + name +
+                "' (link_text, url, title, headings, page_text, doc_text)");
+      continue;
+    }
+    if (!seen.insert(name).second) {
+      Error(kv.first, context + ": duplicate field '" + name + "'");
+    }
+    LoadPatternList(kv.second, field, context, out);
+  }
+}
+
+void Loader::LoadComponent(const YAML::Node& node,
+                           const std::string& item_context,
+                           Component* component) {
+  if (!node.IsMap()) {
+    Error(node, item_context + ": component must be a mapping of keys");
+    return;
+  }
+  component->line = Line(node);
+  GetString(node, "id", true, item_context + " component", &component->id);
+  const std::string context =
+      item_context + " component " +
+      (component->id.empty() ? "(no id)" : component->id);
+  CheckMap(node, kComponentKeys, context);
+  GetString(node, "title", true, context, &component->title);
+  std::string freshness;
+  if (GetString(node, "freshness", true, context, &freshness) &&
+      !ParseFreshness(freshness, &component->freshness)) {
+    Error(node["freshness"], context + ": unknown freshness '" + freshness +
+                                 "' (current_fy, previous_fy, first_half, "
+                                 "monthly, in_force, live)");
+  }
+  GetBool(node, "external_ok", context, &component->external_ok);
+  const YAML::Node match = node["match"];
+  if (match.IsDefined() && !match.IsNull()) {
+    LoadFieldMap(match, context, &component->patterns);
+  }
+  if (component->patterns.empty()) {
+    Error(match.IsDefined() ? match : node,
+          context + ": needs at least one match pattern");
+  }
+  const YAML::Node exclude = node["exclude"];
+  if (exclude.IsDefined() && !exclude.IsNull()) {
+    LoadFieldMap(exclude, context + " (exclude)", &component->exclude);
+  }
+}
+
+void Loader::LoadItem(const YAML::Node& node, Item* item) {
+  if (!node.IsMap()) {
+    Error(node, "item must be a mapping of keys");
+    return;
+  }
+  item->line = Line(node);
+  GetString(node, "id", true, "item", &item->id);
+  const std::string context =
+      "item " + (item->id.empty() ? "(no id)" : item->id);
+  CheckMap(node, kItemKeys, context);
+  GetString(node, "title", true, context, &item->title);
+  GetString(node, "title_en", false, context, &item->title_en);
+  GetString(node, "subindicator", false, context, &item->subindicator);
+  GetString(node, "note", false, context, &item->note);
+  if (GetString(node, "confidence", false, context, &item->confidence) &&
+      item->confidence != "S" && item->confidence != "I") {
+    Error(node["confidence"], context + ": confidence must be S or I");
+  }
+  const YAML::Node list = node["components"];
+  if (!list.IsDefined() || !list.IsSequence() || list.size() == 0) {
+    Error(list.IsDefined() ? list : node,
+          context + ": needs at least one component");
+    return;
+  }
+  std::set<std::string> ids;
+  for (const YAML::Node& child : list) {
+    Component component;
+    LoadComponent(child, context, &component);
+    if (!component.id.empty() && !ids.insert(component.id).second) {
+      Error(child, context + ": duplicate component id '" + component.id + "'");
+    }
+    item->components.push_back(std::move(component));
+  }
+}
+
+void Loader::LoadItems(const YAML::Node& list, std::vector<Item>* items) {
+  if (!list.IsDefined() || list.IsNull() ||
+      (list.IsSequence() && list.size() == 0)) {
+    Error(list.IsDefined() ? list : YAML::Node(), "rule set has no items");
+    return;
+  }
+  if (!list.IsSequence()) {
+    Error(list, "'items' must be a list");
+    return;
+  }
+  std::set<std::string> ids;
+  for (const YAML::Node& node : list) {
+    Item item;
+    LoadItem(node, &item);
+    if (!item.id.empty() && !ids.insert(item.id).second) {
+      Error(node, "duplicate item id '" + item.id + "'");
+    }
+    items->push_back(std::move(item));
+  }
+}
+
+void Loader::LoadTop(const YAML::Node& root, RuleSet* rules) {
+  if (!root.IsDefined() || root.IsNull()) {
+    Error(1, "empty rule file");
+    return;
+  }
+  if (!CheckMap(root, kTopKeys, "")) return;
+  GetString(root, "ruleset", true, "", &rules->id);
+  GetString(root, "version", true, "", &rules->version);
+  GetFiscalYear(root, &rules->fiscal_year);
+  GetString(root, "title", true, "", &rules->title);
+  GetBool(root, "provisional", "", &rules->provisional);
+  const YAML::Node placeholders = root["placeholders"];
+  if (placeholders.IsDefined() && !placeholders.IsNull()) {
+    LoadPatternList(placeholders, Field::kPageText, "placeholders",
+                    &rules->placeholders);
+  }
+  const YAML::Node items = root["items"];
+  if (items.IsDefined()) {
+    LoadItems(items, &rules->items);
+  } else {
+    Error(root, "missing required key 'items' (rule set has no items)");
+  }
+}
+
+}  // namespace
+
+const char* FieldName(Field field) {
+  for (const FieldEntry& entry : kFieldNames) {
+    if (entry.field == field) return entry.name;
+  }
+  return "unknown";
+}
+
+bool ParseField(const std::string& name, Field* field) {
+  for (const FieldEntry& entry : kFieldNames) {
+    if (name == entry.name) {
+      *field = entry.field;
+      return true;
+    }
+  }
+  return false;
+}
+
+const char* FreshnessName(Freshness freshness) {
+  for (const FreshnessEntry& entry : kFreshnessNames) {
+    if (entry.freshness == freshness) return entry.name;
+  }
+  return "unknown";
+}
+
+bool ParseFreshness(const std::string& name, Freshness* freshness) {
+  for (const FreshnessEntry& entry : kFreshnessNames) {
+    if (name == entry.name) {
+      *freshness = entry.freshness;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool LoadRuleSet(const std::string& path, RuleSet* rules, std::string* err) {
+  Loader loader(path);
+  RuleSet loaded;
+  loaded.path = path;
+  try {
+    loader.LoadTop(YAML::LoadFile(path), &loaded);
+  } catch (const YAML::BadFile&) {
+    *err = path + ": cannot open rule file";
+    return false;
+  } catch (const YAML::Exception& e) {
+    // Syntax errors (ParserException) and anything else yaml-cpp throws.
+    loader.Error(e.mark.line + 1, "YAML: " + e.msg);
+  }
+  if (!loader.ok()) {
+    *err = loader.JoinedErrors();
+    return false;
+  }
+  *rules = std::move(loaded);
+  return true;
+}
+
+}  // namespace oitwatch

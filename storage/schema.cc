@@ -1,0 +1,156 @@
+#include "storage/schema.h"
+
+namespace oitwatch {
+namespace {
+
+// Version 1: runs, sites, the pages of each run with their links, hits and
+// dates, and the verdict per site and item with its evidence. History is kept:
+// every row carries its run. Rows saved with a page hang off pages.id and go
+// with it when the same URL is saved again in the same run.
+constexpr char kSchemaV1[] = R"sql(
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  ruleset_id TEXT NOT NULL DEFAULT '',
+  ruleset_version TEXT NOT NULL DEFAULT '',
+  ruleset_path TEXT NOT NULL DEFAULT '',
+  fiscal_year INTEGER NOT NULL DEFAULT 0,
+  as_of TEXT NOT NULL DEFAULT '',
+  options_json TEXT NOT NULL DEFAULT '{}'
+) STRICT;
+CREATE INDEX runs_by_status ON runs(status, id);
+
+CREATE TABLE sites (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL DEFAULT '',
+  name_en TEXT NOT NULL DEFAULT '',
+  url TEXT NOT NULL DEFAULT '',
+  contacts_json TEXT NOT NULL DEFAULT '[]',
+  updated_at TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE TABLE run_sites (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  site_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  pages INTEGER NOT NULL DEFAULT 0,
+  documents INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0,
+  skipped INTEGER NOT NULL DEFAULT 0,
+  started_at TEXT NOT NULL DEFAULT '',
+  finished_at TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, site_id)
+) STRICT;
+
+CREATE TABLE pages (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  site_id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL DEFAULT '',
+  http_status INTEGER NOT NULL DEFAULT 0,
+  content_type TEXT NOT NULL DEFAULT '',
+  content_hash TEXT NOT NULL DEFAULT '',
+  bytes INTEGER NOT NULL DEFAULT 0,
+  fetched_at TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL DEFAULT '',
+  etag TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT '',
+  found_on TEXT NOT NULL DEFAULT '',
+  depth INTEGER NOT NULL DEFAULT 0,
+  charset TEXT NOT NULL DEFAULT '',
+  UNIQUE (run_id, site_id, url)
+) STRICT;
+CREATE INDEX pages_by_site_url ON pages(site_id, url, run_id);
+
+CREATE TABLE links (
+  page_id INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+  to_url TEXT NOT NULL,
+  text TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX links_by_page ON links(page_id);
+
+CREATE TABLE hits (
+  id INTEGER PRIMARY KEY,
+  page_id INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+  run_id INTEGER NOT NULL,
+  site_id TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  component_id TEXT NOT NULL DEFAULT '',
+  url TEXT NOT NULL DEFAULT '',
+  found_on TEXT NOT NULL DEFAULT '',
+  field TEXT NOT NULL,
+  matched TEXT NOT NULL DEFAULT '',
+  pattern_line INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX hits_by_item ON hits(run_id, site_id, item_id);
+CREATE INDEX hits_by_page ON hits(page_id);
+
+CREATE TABLE url_dates (
+  id INTEGER PRIMARY KEY,
+  page_id INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+  run_id INTEGER NOT NULL,
+  site_id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  field TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT '',
+  fiscal_year INTEGER NOT NULL DEFAULT 0,
+  year_be INTEGER NOT NULL DEFAULT 0,
+  month INTEGER NOT NULL DEFAULT 0,
+  day INTEGER NOT NULL DEFAULT 0,
+  fiscal_marker INTEGER NOT NULL DEFAULT 0,
+  text TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX url_dates_by_url ON url_dates(run_id, site_id, url);
+CREATE INDEX url_dates_by_page ON url_dates(page_id);
+
+CREATE TABLE item_states (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  site_id TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  title TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  missing_components_json TEXT NOT NULL DEFAULT '[]',
+  missing_months_json TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (run_id, site_id, item_id)
+) STRICT;
+
+CREATE TABLE item_evidence (
+  run_id INTEGER NOT NULL,
+  site_id TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  rank INTEGER NOT NULL,
+  component_id TEXT NOT NULL DEFAULT '',
+  url TEXT NOT NULL DEFAULT '',
+  found_on TEXT NOT NULL DEFAULT '',
+  text TEXT NOT NULL DEFAULT '',
+  field TEXT NOT NULL DEFAULT '',
+  date TEXT NOT NULL DEFAULT '',
+  fiscal_year INTEGER NOT NULL DEFAULT 0,
+  date_source TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, site_id, item_id, rank),
+  FOREIGN KEY (run_id, site_id, item_id)
+    REFERENCES item_states(run_id, site_id, item_id) ON DELETE CASCADE
+) STRICT;
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& StoreMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, kSchemaV1},
+  };
+  return kMigrations;
+}
+
+int StoreSchemaVersion() { return StoreMigrations().back().version; }
+
+}  // namespace oitwatch

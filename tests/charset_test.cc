@@ -1,0 +1,186 @@
+#include "crawler/charset.h"
+
+#include <gtest/gtest.h>
+
+namespace oitwatch {
+namespace {
+
+const std::string kSawasdeeTis = "\xCA\xC7\xD1\xCA\xB4\xD5";  // สวัสดี in TIS-620
+const std::string kSawasdee = "สวัสดี";
+
+TEST(CharsetTest, CanonicalEncodingTable) {
+  const struct {
+    const char* label;
+    const char* want;
+  } kCases[] = {
+      {"tis-620", "windows-874"},
+      {"TIS-620", "windows-874"},
+      {"iso-8859-11", "windows-874"},
+      {"windows-874", "windows-874"},
+      {"x-windows-874", "windows-874"},
+      {"dos-874", "windows-874"},
+      {" \"UTF-8\" ", "utf-8"},
+      {"utf8", "utf-8"},
+      {"iso-8859-1", "windows-1252"},
+      {"us-ascii", "windows-1252"},
+      {"utf-16", "utf-16le"},
+      {"klingon", ""},
+      {"", ""},
+  };
+  for (const auto& c : kCases)
+    EXPECT_EQ(CanonicalEncoding(c.label), c.want) << c.label;
+}
+
+TEST(CharsetTest, Tis620LabelDecodesThai) {
+  for (const char* type :
+       {"text/html; charset=tis-620", "text/html; charset=TIS-620",
+        "text/html;charset=\"windows-874\"", "text/html; charset=iso-8859-11",
+        "text/html; charset=x-windows-874", "text/html; charset=dos-874"}) {
+    const DecodedText text = DecodeToUtf8(kSawasdeeTis, type);
+    EXPECT_EQ(text.utf8, kSawasdee) << type;
+    EXPECT_EQ(text.encoding, "windows-874") << type;
+    EXPECT_EQ(text.source, "header") << type;
+    EXPECT_FALSE(text.inconsistent) << type;
+  }
+}
+
+TEST(CharsetTest, Windows874ExtrasDecode) {
+  const DecodedText text = DecodeToUtf8(
+      "a\x96"
+      "b\x80",
+      "text/html; charset=tis-620");
+  EXPECT_EQ(text.utf8,
+            "a\xE2\x80\x93"
+            "b\xE2\x82\xAC");  // U+2013, U+20AC
+}
+
+TEST(CharsetTest, HeaderBeatsMeta) {
+  const std::string body = "<meta charset=\"utf-8\"><p>" + kSawasdeeTis;
+  const DecodedText text = DecodeToUtf8(body, "text/html; charset=tis-620");
+  EXPECT_EQ(text.source, "header");
+  EXPECT_EQ(text.encoding, "windows-874");
+  EXPECT_EQ(text.utf8, "<meta charset=\"utf-8\"><p>" + kSawasdee);
+}
+
+TEST(CharsetTest, MetaCharsetIsUsedWithoutHeader) {
+  for (const std::string meta :
+       {"<META CHARSET=tis-620>",
+        "<meta http-equiv=\"Content-Type\" "
+        "content=\"text/html; charset=windows-874\">"}) {
+    const DecodedText text = DecodeToUtf8(meta + kSawasdeeTis, "text/html");
+    EXPECT_EQ(text.source, "meta") << meta;
+    EXPECT_EQ(text.utf8, meta + kSawasdee) << meta;
+  }
+}
+
+TEST(CharsetTest, MetaAfterFirst1024BytesIsIgnored) {
+  const std::string body =
+      std::string(1100, ' ') + "<meta charset=tis-620>" + kSawasdee;
+  const DecodedText text = DecodeToUtf8(body, "");
+  EXPECT_EQ(text.source, "sniff");
+  EXPECT_EQ(text.encoding, "utf-8");
+}
+
+TEST(CharsetTest, BomBeatsHeaderAndMeta) {
+  const std::string body = "\xEF\xBB\xBF<meta charset=tis-620>" + kSawasdee;
+  const DecodedText text = DecodeToUtf8(body, "text/html; charset=tis-620");
+  EXPECT_EQ(text.source, "bom");
+  EXPECT_EQ(text.encoding, "utf-8");
+  EXPECT_EQ(text.utf8, "<meta charset=tis-620>" + kSawasdee);
+}
+
+TEST(CharsetTest, Utf16Boms) {
+  const std::string le(
+      "\xFF\xFE"
+      "A\0\x2A\x0E",
+      6);  // "Aส" little-endian
+  const std::string be("\xFE\xFF\0A\x0E\x2A", 6);
+  EXPECT_EQ(DecodeToUtf8(le, "").utf8, "Aส");
+  EXPECT_EQ(DecodeToUtf8(le, "").encoding, "utf-16le");
+  EXPECT_EQ(DecodeToUtf8(be, "text/html; charset=tis-620").utf8, "Aส");
+  EXPECT_EQ(DecodeToUtf8(be, "").encoding, "utf-16be");
+}
+
+TEST(CharsetTest, InvalidUtf8BecomesReplacementCharacter) {
+  const DecodedText text = DecodeToUtf8(
+      "ok\xC0\xAF"
+      "x\xED\xA0\x80",
+      "text/html; charset=utf-8");
+  EXPECT_EQ(text.encoding, "utf-8");
+  EXPECT_TRUE(text.inconsistent);
+  EXPECT_EQ(text.utf8.find("ok\xEF\xBF\xBD"), 0u) << text.utf8;
+  EXPECT_NE(text.utf8.find("x\xEF\xBF\xBD"), std::string::npos);
+}
+
+TEST(CharsetTest, DeclaredUtf8ButWindows874BytesIsInconsistent) {
+  const DecodedText text =
+      DecodeToUtf8("<p>" + kSawasdeeTis + "</p>", "text/html; charset=utf-8");
+  EXPECT_EQ(text.encoding, "windows-874");
+  EXPECT_TRUE(text.inconsistent);
+  EXPECT_EQ(text.utf8, "<p>" + kSawasdee + "</p>");
+}
+
+TEST(CharsetTest, DeclaredTis620ButUtf8BytesIsInconsistent) {
+  const DecodedText text =
+      DecodeToUtf8("<p>" + kSawasdee, "text/html; charset=tis-620");
+  EXPECT_EQ(text.encoding, "utf-8");
+  EXPECT_TRUE(text.inconsistent);
+  EXPECT_EQ(text.utf8, "<p>" + kSawasdee);
+}
+
+TEST(CharsetTest, Tis620LabelledLatin1IsDecodedAsThai) {
+  const DecodedText text = DecodeToUtf8(kSawasdeeTis + " " + kSawasdeeTis,
+                                        "text/html; charset=iso-8859-1");
+  EXPECT_EQ(text.encoding, "windows-874");
+  EXPECT_TRUE(text.inconsistent);
+  EXPECT_EQ(text.utf8, kSawasdee + " " + kSawasdee);
+}
+
+TEST(CharsetTest, RealLatin1StaysLatin1) {
+  const DecodedText text = DecodeToUtf8(
+      "caf\xE9 cr\xE8me br\xFBl\xE9"
+      "e",
+      "text/html; charset=iso-8859-1");
+  EXPECT_EQ(text.encoding, "windows-1252");
+  EXPECT_EQ(text.utf8, "café crème brûlée");
+}
+
+TEST(CharsetTest, UndeclaredUtf8IsSniffed) {
+  const DecodedText text = DecodeToUtf8("<p>" + kSawasdee, "text/html");
+  EXPECT_EQ(text.source, "sniff");
+  EXPECT_EQ(text.utf8, "<p>" + kSawasdee);
+}
+
+TEST(CharsetTest, UndeclaredNonUtf8DefaultsToWindows874) {
+  const DecodedText text = DecodeToUtf8(kSawasdeeTis, "");
+  EXPECT_EQ(text.source, "default");
+  EXPECT_EQ(text.encoding, "windows-874");
+  EXPECT_EQ(text.utf8, kSawasdee);
+}
+
+TEST(CharsetTest, UnknownLabelFallsBackToSniffing) {
+  const DecodedText text =
+      DecodeToUtf8(kSawasdee, "text/html; charset=klingon");
+  EXPECT_EQ(text.source, "sniff");
+  EXPECT_EQ(text.utf8, kSawasdee);
+}
+
+TEST(CharsetTest, UndefinedWindows874BytesBecomeReplacement) {
+  const DecodedText text = DecodeToUtf8(
+      "a\xDB"
+      "b",
+      "text/html; charset=windows-874");
+  EXPECT_EQ(text.utf8,
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_TRUE(text.inconsistent);
+}
+
+TEST(CharsetTest, EmptyBody) {
+  const DecodedText text = DecodeToUtf8("", "");
+  EXPECT_EQ(text.utf8, "");
+  EXPECT_EQ(text.encoding, "utf-8");
+}
+
+}  // namespace
+}  // namespace oitwatch

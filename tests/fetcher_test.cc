@@ -1,0 +1,480 @@
+#include "crawler/fetcher.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <chrono>
+
+#include "tests/test_fault_server.h"
+#include "tests/test_server.h"
+
+namespace oitwatch {
+namespace {
+
+FetcherOptions TestOptions() {
+  FetcherOptions options;
+  options.allow_addresses = {"127.0.0.1"};
+  options.connect_timeout_ms = 2000;
+  options.page_timeout_ms = 5000;
+  options.document_timeout_ms = 5000;
+  options.max_page_bytes = 256 * 1024;
+  options.max_redirects = 3;
+  return options;
+}
+
+// Runs one request to completion (bounded by a generous deadline).
+FetchResult Fetch(const std::string& url,
+                  const FetcherOptions& options = TestOptions(),
+                  Request request = Request()) {
+  std::string err;
+  std::unique_ptr<Fetcher> fetcher = Fetcher::Create(options, &err);
+  EXPECT_NE(fetcher, nullptr) << err;
+  if (!fetcher) return FetchResult();
+  request.url = url;
+  fetcher->Start(request);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::vector<FetchResult> done = fetcher->Poll(100);
+    if (!done.empty()) return done.front();
+  }
+  ADD_FAILURE() << "no result for " << url;
+  return FetchResult();
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+TEST(FetchResultTest, OutcomeNamesRoundTrip) {
+  for (int i = 0; i <= static_cast<int>(FetchOutcome::kSkipped); ++i) {
+    const auto outcome = static_cast<FetchOutcome>(i);
+    FetchOutcome parsed = FetchOutcome::kOk;
+    ASSERT_TRUE(ParseFetchOutcome(FetchOutcomeName(outcome), &parsed)) << i;
+    EXPECT_EQ(parsed, outcome) << FetchOutcomeName(outcome);
+  }
+  EXPECT_STREQ(FetchOutcomeName(FetchOutcome::kTimeout), "timeout");
+}
+
+TEST(FetchResultTest, UnknownOutcomeNameIsRejected) {
+  FetchOutcome parsed = FetchOutcome::kOk;
+  EXPECT_FALSE(ParseFetchOutcome("Timeout", &parsed));
+  EXPECT_FALSE(ParseFetchOutcome("", &parsed));
+}
+
+TEST(FetcherTest, OkReturnsBodyAndHeaders) {
+  TestServer server;
+  ASSERT_TRUE(server.Start());
+  TestResponse page;
+  page.content_type = "text/html; charset=tis-620";
+  page.body = "<html>สวัสดี</html>";
+  page.headers = {{"ETag", "\"v1\""},
+                  {"Last-Modified", "Tue, 01 Oct 2024 00:00:00 GMT"}};
+  server.Route("/laksi/", page);
+  const FetchResult result = Fetch(server.url("/laksi/"));
+  EXPECT_EQ(result.outcome, FetchOutcome::kOk) << result.error;
+  EXPECT_EQ(result.http_status, 200);
+  EXPECT_EQ(result.body, page.body);
+  EXPECT_EQ(result.content_type, "text/html; charset=tis-620");
+  EXPECT_EQ(result.etag, "\"v1\"");
+  EXPECT_EQ(result.last_modified, "Tue, 01 Oct 2024 00:00:00 GMT");
+  EXPECT_EQ(result.final_url, server.url("/laksi/"));
+  EXPECT_GT(result.fetched_at_unix, 1700000000);
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(server.requests()[0].headers.at("user-agent"),
+            FetcherOptions().user_agent);
+}
+
+TEST(FetcherTest, NotFoundIsHttpError) {
+  TestServer server;
+  ASSERT_TRUE(server.Start());
+  const FetchResult result = Fetch(server.url("/missing"));
+  EXPECT_EQ(result.outcome, FetchOutcome::kHttpError);
+  EXPECT_EQ(result.http_status, 404);
+}
+
+TEST(FetcherTest, ForbiddenIsBlocked) {
+  TestServer server;
+  ASSERT_TRUE(server.Start());
+  server.Route("/", TestResponse{403, "text/html", "no", {}});
+  EXPECT_EQ(Fetch(server.url("/")).outcome, FetchOutcome::kBlocked);
+}
+
+TEST(FetcherTest, CloudflareChallengeIsBlocked) {
+  TestServer server;
+  ASSERT_TRUE(server.Start());
+  server.Route(
+      "/", TestResponse{503,
+                        "text/html",
+                        "<title>Just a moment...</title><div id=cf-chl-widget>",
+                        {}});
+  const FetchResult result = Fetch(server.url("/"));
+  EXPECT_EQ(result.outcome, FetchOutcome::kBlocked);
+  EXPECT_EQ(result.http_status, 503);
+}
+
+TEST(FetcherTest, TooManyRequestsIsRateLimitedWithRetryAfter) {
+  TestServer server;
+  ASSERT_TRUE(server.Start());
+  server.Route(
+      "/",
+      TestResponse{429, "text/plain", "slow down", {{"Retry-After", "120"}}});
+  const FetchResult result = Fetch(server.url("/"));
+  EXPECT_EQ(result.outcome, FetchOutcome::kRateLimited);
+  EXPECT_EQ(result.retry_after, "120");
+}
+
+TEST(FetcherTest, PlainServiceUnavailableIsRateLimited) {
+  TestServer server;
+  ASSERT_TRUE(server.Start());
+  server.Route("/", TestResponse{503, "text/plain", "maintenance", {}});
+  EXPECT_EQ(Fetch(server.url("/")).outcome, FetchOutcome::kRateLimited);
+}
+
+void RouteRedirectChain(TestServer* server, int length) {
+  for (int i = 0; i < length; ++i) {
+    server->Route("/r/" + std::to_string(i),
+                  TestResponse{302,
+                               "text/plain",
+                               "",
+                               {{"Location", "/r/" + std::to_string(i + 1)}}});
+  }
+  server->Route("/r/" + std::to_string(length),
+                TestResponse{200, "text/plain", "end", {}});
+}
+
+TEST(FetcherTest, RedirectsWithinCapAreFollowed) {
+  TestServer server;
+  ASSERT_TRUE(server.Start());
+  RouteRedirectChain(&server, 3);
+  const FetchResult result = Fetch(server.url("/r/0"));
+  EXPECT_EQ(result.outcome, FetchOutcome::kOk) << result.error;
+  EXPECT_EQ(result.final_url, server.url("/r/3"));
+  EXPECT_EQ(result.body, "end");
+}
+
+TEST(FetcherTest, RedirectChainOverCapIsTooManyRedirects) {
+  TestServer server;
+  ASSERT_TRUE(server.Start());
+  RouteRedirectChain(&server, 20);
+  const FetchResult result = Fetch(server.url("/r/0"));  // max_redirects = 3
+  EXPECT_EQ(result.outcome, FetchOutcome::kTooManyRedirects);
+  EXPECT_EQ(server.requests().size(), 4u);  // the first request + 3 redirects
+}
+
+TEST(FetcherTest, RedirectToFileSchemeIsUnsupported) {
+  TestServer server;
+  ASSERT_TRUE(server.Start());
+  server.Route(
+      "/", TestResponse{
+               302, "text/plain", "", {{"Location", "file:///etc/passwd"}}});
+  const FetchResult result = Fetch(server.url("/"));
+  EXPECT_EQ(result.outcome, FetchOutcome::kUnsupportedScheme);
+  EXPECT_EQ(result.body.find("root:"), std::string::npos);
+}
+
+TEST(FetcherTest, NonHttpStartUrlIsUnsupported) {
+  EXPECT_EQ(Fetch("ftp://127.0.0.1/x").outcome,
+            FetchOutcome::kUnsupportedScheme);
+}
+
+TEST(FetcherTest, RedirectToNonPublicAddressIsRefused) {
+  FaultServer victim("127.0.0.2");
+  ASSERT_TRUE(
+      victim.Start(FaultServer::Reply("HTTP/1.1 200 OK\r\n\r\nsecret")));
+  TestServer server;
+  ASSERT_TRUE(server.Start());
+  server.Route("/",
+               TestResponse{302,
+                            "text/plain",
+                            "",
+                            {{"Location", victim.url("/latest/meta-data/")}}});
+  std::string err;
+  auto fetcher = Fetcher::Create(TestOptions(), &err);
+  ASSERT_NE(fetcher, nullptr) << err;
+  fetcher->Start(Request{server.url("/")});
+  std::vector<FetchResult> done;
+  while (done.empty()) done = fetcher->Poll(100);
+  EXPECT_EQ(done[0].outcome, FetchOutcome::kForbiddenAddress) << done[0].error;
+  EXPECT_GE(fetcher->refused_connections(), 1);
+  EXPECT_EQ(victim.connections(), 0);
+}
+
+TEST(FetcherTest, EmptyAllowListRefusesLoopback) {
+  FaultServer victim;
+  ASSERT_TRUE(
+      victim.Start(FaultServer::Reply("HTTP/1.1 200 OK\r\n\r\nsecret")));
+  FetcherOptions options = TestOptions();
+  options.allow_addresses.clear();
+  const FetchResult result = Fetch(victim.url("/"), options);
+  EXPECT_EQ(result.outcome, FetchOutcome::kForbiddenAddress);
+  EXPECT_EQ(victim.connections(), 0);
+  EXPECT_EQ(victim.requests(), 0);
+}
+
+TEST(FetcherTest, ResolvedNameIsCheckedByAddress) {
+  FaultServer victim;
+  ASSERT_TRUE(
+      victim.Start(FaultServer::Reply("HTTP/1.1 200 OK\r\n\r\nsecret")));
+  FetcherOptions options = TestOptions();
+  options.allow_addresses.clear();
+  options.resolve = {"public.example.go.th:" + std::to_string(victim.port()) +
+                     ":127.0.0.1"};
+  const FetchResult result = Fetch(
+      "http://public.example.go.th:" + std::to_string(victim.port()) + "/",
+      options);
+  EXPECT_EQ(result.outcome, FetchOutcome::kForbiddenAddress);
+  EXPECT_EQ(victim.connections(), 0);
+}
+
+TEST(FetcherTest, AllowListAcceptsCidr) {
+  TestServer server;
+  ASSERT_TRUE(server.Start());
+  server.Route("/", TestResponse{200, "text/plain", "ok", {}});
+  FetcherOptions options = TestOptions();
+  options.allow_addresses = {"127.0.0.0/8"};
+  EXPECT_EQ(Fetch(server.url("/"), options).outcome, FetchOutcome::kOk);
+}
+
+TEST(FetcherTest, CreateRejectsBadAllowListEntry) {
+  for (const std::string bad :
+       {"localhost", "127.0.0.1/33", "10.0.0.0/", "::1/129", ""}) {
+    FetcherOptions options;
+    options.allow_addresses = {bad};
+    std::string err;
+    EXPECT_EQ(Fetcher::Create(options, &err), nullptr) << bad;
+    EXPECT_NE(err.find("allow_addresses"), std::string::npos) << err;
+  }
+}
+
+std::string Gzip(const std::string& data) {
+  z_stream stream{};
+  deflateInit2(&stream, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&stream, data.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
+
+TEST(FetcherTest, GzipBombIsTooLarge) {
+  const std::string bomb =
+      Gzip(std::string(64u << 20, '\0'));  // 64 MiB -> ~64 KiB
+  FaultServer server;
+  ASSERT_TRUE(server.Start(FaultServer::Reply(
+      "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n"
+      "Content-Length: " +
+      std::to_string(bomb.size()) + "\r\n\r\n" + bomb)));
+  const FetchResult result = Fetch(server.url("/"));
+  EXPECT_EQ(result.outcome, FetchOutcome::kTooLarge) << result.error;
+  EXPECT_TRUE(result.body.empty());
+}
+
+TEST(FetcherTest, EndlessChunkedBodyIsCapped) {
+  FaultServer server;
+  ASSERT_TRUE(server.Start([](FaultConnection& connection) {
+    if (!connection.Send(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"))
+      return;
+    const std::string chunk = "4000\r\n" + std::string(0x4000, 'a') + "\r\n";
+    while (connection.Send(chunk)) {
+    }
+  }));
+  const FetchResult result = Fetch(server.url("/"));
+  EXPECT_EQ(result.outcome, FetchOutcome::kTooLarge) << result.error;
+}
+
+TEST(FetcherTest, DeclaredLengthOverCapIsRefusedBeforeTheBody) {
+  FaultServer server;
+  ASSERT_TRUE(server.Start([](FaultConnection& connection) {
+    connection.Send("HTTP/1.1 200 OK\r\nContent-Length: 10737418240\r\n\r\n");
+    connection.Hold(10000);
+  }));
+  const auto start = std::chrono::steady_clock::now();
+  const FetchResult result = Fetch(server.url("/"));
+  EXPECT_EQ(result.outcome, FetchOutcome::kTooLarge) << result.error;
+  EXPECT_LT(SecondsSince(start), 4.0);  // did not wait for the 5 s timeout
+}
+
+TEST(FetcherTest, StalledBodyTimesOutWithinBound) {
+  FaultServer server;
+  ASSERT_TRUE(server.Start([](FaultConnection& connection) {
+    connection.Send("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" +
+                    std::string(1000, 'x'));
+    connection.Hold(10000);
+  }));
+  FetcherOptions options = TestOptions();
+  options.page_timeout_ms = 500;
+  const auto start = std::chrono::steady_clock::now();
+  const FetchResult result = Fetch(server.url("/"), options);
+  EXPECT_EQ(result.outcome, FetchOutcome::kTimeout) << result.error;
+  EXPECT_TRUE(result.body.empty());  // a partial body is never a page
+  EXPECT_LT(SecondsSince(start), 3.0);
+}
+
+TEST(FetcherTest, TruncatedBodyIsBadContent) {
+  FaultServer server;
+  ASSERT_TRUE(server.Start(
+      FaultServer::Reply("HTTP/1.1 200 OK\r\nContent-Length: 20\r\nConnection: "
+                         "close\r\n\r\npartial")));
+  const FetchResult result = Fetch(server.url("/"));
+  EXPECT_EQ(result.outcome, FetchOutcome::kBadContent) << result.error;
+  EXPECT_TRUE(result.body.empty());
+}
+
+TEST(FetcherTest, HeaderFloodIsBadContent) {
+  std::string headers;
+  for (int i = 0; i < 2000; ++i)
+    headers +=
+        "X-Filler-" + std::to_string(i) + ": " + std::string(40, 'h') + "\r\n";
+  FaultServer server;
+  ASSERT_TRUE(server.Start(FaultServer::Reply("HTTP/1.1 200 OK\r\n" + headers +
+                                              "Content-Length: 2\r\n\r\nok")));
+  const FetchResult result = Fetch(server.url("/"));  // ~100 KiB > 64 KiB cap
+  EXPECT_EQ(result.outcome, FetchOutcome::kBadContent) << result.error;
+}
+
+TEST(FetcherTest, ConditionalRequestGetsNotModified) {
+  TestServer server;
+  ASSERT_TRUE(server.Start());
+  server.Route("/", [](const TestRequest& request) {
+    auto etag = request.headers.find("if-none-match");
+    if (etag != request.headers.end() && etag->second == "\"v1\"" &&
+        request.headers.count("if-modified-since") == 1) {
+      return TestResponse{304, "text/html", "", {}};
+    }
+    return TestResponse{200, "text/html", "fresh", {}};
+  });
+  Request request;
+  request.etag = "\"v1\"";
+  request.last_modified = "Tue, 01 Oct 2024 00:00:00 GMT";
+  const FetchResult result = Fetch(server.url("/"), TestOptions(), request);
+  EXPECT_EQ(result.outcome, FetchOutcome::kNotModified) << result.error;
+  EXPECT_EQ(result.http_status, 304);
+}
+
+TEST(FetcherTest, UnresolvableHostIsDnsError) {
+  FetcherOptions options = TestOptions();
+  options.connect_timeout_ms = 3000;
+  const FetchResult result = Fetch("http://nosuch.invalid/", options);
+  EXPECT_TRUE(result.outcome == FetchOutcome::kDnsError)
+      << FetchOutcomeName(result.outcome) << ": " << result.error;
+}
+
+int ClosedPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(addr);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), length);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
+  close(fd);  // nothing listens there now
+  return ntohs(addr.sin_port);
+}
+
+TEST(FetcherTest, ConnectionRefusedIsConnectError) {
+  const FetchResult result =
+      Fetch("http://127.0.0.1:" + std::to_string(ClosedPort()) + "/");
+  EXPECT_EQ(result.outcome, FetchOutcome::kConnectError) << result.error;
+}
+
+// Echoes the request path as the body, one connection per request.
+void EchoPath(FaultConnection& connection) {
+  const std::string& head = connection.request();
+  const size_t start = head.find(' ') + 1;
+  const std::string path = head.substr(start, head.find(' ', start) - start);
+  connection.Send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: " +
+                  std::to_string(path.size()) + "\r\n\r\n" + path);
+}
+
+TEST(FetcherTest, ManyConcurrentTransfersAllComplete) {
+  FaultServer server;
+  ASSERT_TRUE(server.Start(&EchoPath));
+  constexpr size_t kCount = 40;
+  std::string err;
+  auto fetcher = Fetcher::Create(TestOptions(), &err);
+  ASSERT_NE(fetcher, nullptr) << err;
+  for (size_t i = 0; i < kCount; ++i) {
+    fetcher->Start(Request{server.url("/p/" + std::to_string(i))});
+  }
+  EXPECT_EQ(fetcher->active(), kCount);
+  std::vector<FetchResult> all;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (all.size() < kCount && std::chrono::steady_clock::now() < deadline) {
+    for (FetchResult& result : fetcher->Poll(100))
+      all.push_back(std::move(result));
+  }
+  ASSERT_EQ(all.size(), kCount);
+  for (const FetchResult& result : all) {
+    EXPECT_EQ(result.outcome, FetchOutcome::kOk)
+        << result.request.url << ": " << result.error;
+    EXPECT_EQ(server.url(result.body), result.request.url);
+  }
+  EXPECT_EQ(fetcher->active(), 0u);
+}
+
+TEST(IsNonPublicAddressTest, Table) {
+  const struct {
+    const char* ip;
+    bool non_public;
+  } kCases[] = {
+      {"127.0.0.1", true},
+      {"127.1.2.3", true},
+      {"2130706433", true},
+      {"0x7f.1", true},
+      {"017700000001", true},
+      {"0177.0.0.1", true},
+      {"127.1", true},
+      {"0", true},
+      {"0.0.0.0", true},
+      {"10.0.0.1", true},
+      {"172.16.0.1", true},
+      {"172.31.255.255", true},
+      {"192.168.1.1", true},
+      {"169.254.169.254", true},
+      {"100.64.0.1", true},
+      {"100.127.255.255", true},
+      {"224.0.0.1", true},
+      {"255.255.255.255", true},
+      {"::1", true},
+      {"::", true},
+      {"0:00::0:1", true},
+      {"::127.0.0.1", true},
+      {"::ffff:127.0.0.1", true},
+      {"::ffff:7f00:1", true},
+      {"::ffff:169.254.169.254", true},
+      {"fe80::1", true},
+      {"fc00::1", true},
+      {"fd00:ec2::254", true},
+      {"ff02::1", true},
+      {"64:ff9b::10.0.0.1", true},
+      {"2002:7f00:1::", true},
+      {"2001:db8::1", true},
+      {"not-an-ip", true},
+      {"", true},
+      {"8.8.8.8", false},
+      {"203.150.1.1", false},
+      {"172.32.0.1", false},
+      {"100.128.0.1", false},
+      {"::ffff:8.8.8.8", false},
+      {"2001:4860:4860::8888", false},
+      {"64:ff9b::8.8.8.8", false},
+  };
+  for (const auto& c : kCases) {
+    EXPECT_EQ(IsNonPublicAddress(c.ip), c.non_public) << c.ip;
+  }
+}
+
+}  // namespace
+}  // namespace oitwatch

@@ -1,0 +1,550 @@
+// JudgeSite: one test per rule of the verdict (see the table in judge.cc).
+// URL facts and hits are built by hand; FY2568 is assessed as of 15 Mar 2025.
+#include "rules/judge.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace oitwatch {
+namespace {
+
+constexpr JudgeContext kMarch2025{2568, 2025, 3, 15};
+
+Component MakeComponent(const std::string& id, Freshness freshness,
+                        bool external_ok = false) {
+  Component c;
+  c.id = id;
+  c.title = "องค์ประกอบ" + id;
+  c.freshness = freshness;
+  c.external_ok = external_ok;
+  c.patterns.push_back(Pattern{Field::kLinkText, id, 1});
+  return c;
+}
+
+RuleSet OneItem(std::vector<Component> components) {
+  RuleSet rules;
+  rules.id = "test";
+  rules.fiscal_year = 2568;
+  Item item;
+  item.id = "O5";
+  item.title = "แผนปฏิบัติราชการประจำปี";
+  item.components = std::move(components);
+  rules.items.push_back(item);
+  return rules;
+}
+
+DateFact Year(const std::string& source, int fy, bool marker = false) {
+  DateFact d;
+  ParseField(source, &d.field);
+  d.source = source;
+  d.fiscal_year = fy;
+  d.year_be = fy;
+  d.fiscal_marker = marker;
+  return d;
+}
+
+// A month-level fact: `year_be` is the calendar year.
+DateFact MonthOf(const std::string& source, int year_be, int month) {
+  DateFact d = Year(source, month >= 10 ? year_be + 1 : year_be);
+  d.year_be = year_be;
+  d.month = month;
+  return d;
+}
+
+UrlFacts Fetched(const std::string& url, std::vector<DateFact> dates = {},
+                 UrlKind kind = UrlKind::kDocument) {
+  UrlFacts f;
+  f.url = url;
+  f.kind = kind;
+  f.fetched = true;
+  f.ok = true;
+  f.http_status = 200;
+  f.outcome = "ok";
+  f.dates = std::move(dates);
+  return f;
+}
+
+UrlFacts Failed(const std::string& url, const std::string& outcome,
+                int status) {
+  UrlFacts f = Fetched(url);
+  f.ok = false;
+  f.outcome = outcome;
+  f.http_status = status;
+  f.fetched = outcome != "skipped" && outcome != "robots_disallowed";
+  return f;
+}
+
+Hit HitOf(const std::string& component, const std::string& url,
+          const std::string& found_on = "https://d.example/ita") {
+  Hit h;
+  h.item_id = "O5";
+  h.component_id = component;
+  h.url = url;
+  h.found_on = found_on;
+  h.field = Field::kLinkText;
+  h.matched = "แผนปฏิบัติราชการ";
+  return h;
+}
+
+ItemVerdict JudgeOne(const RuleSet& rules, const std::vector<UrlFacts>& facts,
+                     const std::vector<Hit>& hits,
+                     const JudgeContext& context = kMarch2025) {
+  std::vector<ItemVerdict> verdicts = JudgeSite(rules, context, facts, hits);
+  EXPECT_EQ(verdicts.size(), 1u);
+  return verdicts.empty() ? ItemVerdict{} : verdicts[0];
+}
+
+const char kPlan[] = "https://d.example/ita/plan.pdf";
+const char kReport[] = "https://d.example/ita/report.pdf";
+
+TEST(JudgeTest, CurrentPlanPasses) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  ItemVerdict v =
+      JudgeOne(rules, {Fetched(kPlan, {Year("link_text", 2568, true)})},
+               {HitOf("plan", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kPass) << v.reason;
+  EXPECT_EQ(v.item_id, "O5");
+  EXPECT_EQ(v.title, "แผนปฏิบัติราชการประจำปี");
+  ASSERT_EQ(v.evidence.size(), 1u);
+  EXPECT_EQ(v.evidence[0].url, kPlan);
+  EXPECT_EQ(v.evidence[0].state, "ok");
+  EXPECT_EQ(v.evidence[0].fiscal_year, 2568);
+  EXPECT_EQ(v.evidence[0].date_source, "link_text");
+  EXPECT_EQ(v.evidence[0].field, "link_text");
+}
+
+TEST(JudgeTest, StalePlanOfPreviousYearIsStaleNotPass) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  ItemVerdict v =
+      JudgeOne(rules, {Fetched(kPlan, {Year("link_text", 2567, true)})},
+               {HitOf("plan", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kStale);
+  EXPECT_NE(v.reason.find("found FY2567, need FY2568"), std::string::npos)
+      << v.reason;
+  EXPECT_NE(v.reason.find("2567"), std::string::npos);
+  ASSERT_EQ(v.evidence.size(), 1u);
+  EXPECT_EQ(v.evidence[0].state, "stale");
+}
+
+TEST(JudgeTest, NewerFiscalYearIsCurrent) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  ItemVerdict v = JudgeOne(rules, {Fetched(kPlan, {Year("title", 2569)})},
+                           {HitOf("plan", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kPass) << v.reason;
+}
+
+TEST(JudgeTest, PreviousFyFreshnessTable) {
+  struct Case {
+    int fy;
+    ItemStatus want;
+  } cases[] = {{2567, ItemStatus::kPass},    // the report of FY-1
+               {2568, ItemStatus::kPass},    // published early
+               {2566, ItemStatus::kStale}};  // two years old
+  RuleSet rules = OneItem({MakeComponent("report", Freshness::kPreviousFy)});
+  for (const Case& c : cases) {
+    ItemVerdict v =
+        JudgeOne(rules, {Fetched(kReport, {Year("doc_text", c.fy)})},
+                 {HitOf("report", kReport)});
+    EXPECT_EQ(v.status, c.want) << "FY" << c.fy << ": " << v.reason;
+  }
+}
+
+TEST(JudgeTest, FirstHalfNeedsTheAssessedYear) {
+  RuleSet rules = OneItem({MakeComponent("stats", Freshness::kFirstHalf)});
+  for (int fy : {2567, 2569}) {
+    ItemVerdict v = JudgeOne(rules, {Fetched(kReport, {Year("title", fy)})},
+                             {HitOf("stats", kReport)});
+    EXPECT_EQ(v.status, ItemStatus::kStale) << "FY" << fy;
+  }
+  ItemVerdict v = JudgeOne(rules, {Fetched(kReport, {Year("title", 2568)})},
+                           {HitOf("stats", kReport)});
+  EXPECT_EQ(v.status, ItemStatus::kPass) << v.reason;
+}
+
+TEST(JudgeTest, NoDateNeverPassesAYearRule) {
+  for (Freshness f : {Freshness::kCurrentFy, Freshness::kPreviousFy,
+                      Freshness::kFirstHalf, Freshness::kMonthly}) {
+    RuleSet rules = OneItem({MakeComponent("plan", f)});
+    ItemVerdict v = JudgeOne(rules, {Fetched(kPlan)}, {HitOf("plan", kPlan)});
+    EXPECT_EQ(v.status, ItemStatus::kStale) << FreshnessName(f);
+    ASSERT_EQ(v.evidence.size(), 1u);
+    EXPECT_EQ(v.evidence[0].state, "no_date");
+  }
+}
+
+TEST(JudgeTest, LastModifiedAloneNeverPasses) {
+  DateFact modified = MonthOf("last_modified", 2568, 1);
+  modified.day = 10;
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  ItemVerdict v =
+      JudgeOne(rules, {Fetched(kPlan, {modified})}, {HitOf("plan", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kStale);
+  EXPECT_NE(v.reason.find("no FY2568 date"), std::string::npos) << v.reason;
+}
+
+TEST(JudgeTest, InForceNeedsNoDateButShowsOne) {
+  DateFact modified = MonthOf("last_modified", 2567, 5);
+  modified.day = 2;
+  RuleSet rules = OneItem({MakeComponent("structure", Freshness::kInForce)});
+  ItemVerdict v = JudgeOne(rules, {Fetched(kPlan, {modified})},
+                           {HitOf("structure", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kPass) << v.reason;
+  ASSERT_EQ(v.evidence.size(), 1u);
+  EXPECT_EQ(v.evidence[0].date, "2024-05-02");
+  EXPECT_EQ(v.evidence[0].date_source, "last_modified");
+}
+
+TEST(JudgeTest, LiveLinkPassesWhenItResolves) {
+  RuleSet rules = OneItem({MakeComponent("eservice", Freshness::kLive, true)});
+  const std::string url = "https://service.bangkok.go.th/";
+  ItemVerdict v = JudgeOne(rules, {Fetched(url, {}, UrlKind::kExternal)},
+                           {HitOf("eservice", url)});
+  EXPECT_EQ(v.status, ItemStatus::kPass) << v.reason;
+}
+
+TEST(JudgeTest, PlaceholderPageIsNotEvidence) {
+  UrlFacts page = Fetched("https://d.example/ita/o5",
+                          {Year("title", 2568, true)}, UrlKind::kPage);
+  page.placeholder = true;
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  ItemVerdict v = JudgeOne(rules, {page}, {HitOf("plan", page.url)});
+  EXPECT_EQ(v.status, ItemStatus::kMissing);
+  EXPECT_NE(v.reason.find(page.url), std::string::npos) << v.reason;
+  ASSERT_EQ(v.evidence.size(), 1u);
+  EXPECT_EQ(v.evidence[0].state, "placeholder");
+}
+
+TEST(JudgeTest, OtherDistrictPageNeverCounts) {
+  const std::string other = "https://portal.example/other-district/plan.pdf";
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy, true)});
+  ItemVerdict v = JudgeOne(
+      rules,
+      {Fetched(other, {Year("link_text", 2568, true)}, UrlKind::kOtherSite)},
+      {HitOf("plan", other)});
+  EXPECT_EQ(v.status, ItemStatus::kMissing);
+  EXPECT_TRUE(v.evidence.empty());
+}
+
+TEST(JudgeTest, ExternalHostCountsOnlyWhenExternalOk) {
+  const std::string ext = "https://www.facebook.com/district/plan";
+  std::vector<UrlFacts> facts = {
+      Fetched(ext, {Year("link_text", 2568, true)}, UrlKind::kExternal)};
+  ItemVerdict no =
+      JudgeOne(OneItem({MakeComponent("plan", Freshness::kCurrentFy)}), facts,
+               {HitOf("plan", ext)});
+  EXPECT_EQ(no.status, ItemStatus::kMissing);
+  ItemVerdict yes =
+      JudgeOne(OneItem({MakeComponent("plan", Freshness::kCurrentFy, true)}),
+               facts, {HitOf("plan", ext)});
+  EXPECT_EQ(yes.status, ItemStatus::kPass) << yes.reason;
+}
+
+TEST(JudgeTest, NoHitIsMissing) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  ItemVerdict v = JudgeOne(rules, {Fetched(kPlan)}, {});
+  EXPECT_EQ(v.status, ItemStatus::kMissing);
+  EXPECT_NE(v.reason.find("no evidence found"), std::string::npos);
+  EXPECT_EQ(v.missing_components, std::vector<std::string>{"องค์ประกอบplan"});
+}
+
+TEST(JudgeTest, HitsOfOtherItemsAreIgnored) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  Hit other = HitOf("plan", kPlan);
+  other.item_id = "O6";
+  ItemVerdict v =
+      JudgeOne(rules, {Fetched(kPlan, {Year("title", 2568)})}, {other});
+  EXPECT_EQ(v.status, ItemStatus::kMissing);
+}
+
+TEST(JudgeTest, BrokenLinkIsBroken) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  for (int status : {404, 410, 500}) {
+    ItemVerdict v = JudgeOne(rules, {Failed(kPlan, "http_error", status)},
+                             {HitOf("plan", kPlan)});
+    EXPECT_EQ(v.status, ItemStatus::kBroken) << status;
+    EXPECT_NE(v.reason.find(kPlan), std::string::npos) << v.reason;
+    EXPECT_NE(v.reason.find("HTTP " + std::to_string(status)),
+              std::string::npos)
+        << v.reason;
+    ASSERT_EQ(v.evidence.size(), 1u);
+    EXPECT_EQ(v.evidence[0].state, "broken");
+  }
+}
+
+TEST(JudgeTest, RedirectLoopAndBadCertificateAreBroken) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  for (const char* outcome : {"too_many_redirects", "tls_error"}) {
+    ItemVerdict v =
+        JudgeOne(rules, {Failed(kPlan, outcome, 0)}, {HitOf("plan", kPlan)});
+    EXPECT_EQ(v.status, ItemStatus::kBroken) << outcome;
+    EXPECT_NE(v.reason.find(outcome), std::string::npos) << v.reason;
+  }
+}
+
+TEST(JudgeTest, TimeoutGivesUncheckedNotMissing) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  struct Case {
+    const char* outcome;
+    int status;
+  } cases[] = {{"timeout", 0},           {"rate_limited", 429},
+               {"blocked", 403},         {"connect_error", 0},
+               {"dns_error", 0},         {"skipped", 0},
+               {"robots_disallowed", 0}, {"http_error", 503}};
+  for (const Case& c : cases) {
+    ItemVerdict v = JudgeOne(rules, {Failed(kPlan, c.outcome, c.status)},
+                             {HitOf("plan", kPlan)});
+    EXPECT_EQ(v.status, ItemStatus::kUnchecked) << c.outcome;
+    EXPECT_NE(v.reason.find(kPlan), std::string::npos) << v.reason;
+  }
+}
+
+TEST(JudgeTest, HitWithoutFactsIsTreatedAsNeverFetched) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  ItemVerdict v = JudgeOne(rules, {}, {HitOf("plan", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kUnchecked);
+  EXPECT_NE(v.reason.find("not fetched"), std::string::npos) << v.reason;
+}
+
+TEST(JudgeTest, UncheckedOnlyIfNoOtherComponentIsMissing) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy),
+                           MakeComponent("report", Freshness::kPreviousFy)});
+  ItemVerdict v =
+      JudgeOne(rules, {Failed(kPlan, "timeout", 0)}, {HitOf("plan", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kPartial);
+  EXPECT_EQ(v.missing_components, std::vector<std::string>{"องค์ประกอบreport"});
+}
+
+TEST(JudgeTest, OkCandidateBeatsBrokenOne) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  const std::string old_link = "https://d.example/old/plan.pdf";
+  ItemVerdict v = JudgeOne(rules,
+                           {Failed(old_link, "http_error", 404),
+                            Fetched(kPlan, {Year("link_text", 2568)})},
+                           {HitOf("plan", old_link), HitOf("plan", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kPass) << v.reason;
+  EXPECT_EQ(v.evidence[0].url, kPlan);
+}
+
+TEST(JudgeTest, BrokenComponentOutranksUncheckedOne) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy),
+                           MakeComponent("report", Freshness::kPreviousFy)});
+  ItemVerdict v = JudgeOne(
+      rules, {Failed(kPlan, "http_error", 404), Failed(kReport, "timeout", 0)},
+      {HitOf("plan", kPlan), HitOf("report", kReport)});
+  EXPECT_EQ(v.status, ItemStatus::kBroken) << v.reason;
+}
+
+TEST(JudgeTest, PartialListsMissingComponents) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy),
+                           MakeComponent("report", Freshness::kPreviousFy)});
+  ItemVerdict v = JudgeOne(rules, {Fetched(kPlan, {Year("link_text", 2568)})},
+                           {HitOf("plan", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kPartial);
+  EXPECT_EQ(v.missing_components, std::vector<std::string>{"องค์ประกอบreport"});
+  EXPECT_NE(v.reason.find("missing report"), std::string::npos) << v.reason;
+}
+
+TEST(JudgeTest, FoundButOneComponentStaleIsStale) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy),
+                           MakeComponent("report", Freshness::kPreviousFy)});
+  ItemVerdict v = JudgeOne(rules,
+                           {Fetched(kPlan, {Year("link_text", 2568)}),
+                            Fetched(kReport, {Year("link_text", 2565)})},
+                           {HitOf("plan", kPlan), HitOf("report", kReport)});
+  EXPECT_EQ(v.status, ItemStatus::kStale);
+  EXPECT_NE(v.reason.find("found FY2565, need FY2567"), std::string::npos)
+      << v.reason;
+  EXPECT_EQ(v.evidence.size(), 2u);
+}
+
+TEST(JudgeTest, StaleFindWithUnfetchedAlternativeIsUnchecked) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  ItemVerdict v = JudgeOne(rules,
+                           {Fetched(kPlan, {Year("link_text", 2567)}),
+                            Failed(kReport, "timeout", 0)},
+                           {HitOf("plan", kPlan), HitOf("plan", kReport)});
+  EXPECT_EQ(v.status, ItemStatus::kUnchecked) << v.reason;
+  EXPECT_NE(v.reason.find("found FY2567"), std::string::npos) << v.reason;
+  EXPECT_NE(v.reason.find(std::string("could not fetch ") + kReport),
+            std::string::npos)
+      << v.reason;
+}
+
+TEST(JudgeTest, FileNameYearBeatsFolderYear) {
+  const std::string url = "https://d.example/ITA/2568/O05/Plan_2567.pdf";
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  ItemVerdict v =
+      JudgeOne(rules, {Fetched(url, {Year("url", 2568), Year("url", 2567)})},
+               {HitOf("plan", url)});
+  EXPECT_EQ(v.status, ItemStatus::kStale) << v.reason;
+}
+
+TEST(JudgeTest, LinkTextDateBeatsPageText) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  ItemVerdict v = JudgeOne(rules,
+                           {Fetched(kPlan, {Year("page_text", 2568, true),
+                                            Year("link_text", 2567)})},
+                           {HitOf("plan", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kStale) << v.reason;
+  EXPECT_EQ(v.evidence[0].date_source, "link_text");
+}
+
+TEST(JudgeTest, FiscalMarkerBeatsLaterYearInSameField) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  ItemVerdict v = JudgeOne(
+      rules,
+      {Fetched(kPlan, {Year("doc_text", 2567, true), Year("doc_text", 2568)})},
+      {HitOf("plan", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kStale) << v.reason;
+}
+
+TEST(JudgeTest, LatestYearWinsAmongMarkedFacts) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  ItemVerdict v = JudgeOne(rules,
+                           {Fetched(kPlan, {Year("doc_text", 2567, true),
+                                            Year("doc_text", 2568, true)})},
+                           {HitOf("plan", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kPass) << v.reason;
+}
+
+TEST(JudgeTest, SiteDocumentPreferredOverExternalCopy) {
+  const std::string ext = "https://drive.example/plan.pdf";
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy, true)});
+  ItemVerdict v =
+      JudgeOne(rules,
+               {Fetched(ext, {Year("link_text", 2568)}, UrlKind::kExternal),
+                Fetched(kPlan, {Year("link_text", 2568)})},
+               {HitOf("plan", ext), HitOf("plan", kPlan)});
+  ASSERT_EQ(v.evidence.size(), 1u);
+  EXPECT_EQ(v.evidence[0].url, kPlan);
+}
+
+TEST(JudgeTest, LinkedFromMorePagesPreferred) {
+  const std::string other = "https://d.example/ita/plan-copy.pdf";
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  ItemVerdict v = JudgeOne(
+      rules,
+      {Fetched(kPlan, {Year("link_text", 2568)}),
+       Fetched(other, {Year("link_text", 2568)})},
+      {HitOf("plan", kPlan), HitOf("plan", other, "https://d.example/"),
+       HitOf("plan", other, "https://d.example/ita")});
+  EXPECT_EQ(v.evidence[0].url, other);
+}
+
+std::vector<DateFact> Months(std::vector<std::pair<int, int>> months) {
+  std::vector<DateFact> out;
+  for (auto [year, month] : months)
+    out.push_back(MonthOf("link_text", year, month));
+  return out;
+}
+
+TEST(JudgeTest, MonthlySummariesListMissingMonths) {
+  RuleSet rules = OneItem({MakeComponent("summary", Freshness::kMonthly)});
+  ItemVerdict v =
+      JudgeOne(rules,
+               {Fetched("https://d.example/10.pdf", Months({{2567, 10}})),
+                Fetched("https://d.example/11.pdf", Months({{2567, 11}})),
+                Fetched("https://d.example/01.pdf", Months({{2568, 1}}))},
+               {HitOf("summary", "https://d.example/10.pdf"),
+                HitOf("summary", "https://d.example/11.pdf"),
+                HitOf("summary", "https://d.example/01.pdf")});
+  EXPECT_EQ(v.status, ItemStatus::kPartial) << v.reason;
+  EXPECT_EQ(v.missing_months, (std::vector<std::string>{"2024-12", "2025-02"}));
+  ASSERT_EQ(v.evidence.size(), 3u);  // one per month found
+  EXPECT_EQ(v.evidence[0].date, "2024-10");
+  EXPECT_EQ(v.evidence[2].url, "https://d.example/01.pdf");
+}
+
+TEST(JudgeTest, MonthlyAllMonthsDuePresentPasses) {
+  RuleSet rules = OneItem({MakeComponent("summary", Freshness::kMonthly)});
+  const std::string list = "https://d.example/summary";
+  ItemVerdict v = JudgeOne(
+      rules,
+      {Fetched(
+          list,
+          Months({{2567, 10}, {2567, 11}, {2567, 12}, {2568, 1}, {2568, 2}}),
+          UrlKind::kPage)},
+      {HitOf("summary", list)});
+  EXPECT_EQ(v.status, ItemStatus::kPass) << v.reason;
+  EXPECT_TRUE(v.missing_months.empty());
+  EXPECT_EQ(v.evidence.size(), 5u);
+}
+
+TEST(JudgeTest, MonthlyNeedsNoMonthInOctober) {
+  RuleSet rules = OneItem({MakeComponent("summary", Freshness::kMonthly)});
+  ItemVerdict v =
+      JudgeOne(rules, {Fetched(kPlan, {Year("title", 2568, true)})},
+               {HitOf("summary", kPlan)}, JudgeContext{2568, 2024, 10, 20});
+  EXPECT_EQ(v.status, ItemStatus::kPass) << v.reason;
+}
+
+TEST(JudgeTest, MonthlyRequiredMonthsStopAtSeptember) {
+  RuleSet rules = OneItem({MakeComponent("summary", Freshness::kMonthly)});
+  ItemVerdict v =
+      JudgeOne(rules, {Fetched(kPlan, Months({{2567, 10}}))},
+               {HitOf("summary", kPlan)}, JudgeContext{2568, 2025, 12, 1});
+  EXPECT_EQ(v.status, ItemStatus::kPartial);
+  ASSERT_EQ(v.missing_months.size(), 11u);
+  EXPECT_EQ(v.missing_months.back(), "2025-09");
+}
+
+TEST(JudgeTest, MonthlyOfOlderYearOnlyIsStale) {
+  RuleSet rules = OneItem({MakeComponent("summary", Freshness::kMonthly)});
+  ItemVerdict v =
+      JudgeOne(rules, {Fetched(kPlan, Months({{2566, 10}, {2566, 11}}))},
+               {HitOf("summary", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kStale) << v.reason;
+}
+
+TEST(JudgeTest, MonthlyYearWithoutMonthsDoesNotPass) {
+  RuleSet rules = OneItem({MakeComponent("summary", Freshness::kMonthly)});
+  ItemVerdict v = JudgeOne(rules, {Fetched(kPlan, {Year("title", 2568, true)})},
+                           {HitOf("summary", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kStale) << v.reason;
+  ASSERT_EQ(v.evidence.size(), 1u);
+  EXPECT_EQ(v.evidence[0].state, "no_date");
+  EXPECT_NE(v.reason.find("no month of FY2568"), std::string::npos) << v.reason;
+}
+
+TEST(JudgeTest, VerdictsFollowRuleOrder) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  Item second = rules.items[0];
+  second.id = "O1";
+  rules.items.push_back(second);
+  std::vector<ItemVerdict> v = JudgeSite(rules, kMarch2025, {}, {});
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].item_id, "O5");
+  EXPECT_EQ(v[1].item_id, "O1");
+}
+
+TEST(JudgeTest, UncheckedVerdictsMarkEveryItem) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  rules.items.push_back(rules.items[0]);
+  rules.items[1].id = "O6";
+  std::vector<ItemVerdict> v = UncheckedVerdicts(rules, "HTTP 403 (blocked)");
+  ASSERT_EQ(v.size(), 2u);
+  for (const ItemVerdict& verdict : v) {
+    EXPECT_EQ(verdict.status, ItemStatus::kUnchecked);
+    EXPECT_EQ(verdict.reason, "HTTP 403 (blocked)");
+    EXPECT_EQ(verdict.title, "แผนปฏิบัติราชการประจำปี");
+  }
+}
+
+TEST(ItemStatusTest, NamesRoundTrip) {
+  for (ItemStatus s :
+       {ItemStatus::kPass, ItemStatus::kPartial, ItemStatus::kStale,
+        ItemStatus::kMissing, ItemStatus::kBroken, ItemStatus::kUnchecked}) {
+    ItemStatus parsed;
+    ASSERT_TRUE(ParseItemStatus(ItemStatusName(s), &parsed))
+        << ItemStatusName(s);
+    EXPECT_EQ(parsed, s);
+  }
+  ItemStatus parsed;
+  EXPECT_FALSE(ParseItemStatus("found", &parsed));
+  EXPECT_STREQ(ItemStatusName(ItemStatus::kUnchecked), "unchecked");
+}
+
+}  // namespace
+}  // namespace oitwatch

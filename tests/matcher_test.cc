@@ -1,0 +1,180 @@
+// Matcher: candidate components per field, exclude patterns, matched text,
+// placeholders, and compile errors with their rule-file line.
+#include "rules/matcher.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace oitwatch {
+namespace {
+
+std::string Fixture(const std::string& name) {
+  return std::string(OITWATCH_SOURCE_DIR) + "/tests/fixtures/rules/" + name;
+}
+
+std::unique_ptr<Matcher> FixtureMatcher() {
+  RuleSet rules;
+  std::string err;
+  EXPECT_TRUE(LoadRuleSet(Fixture("valid.yaml"), &rules, &err)) << err;
+  std::unique_ptr<Matcher> matcher = Matcher::Create(rules, &err);
+  EXPECT_NE(matcher, nullptr) << err;
+  return matcher;
+}
+
+RuleSet HandRules(const std::string& regex, Field field = Field::kLinkText) {
+  RuleSet rules;
+  rules.path = "hand.yaml";
+  Item item;
+  item.id = "O5";
+  Component component;
+  component.id = "plan";
+  component.patterns.push_back(Pattern{field, regex, 7});
+  item.components.push_back(component);
+  rules.items.push_back(item);
+  return rules;
+}
+
+TEST(MatcherTest, O1_StructureChartLinkText) {
+  std::unique_ptr<Matcher> matcher = FixtureMatcher();
+  ASSERT_NE(matcher, nullptr);
+  std::vector<FieldMatch> m =
+      matcher->Match(Field::kLinkText, "ดาวน์โหลดโครงสร้างองค์กรสำนักงานเขต");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].item_id, "O1");
+  EXPECT_EQ(m[0].component_id, "structure");
+  EXPECT_EQ(m[0].matched, "โครงสร้างองค์กร");
+  EXPECT_EQ(m[0].pattern_line, 22);
+}
+
+TEST(MatcherTest, O12_ProcurementSummaryLinkedFromHome) {
+  std::unique_ptr<Matcher> matcher = FixtureMatcher();
+  ASSERT_NE(matcher, nullptr);
+  std::vector<FieldMatch> m = matcher->Match(
+      Field::kLinkText, "สรุปผลการจัดซื้อจัดจ้างประจำเดือนตุลาคม 2567 (สขร.1)");
+  ASSERT_EQ(m.size(), 1u) << "two patterns of one component: one match";
+  EXPECT_EQ(m[0].item_id, "O12");
+  EXPECT_EQ(m[0].component_id, "summary");
+  EXPECT_EQ(m[0].matched, "สรุปผลการจัดซื้อจัดจ้าง");
+}
+
+TEST(MatcherTest, FieldsAreSeparate) {
+  std::unique_ptr<Matcher> matcher = FixtureMatcher();
+  ASSERT_NE(matcher, nullptr);
+  EXPECT_TRUE(matcher->Match(Field::kLinkText, "/about/structure.pdf").empty());
+  std::vector<FieldMatch> m =
+      matcher->Match(Field::kUrl, "/about/Structure.pdf");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].component_id, "structure");
+  EXPECT_EQ(m[0].matched, "Structure");
+  EXPECT_TRUE(matcher->Match(Field::kHeadings, "โครงสร้างองค์กร").empty());
+}
+
+TEST(MatcherTest, ExcludeDropsHitInSameField) {
+  std::unique_ptr<Matcher> matcher = FixtureMatcher();
+  ASSERT_NE(matcher, nullptr);
+  EXPECT_TRUE(
+      matcher->Match(Field::kLinkText, "ข่าวปรับโครงสร้างองค์กรใหม่").empty());
+}
+
+TEST(MatcherTest, ExcludeOfOneComponentDoesNotDropAnother) {
+  RuleSet rules = HandRules("แผน");
+  Component other;
+  other.id = "news";
+  other.patterns.push_back(Pattern{Field::kLinkText, "ข่าว", 9});
+  rules.items[0].components[0].exclude.push_back(
+      Pattern{Field::kLinkText, "ข่าว", 8});
+  rules.items[0].components.push_back(other);
+  std::string err;
+  std::unique_ptr<Matcher> matcher = Matcher::Create(rules, &err);
+  ASSERT_NE(matcher, nullptr) << err;
+  std::vector<FieldMatch> m = matcher->Match(Field::kLinkText, "ข่าวแผนงาน");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].component_id, "news");
+}
+
+TEST(MatcherTest, ResultsFollowRuleOrder) {
+  RuleSet rules = HandRules("แผน");
+  Item second = rules.items[0];
+  second.id = "O13";
+  rules.items.insert(rules.items.begin(), second);
+  std::string err;
+  std::unique_ptr<Matcher> matcher = Matcher::Create(rules, &err);
+  ASSERT_NE(matcher, nullptr) << err;
+  std::vector<FieldMatch> m = matcher->Match(Field::kLinkText, "แผนการใช้จ่าย");
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].item_id, "O13");
+  EXPECT_EQ(m[1].item_id, "O5");
+}
+
+TEST(MatcherTest, MatchedTextIsTheWholeMatchNotTheFirstGroup) {
+  std::string err;
+  std::unique_ptr<Matcher> matcher =
+      Matcher::Create(HandRules("(แผน)ปฏิบัติราชการ(ประจำปี)?"), &err);
+  ASSERT_NE(matcher, nullptr) << err;
+  std::vector<FieldMatch> m =
+      matcher->Match(Field::kLinkText, "ดู แผนปฏิบัติราชการประจำปี 2568");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].matched, "แผนปฏิบัติราชการประจำปี");
+  EXPECT_EQ(m[0].pattern_line, 7);
+}
+
+TEST(MatcherTest, MatchedTextIsCutTo200BytesOnUtf8Boundary) {
+  std::string err;
+  std::unique_ptr<Matcher> matcher = Matcher::Create(HandRules("ก+"), &err);
+  ASSERT_NE(matcher, nullptr) << err;
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "ก";  // 300 bytes
+  std::vector<FieldMatch> m = matcher->Match(Field::kLinkText, text);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].matched.size(), 198u);  // 66 whole characters
+  EXPECT_EQ(m[0].matched, text.substr(0, 198));
+}
+
+TEST(MatcherTest, EmptyTextMatchesNothing) {
+  std::unique_ptr<Matcher> matcher = FixtureMatcher();
+  ASSERT_NE(matcher, nullptr);
+  EXPECT_TRUE(matcher->Match(Field::kPageText, "").empty());
+  EXPECT_TRUE(matcher->Match(Field::kDocText, "ไม่มีอะไร").empty());
+}
+
+TEST(MatcherTest, PlaceholderPatterns) {
+  std::unique_ptr<Matcher> matcher = FixtureMatcher();
+  ASSERT_NE(matcher, nullptr);
+  EXPECT_TRUE(matcher->IsPlaceholder("หน้านี้อยู่ระหว่างปรับปรุงข้อมูล"));
+  EXPECT_TRUE(matcher->IsPlaceholder("Page Coming Soon"));
+  EXPECT_FALSE(matcher->IsPlaceholder("แผนปฏิบัติราชการประจำปี 2568"));
+}
+
+TEST(MatcherTest, CreateReportsBadPatternWithFileAndLine) {
+  std::string err;
+  EXPECT_EQ(Matcher::Create(HandRules("(abc"), &err), nullptr);
+  EXPECT_EQ(err, "hand.yaml:7: item O5 component plan: missing ): (abc");
+}
+
+TEST(MatcherTest, RulesAreKept) {
+  std::unique_ptr<Matcher> matcher = FixtureMatcher();
+  ASSERT_NE(matcher, nullptr);
+  EXPECT_EQ(matcher->rules().id, "test-district");
+  EXPECT_EQ(matcher->rules().items.size(), 2u);
+}
+
+TEST(CheckPatternTest, AcceptsRe2AndRejectsWhatRe2Cannot) {
+  std::string err;
+  EXPECT_TRUE(CheckPattern("(?i)แผน(ปฏิบัติ)?ราชการ|action_plan", &err)) << err;
+  EXPECT_FALSE(CheckPattern("(?=lookahead)", &err));
+  EXPECT_FALSE(err.empty());
+}
+
+TEST(CheckPatternTest, RejectsProgramOverTheSizeLimit) {
+  std::string err;
+  EXPECT_FALSE(
+      CheckPattern("[a-c]{1000}[d-f]{1000}[g-i]{1000}[j-m]{1000}"
+                   "[n-p]{1000}[q-s]{1000}[t-v]{1000}[w-z]{1000}"
+                   "[a-c]{1000}[d-f]{1000}[g-i]{1000}",
+                   &err));
+  EXPECT_NE(err.find("too large"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace oitwatch

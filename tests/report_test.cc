@@ -1,0 +1,245 @@
+#include "reports/report.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace oitwatch {
+namespace {
+
+ItemVerdict Verdict(const std::string& id, ItemStatus status,
+                    const std::string& title) {
+  ItemVerdict v;
+  v.item_id = id;
+  v.status = status;
+  v.title = title;
+  return v;
+}
+
+EvidenceRef Evidence() {
+  EvidenceRef e;
+  e.component_id = "structure";
+  e.url = "https://www.bangkok.go.th/laksi/ita/2568/O1.pdf";
+  e.found_on = "https://www.bangkok.go.th/laksi/page/ita";
+  e.text = "โครงสร้างหน่วยงาน ปีงบประมาณ พ.ศ. ๒๕๖๘";
+  e.field = "link_text";
+  e.date = "2025-01-15";
+  e.fiscal_year = 2568;
+  e.date_source = "link_text";
+  e.state = "ok";
+  return e;
+}
+
+SiteRunInfo SiteRun(const std::string& id, const std::string& state,
+                    const std::string& reason) {
+  SiteRunInfo info;
+  info.site_id = id;
+  info.state = state;
+  info.reason = reason;
+  return info;
+}
+
+// A real store file in a fresh temp dir, holding one finished run with:
+// laksi (checked: O1 pass, O2 partial, O3 missing), bangkhen (unchecked,
+// 403) and dusit (left "pending", with verdicts the judge never finished).
+class ReportTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    std::string templ = testing::TempDir() + "report_test_XXXXXX";
+    ASSERT_NE(mkdtemp(templ.data()), nullptr);
+    dir_ = templ;
+    std::string err;
+    store_ = Store::Open(dir_ + "/oitwatch.db", &err);
+    ASSERT_NE(store_, nullptr) << err;
+    RunInfo run;
+    run.ruleset_id = "bma-district";
+    run.ruleset_version = "2568.1";
+    run.fiscal_year = 2568;
+    run.as_of = "2025-04-10";
+    ASSERT_TRUE(store_->BeginRun(run, &run_id_, &err)) << err;
+    AddSite("laksi", "สำนักงานเขตหลักสี่", "Lak Si District Office");
+    AddSite("bangkhen", "สำนักงานเขตบางเขน", "Bang Khen District Office");
+    AddSite("dusit", "สำนักงานเขตดุสิต", "Dusit District Office");
+    AddSite("pathumwan", "สำนักงานเขตปทุมวัน", "Pathum Wan District Office");
+    SaveResults();
+    ASSERT_TRUE(store_->FinishRun(run_id_, "finished", &err)) << err;
+  }
+
+  void TearDown() override {
+    store_.reset();
+    std::string cmd = "rm -rf '" + dir_ + "'";
+    EXPECT_EQ(system(cmd.c_str()), 0);
+  }
+
+  void AddSite(const std::string& id, const std::string& name,
+               const std::string& name_en) {
+    std::string err;
+    SiteRow row{id, name, name_en, "https://www.bangkok.go.th/" + id, {}};
+    ASSERT_TRUE(store_->UpsertSite(row, &err)) << err;
+  }
+
+  void SaveResults() {
+    std::string err;
+    ItemVerdict o1 = Verdict("O1", ItemStatus::kPass, "โครงสร้าง");
+    o1.evidence.push_back(Evidence());
+    ItemVerdict o2 = Verdict("O2", ItemStatus::kPartial, "ข้อมูลผู้บริหาร");
+    o2.reason = "ขาด 1 องค์ประกอบ";
+    o2.missing_components = {"ช่องทางติดต่อ"};
+    ItemVerdict o3 = Verdict("O3", ItemStatus::kMissing, "อำนาจหน้าที่");
+    SiteRunInfo laksi = SiteRun("laksi", "checked", "");
+    laksi.pages = 12;
+    laksi.documents = 3;
+    ASSERT_TRUE(store_->SaveSiteResult(run_id_, laksi, {o1, o2, o3}, &err))
+        << err;
+    ASSERT_TRUE(store_->SaveSiteResult(
+        run_id_, SiteRun("bangkhen", "unchecked", "HTTP 403 (Cloudflare)"),
+        {Verdict("O1", ItemStatus::kUnchecked, "โครงสร้าง")}, &err))
+        << err;
+    ASSERT_TRUE(store_->SaveSiteResult(
+        run_id_, SiteRun("dusit", "pending", ""),
+        {Verdict("O1", ItemStatus::kMissing, "โครงสร้าง")}, &err))
+        << err;
+  }
+
+  Report Build(const std::string& site_id) {
+    Report report;
+    std::string err;
+    EXPECT_TRUE(BuildReport(*store_, run_id_, site_id, &report, &err)) << err;
+    return report;
+  }
+
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+  int64_t run_id_ = 0;
+};
+
+TEST_F(ReportTest, CarriesTheRunHeader) {
+  Report r = Build("");
+  EXPECT_EQ(r.ruleset, "bma-district");
+  EXPECT_EQ(r.ruleset_version, "2568.1");
+  EXPECT_EQ(r.fiscal_year, 2568);
+  EXPECT_EQ(r.as_of, "2025-04-10");
+  EXPECT_EQ(r.run_id, run_id_);
+  EXPECT_EQ(r.run_status, "finished");
+  EXPECT_FALSE(r.started_at.empty());
+  EXPECT_FALSE(r.finished_at.empty());
+  EXPECT_EQ(r.sites.size(), 3u);  // pathumwan has no result in this run
+}
+
+TEST_F(ReportTest, CheckedSiteHasItemsInOrderScoreAndEvidence) {
+  Report r = Build("laksi");
+  ASSERT_EQ(r.sites.size(), 1u);
+  const SiteReport& s = r.sites[0];
+  EXPECT_EQ(s.name, "สำนักงานเขตหลักสี่");
+  EXPECT_EQ(s.name_en, "Lak Si District Office");
+  EXPECT_EQ(s.url, "https://www.bangkok.go.th/laksi");
+  EXPECT_EQ(s.state, "checked");
+  EXPECT_EQ(s.pages, 12);
+  EXPECT_EQ(s.documents, 3);
+  ASSERT_EQ(s.items.size(), 3u);
+  EXPECT_EQ(s.items[0].id, "O1");
+  EXPECT_EQ(s.items[1].status, "partial");
+  EXPECT_EQ(s.items[1].missing_components,
+            std::vector<std::string>{"ช่องทางติดต่อ"});
+  EXPECT_EQ(s.items[2].status, "missing");
+  ASSERT_EQ(s.items[0].evidence.size(), 1u);
+  EXPECT_EQ(s.items[0].evidence[0].text, Evidence().text);
+  EXPECT_EQ(s.items[0].evidence[0].fiscal_year, 2568);
+  ASSERT_TRUE(s.score.has_value());
+  EXPECT_DOUBLE_EQ(*s.score, 33.33);
+}
+
+TEST_F(ReportTest, UncheckedSiteHasNoScoreAndOnlyUncheckedItems) {
+  Report r = Build("bangkhen");
+  ASSERT_EQ(r.sites.size(), 1u);
+  const SiteReport& s = r.sites[0];
+  EXPECT_EQ(s.state, "unchecked");
+  EXPECT_EQ(s.reason, "HTTP 403 (Cloudflare)");
+  EXPECT_FALSE(s.score.has_value());
+  EXPECT_EQ(s.count("missing"), 0);
+  EXPECT_EQ(s.count("unchecked"), 1);
+}
+
+TEST_F(ReportTest, SiteLeftPendingIsUncheckedNeverMissing) {
+  Report r = Build("dusit");
+  ASSERT_EQ(r.sites.size(), 1u);
+  const SiteReport& s = r.sites[0];
+  EXPECT_EQ(s.state, "unchecked");
+  EXPECT_NE(s.reason.find("did not finish"), std::string::npos) << s.reason;
+  ASSERT_EQ(s.items.size(), 1u);
+  EXPECT_EQ(s.items[0].status, "unchecked");
+  EXPECT_FALSE(s.score.has_value());
+}
+
+TEST_F(ReportTest, UnknownRunIsAnError) {
+  Report r;
+  std::string err;
+  EXPECT_FALSE(BuildReport(*store_, run_id_ + 41, "", &r, &err));
+  EXPECT_NE(err.find("no run " + std::to_string(run_id_ + 41)),
+            std::string::npos)
+      << err;
+}
+
+TEST_F(ReportTest, UnknownSiteIsAnError) {
+  Report r;
+  std::string err;
+  EXPECT_FALSE(BuildReport(*store_, run_id_, "atlantis", &r, &err));
+  EXPECT_NE(err.find("atlantis"), std::string::npos) << err;
+}
+
+TEST_F(ReportTest, SiteWithoutResultInRunIsAnError) {
+  Report r;
+  std::string err;
+  EXPECT_FALSE(BuildReport(*store_, run_id_, "pathumwan", &r, &err));
+  EXPECT_NE(err.find("'pathumwan' is not in run"), std::string::npos) << err;
+}
+
+TEST_F(ReportTest, StoreIsWritableAfterAReport) {
+  Build("");  // the snapshot must be closed again
+  int64_t next = 0;
+  std::string err;
+  EXPECT_TRUE(store_->BeginRun(RunInfo{}, &next, &err)) << err;
+  EXPECT_GT(next, run_id_);
+}
+
+SiteReport CheckedSite(int passing, int failing) {
+  SiteReport site;
+  site.state = "checked";
+  for (int i = 0; i < passing + failing; ++i) {
+    ItemReport item;
+    item.status = i < passing ? "pass" : "missing";
+    site.items.push_back(item);
+  }
+  return site;
+}
+
+TEST(PredictedScoreTest, IsPassShareRoundedToTwoDecimals) {
+  EXPECT_DOUBLE_EQ(*PredictedScore(CheckedSite(8, 3)), 72.73);
+  EXPECT_DOUBLE_EQ(*PredictedScore(CheckedSite(2, 1)), 66.67);
+  EXPECT_DOUBLE_EQ(*PredictedScore(CheckedSite(22, 0)), 100.0);
+  EXPECT_DOUBLE_EQ(*PredictedScore(CheckedSite(0, 22)), 0.0);
+}
+
+TEST(PredictedScoreTest, IsNulloptForUncheckedSite) {
+  SiteReport site = CheckedSite(5, 0);
+  site.state = "unchecked";
+  EXPECT_FALSE(PredictedScore(site).has_value());
+}
+
+TEST(PredictedScoreTest, IsNulloptWithoutItems) {
+  EXPECT_FALSE(PredictedScore(CheckedSite(0, 0)).has_value());
+}
+
+TEST(SiteReportTest, CountsItemsByStatus) {
+  SiteReport site = CheckedSite(3, 2);
+  EXPECT_EQ(site.count("pass"), 3);
+  EXPECT_EQ(site.count("missing"), 2);
+  EXPECT_EQ(site.count("stale"), 0);
+  EXPECT_EQ(ReportStatuses().size(), 6u);
+}
+
+}  // namespace
+}  // namespace oitwatch
