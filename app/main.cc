@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "app/explain.h"
 
 namespace {
 
@@ -106,6 +107,19 @@ int main(int argc, char** argv) {
       "check", "validate rule files: patterns compile, ids unique, fields known");
   check->add_option("files", rule_files, "rule YAML files")->required();
 
+  oitwatch::ExplainOptions explain_options;
+  CLI::App* explain = app.add_subcommand(
+      "explain", "show the chain a verdict rests on: page -> link -> document "
+                 "-> matched text -> date -> verdict");
+  explain->add_option("--db", explain_options.db, "SQLite database file")
+      ->capture_default_str();
+  explain->add_option("--run", explain_options.run,
+                      "run id (default: newest finished run)");
+  explain->add_option("--site", explain_options.site, "site id, e.g. laksi")
+      ->required();
+  explain->add_option("--item", explain_options.item, "item id, e.g. O15")
+      ->required();
+
   std::string runs_db = "oitwatch.db";
   CLI::App* runs = app.add_subcommand("runs", "list the runs in a database");
   runs->add_option("--db", runs_db, "SQLite database file")->capture_default_str();
@@ -120,5 +134,6 @@ int main(int argc, char** argv) {
   if (*report) return oitwatch::ReportCommand(report_options);
   if (*check) return oitwatch::RulesCheckCommand(rule_files);
   if (*runs) return oitwatch::RunsCommand(runs_db);
+  if (*explain) return oitwatch::ExplainCommand(explain_options);
   return oitwatch::kExitUsage;
 }

@@ -264,6 +264,23 @@ TEST_F(EndToEndTest, HistoryKeptAcrossRunsAndReportReadsAnyRun) {
   EXPECT_EQ(json::parse(latest.out)["run_id"], 2);
 }
 
+TEST_F(EndToEndTest, ExplainShowsTheChainFromPageToVerdict) {
+  ASSERT_EQ(Run({"--format", "none", "--quiet"}).exit_code, 4);
+  ProcessResult r = RunProcess({OITWATCH_BINARY, "explain", "--db", dir_ + "/o.db",
+                                "--site", "laksi", "--item", "O18"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("broken"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(server_.url("/laksi/ita")), std::string::npos)
+      << "the page that linked the evidence\n" << r.out;
+  EXPECT_NE(r.out.find("AntiBribery_2568.pdf"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("HTTP 404"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("rule line"), std::string::npos) << r.out;
+  ProcessResult bad = RunProcess({OITWATCH_BINARY, "explain", "--db", dir_ + "/o.db",
+                                  "--site", "laksi", "--item", "O99"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("no verdict"), std::string::npos) << bad.err;
+}
+
 TEST_F(EndToEndTest, BadSitesFileIsAUsageErrorWithLocation) {
   std::string bad = dir_ + "/bad.yaml";
   ASSERT_TRUE(WriteFile(bad, "sites:\n  - id: x\n    name: x\n"));
