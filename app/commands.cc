@@ -15,11 +15,15 @@
 #include <nlohmann/json.hpp>
 
 #include "app/pipeline.h"
+#include "app/progress.h"
 #include "crawler/crawl.h"
 #include "crawler/site.h"
+#include "crawler/url.h"
+#include "reports/html.h"
 #include "reports/render.h"
 #include "reports/report.h"
 #include "rules/matcher.h"
+#include "rules/overrides.h"
 #include "rules/rule_set.h"
 #include "rules/thai_date.h"
 #include "storage/store.h"
@@ -145,26 +149,6 @@ std::string DefaultRules(int fy) {
   return "";
 }
 
-void PrintProgress(const SiteRunInfo& info,
-                   const std::vector<ItemVerdict>& verdicts, int* done,
-                   size_t total) {
-  int pass = 0;
-  for (const ItemVerdict& v : verdicts) pass += v.status == ItemStatus::kPass;
-  ++*done;
-  if (::isatty(STDERR_FILENO)) {
-    std::fprintf(stderr, "[%d/%zu] %-18s %-9s pages %-4d docs %-4d pass %d/%zu\n",
-                 *done, total, info.site_id.c_str(), info.state.c_str(),
-                 info.pages, info.documents, pass, verdicts.size());
-  } else {
-    std::fprintf(stderr,
-                 "event=site_done n=%d total=%zu site=%s state=%s pages=%d "
-                 "documents=%d errors=%d skipped=%d pass=%d items=%zu\n",
-                 *done, total, info.site_id.c_str(), info.state.c_str(),
-                 info.pages, info.documents, info.errors, info.skipped, pass,
-                 verdicts.size());
-  }
-}
-
 int PrintReport(Store& store, int64_t run_id, const std::string& format,
                 const std::string& site, std::ostream& out) {
   const Renderer* renderer = FindRenderer(format);
@@ -180,6 +164,22 @@ int PrintReport(Store& store, int64_t run_id, const std::string& format,
   }
   out << renderer->render(report);
   return kExitOk;
+}
+
+// Loads the overrides and pins their URLs on the sites so they are fetched.
+bool LoadSiteOverrides(const std::string& path, const RuleSet& rules,
+                       std::vector<Site>* sites,
+                       std::vector<Override>* overrides, std::string* err) {
+  std::vector<std::string> ids;
+  for (const Site& s : *sites) ids.push_back(s.id);
+  if (!LoadOverrides(path, rules, ids, overrides, err)) return false;
+  for (const Override& o : *overrides) {
+    if (o.url.empty()) continue;
+    for (Site& s : *sites) {
+      if (s.id == o.site) s.pinned_urls.push_back(o.url);
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -209,6 +209,10 @@ int RunCommand(const RunOptions& o) {
     std::cerr << "oitwatch run: " << err << "\n";
     return kExitUsage;
   }
+  if (!ValidateAlertOptions(o.alerts, &err)) {
+    std::cerr << "oitwatch run: " << err << "\n";
+    return kExitUsage;
+  }
   std::string sites_path = o.sites.empty()
                                ? FindDataFile("config/bma-districts.yaml")
                                : o.sites;
@@ -230,6 +234,12 @@ int RunCommand(const RunOptions& o) {
   }
   std::unique_ptr<Matcher> matcher = Matcher::Create(rules, &err);
   if (!matcher) {
+    std::cerr << "oitwatch run: " << err << "\n";
+    return kExitUsage;
+  }
+  std::vector<Override> overrides;
+  if (!o.overrides.empty() && !LoadSiteOverrides(o.overrides, rules, &sites,
+                                                 &overrides, &err)) {
     std::cerr << "oitwatch run: " << err << "\n";
     return kExitUsage;
   }
@@ -261,14 +271,25 @@ int RunCommand(const RunOptions& o) {
   PipelineOptions popt;
   popt.run_id = run_id;
   popt.judge = ctx;
+  for (const Site& site : sites) {
+    popt.site_prefixes.push_back(ScopePrefix(site.url));
+  }
   popt.should_stop = [] { return g_stop.load(); };
-  int done = 0;
+  popt.overrides = overrides;
+  ProgressPrinter progress(stderr, ::isatty(STDERR_FILENO) == 1, sites.size(),
+                           rules.items.size());
   if (!o.quiet) {
-    popt.on_site_done = [&done, &sites](const SiteRunInfo& s,
-                                        const std::vector<ItemVerdict>& v) {
-      PrintProgress(s, v, &done, sites.size());
+    progress.RunStart(run_id);
+    popt.on_progress = [&progress](const SiteProgress& p) {
+      progress.Progress(p);
+    };
+    popt.on_site_done = [&progress](const SiteRunInfo& s,
+                                    const std::vector<ItemVerdict>& v) {
+      progress.SiteDone(s, v);
     };
   }
+  AlertSession alerts(o.alerts, o.db, store.get(), run_id, info.as_of, sites);
+  alerts.Attach(&popt);  // after each site: detect -> outbox
   Pipeline pipeline(store.get(), *matcher, popt);
   if (!Crawl(sites, MakeCrawlConfig(o), &pipeline, &err)) {
     store->FinishRun(run_id, "failed", &err);
@@ -278,11 +299,16 @@ int RunCommand(const RunOptions& o) {
   std::string status = !pipeline.error().empty() ? "failed"
                         : g_stop                 ? "interrupted"
                                                  : "finished";
+  if (!o.quiet) {
+    progress.RunDone(run_id, status, pipeline.sites_checked(),
+                     pipeline.sites_unchecked());
+  }
   if (!store->FinishRun(run_id, status, &err) || status == "failed") {
     std::cerr << "oitwatch run: run " << run_id << " " << status << ": "
               << (pipeline.error().empty() ? err : pipeline.error()) << "\n";
     return kExitError;
   }
+  if (status == "finished") alerts.Deliver();  // never changes the exit code
   if (o.format != "none") {
     int rc = PrintReport(*store, run_id, o.format, "", std::cout);
     if (rc != kExitOk) return rc;
@@ -294,6 +320,11 @@ int RunCommand(const RunOptions& o) {
 
 int ReportCommand(const ReportOptions& o) {
   std::string err;
+  if (o.format == "html" && o.out.empty()) {
+    std::cerr << "oitwatch report: --format html writes a directory of pages: "
+                 "pass --out DIR\n";
+    return kExitUsage;
+  }
   if (!std::filesystem::exists(o.db)) {
     std::cerr << "oitwatch report: no database at " << o.db
               << " (run `oitwatch run` first, or pass --db)\n";
@@ -308,6 +339,15 @@ int ReportCommand(const ReportOptions& o) {
   if (run_id == 0 && !store->LatestRun(true, &run_id, &err)) {
     std::cerr << "oitwatch report: " << err << "\n";
     return kExitError;
+  }
+  if (o.format == "html") {  // --out is a directory (reports/html.h)
+    Report report;
+    if (!BuildReport(*store, run_id, o.site, &report, &err) ||
+        !WriteHtmlReport(*store, report, o.out, &err)) {
+      std::cerr << "oitwatch report: " << err << "\n";
+      return kExitError;
+    }
+    return kExitOk;
   }
   if (o.out.empty()) return PrintReport(*store, run_id, o.format, o.site, std::cout);
   std::string tmp = o.out + ".tmp";

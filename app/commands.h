@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "app/alerts_cmd.h"
+
 namespace oitwatch {
 
 // Exit codes, documented in --help and the README (a monitor reads them).
@@ -22,6 +24,7 @@ enum ExitCode {
 struct RunOptions {
   std::string sites;         // "" = config/bma-districts.yaml
   std::string rules;         // "" = config/rules/bma-district-<FY>.yaml
+  std::string overrides;     // "" = none; the committee's overrides YAML
   std::string db = "oitwatch.db";
   int fiscal_year = 0;       // 0 = the FY containing as_of
   std::string as_of;         // "" = today (Asia/Bangkok)
@@ -37,6 +40,7 @@ struct RunOptions {
   std::vector<std::string> resolve;          // host:port:address
   std::string format = "text";  // report printed at the end: text|json|csv|none
   bool quiet = false;           // no progress lines
+  AlertOptions alerts;          // e-mail/webhook alerts (app/alerts_cmd.h)
 };
 
 struct ReportOptions {

@@ -1,7 +1,12 @@
 #include "app/pipeline.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 
 #include "crawler/charset.h"
@@ -13,6 +18,36 @@
 
 namespace oitwatch {
 namespace {
+
+// Crash-test hooks (tests/crash_test.cc), inert unless the variables are set:
+// OITWATCH_ACK_FD=<fd> receives "COMMITTED page <run> <url>\n" after each
+// page commit has returned; OITWATCH_FAULT=after_commit:N raises SIGKILL
+// right after the Nth page commit of this process.
+void AfterPageCommit(int64_t run_id, const std::string& url) {
+  static const int ack_fd = [] {
+    const char* v = std::getenv("OITWATCH_ACK_FD");
+    return v != nullptr ? std::atoi(v) : -1;
+  }();
+  static const long kill_after = [] {
+    const char* v = std::getenv("OITWATCH_FAULT");
+    const char kPrefix[] = "after_commit:";
+    if (v == nullptr || std::strncmp(v, kPrefix, sizeof kPrefix - 1) != 0)
+      return 0L;
+    return std::atol(v + sizeof kPrefix - 1);
+  }();
+  static long commits = 0;
+  ++commits;
+  if (ack_fd >= 0) {
+    const std::string line =
+        "COMMITTED page " + std::to_string(run_id) + " " + url + "\n";
+    for (size_t done = 0; done < line.size();) {
+      const ssize_t n = ::write(ack_fd, line.data() + done, line.size() - done);
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+  }
+  if (kill_after > 0 && commits == kill_after) std::raise(SIGKILL);
+}
 
 constexpr int kHitPriority = 100;
 constexpr int kIndexPriority = 200;
@@ -35,6 +70,32 @@ bool IsHtml(const FetchResult& r) {
   if (!ct.empty() && ct.find("text/plain") == std::string::npos) return false;
   size_t i = r.body.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
   return i != std::string::npos && r.body[i] == '<';
+}
+
+// B17: a body sent as HTML that is binary (NUL-heavy or mostly control
+// bytes in its first 4 KiB) is not parsed; the page keeps this note.
+constexpr char kBinaryNote[] = "binary body sent as HTML: not parsed";
+
+bool LooksBinary(const std::string& body) {
+  if (body.compare(0, 2, "\xFF\xFE") == 0 || body.compare(0, 2, "\xFE\xFF") == 0)
+    return false;  // UTF-16 with a BOM: half its bytes are NUL
+  const size_t n = std::min<size_t>(body.size(), 4096);
+  size_t nuls = 0, controls = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char c = static_cast<unsigned char>(body[i]);
+    nuls += c == 0;
+    controls += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f';
+  }
+  return (nuls > 8 && nuls * 100 > n) || controls * 10 > n;
+}
+
+// B10: a start page that is only a JavaScript shell (scripts, no links,
+// almost no text) cannot be judged without running it.
+constexpr char kNeedsJsNote[] = "start page needs JavaScript: not evaluable";
+
+bool NeedsJavaScript(const Document& doc, const std::string& html) {
+  return doc.links.empty() && doc.text.size() < 300 &&
+         html.find("<script") != std::string::npos;
 }
 
 std::string KindName(RequestKind kind) {
@@ -78,6 +139,65 @@ std::string ContentHash(const std::string& body) {
   return buf;
 }
 
+// "http://host/laksi/..." -> "http://host/laksi/": the host and first path
+// segment, which name a district on the shared portal.
+std::string FirstSegmentPrefix(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (path == std::string::npos) return url + "/";
+  const size_t end = url.find_first_of("/?#", path + 1);
+  if (end == std::string::npos || url[end] != '/') return "";
+  return url.substr(0, end + 1);
+}
+
+// True if `url` lies under another site's prefix, or under the first path
+// segment of one (/bangrak/... for a site rooted at /bangrak/coverpages).
+bool UnderOtherSite(const std::vector<std::string>& prefixes,
+                    const std::string& own_prefix, const std::string& url) {
+  const std::string own_segment = FirstSegmentPrefix(own_prefix);
+  for (const std::string& prefix : prefixes) {
+    if (prefix == own_prefix) continue;
+    const std::string segment = FirstSegmentPrefix(prefix);
+    if (url.rfind(prefix, 0) == 0) return true;
+    if (!segment.empty() && segment != own_segment &&
+        url.rfind(segment, 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Fewer bytes of text of its own than this, and a page is empty.
+constexpr size_t kEmptyPageBytes = 24;
+
+// Normalised, non-empty text lines of a parsed page.
+std::vector<std::string> TextLines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = NormalizeThai(text.substr(start, end - start));
+    if (!line.empty()) lines.push_back(std::move(line));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// True if a page says nothing beyond the site's chrome (the first page's
+// lines: menus, sidebars) and its own headings: a CMS page with a title only.
+bool EmptyPage(const std::vector<std::string>& lines,
+               const std::set<std::string>& chrome,
+               const std::string& normalized_headings) {
+  size_t own = 0;
+  for (const std::string& line : lines) {
+    if (chrome.count(line)) continue;
+    if (normalized_headings.find(line) != std::string::npos) continue;
+    own += line.size();
+  }
+  return own < kEmptyPageBytes;
+}
+
 bool LooksLikeIndex(const std::string& normalized_text) {
   static const char* const kMarkers[] = {
       "ITA", "OIT", "คุณธรรมและความโปร่งใส", "การเปิดเผยข้อมูลสาธารณะ"};
@@ -85,6 +205,59 @@ bool LooksLikeIndex(const std::string& normalized_text) {
     if (normalized_text.find(m) != std::string::npos) return true;
   }
   return false;
+}
+
+// The budget goes where the evidence is. On top of a link's own priority
+// (ProcessLink: rule hits, ITA index, assessed year) a link inherits part of
+// its page's priority, so the children of an ITA index page, and the
+// documents of a page that is itself evidence, come before news archives and
+// menus; documents (where most evidence lives) inherit more than pages; and
+// every hop costs a little, so shallow pages win ties over deep archives.
+// The start page passes nothing on: all its links are its children.
+constexpr int kDepthPenalty = 5;
+constexpr int kMaxInherited = 2 * kIndexPriority;
+
+void RankOutlinks(const Request& from, std::vector<Outlink>* links) {
+  int parent = from.depth == 0 ? 0 : std::clamp(from.priority, 0, kMaxInherited);
+  int child_depth = from.depth + 1;
+  for (Outlink& link : *links) {
+    bool document = LooksLikeDocument(link.url);
+    link.priority += document ? parent / 2 : parent / 4;
+    link.priority -= kDepthPenalty * child_depth;
+  }
+}
+
+// What the judge read from the body, kept so a re-use needs no re-parse.
+void AddParsedFacts(const UrlFacts& facts, PageRecord* page) {
+  page->placeholder = facts.placeholder;
+  page->needs_review = facts.needs_review;
+  if (facts.error != page->error) page->parse_error = facts.error;
+}
+
+// A page re-used from an earlier fetch keeps that fetch's content identity
+// and its capture time (a 304 has no body of its own).
+void CarryContent(const PageRecord& prior, PageRecord* page) {
+  page->content_hash = prior.content_hash;
+  page->bytes = prior.bytes;
+  page->captured_at =
+      prior.captured_at.empty() ? prior.fetched_at : prior.captured_at;
+  if (page->content_type.empty()) page->content_type = prior.content_type;
+  if (page->etag.empty()) page->etag = prior.etag;
+  if (page->last_modified.empty()) page->last_modified = prior.last_modified;
+  page->placeholder = prior.placeholder;
+  page->needs_review = prior.needs_review;
+  page->parse_error = prior.parse_error;
+}
+
+// Hits and dates a page yields about itself (its title, headings, text, or
+// a document's text): only a parse of its body produces them. Link-derived
+// ones are re-derived from the stored links, URL ones from the URL.
+bool IsOwnHit(const Hit& h, const std::string& url) {
+  return h.url == url && h.field != Field::kLinkText && h.field != Field::kUrl;
+}
+
+bool IsOwnDate(const DateFact& d, const std::string& url) {
+  return d.url == url && d.source != "link_text" && d.source != "url";
 }
 
 }  // namespace
@@ -108,6 +281,10 @@ UrlFacts& Pipeline::Facts(SiteState& s, const std::string& url,
   if (!inserted) return f;
   f.url = url;
   f.kind = ToUrlKind(ClassifyLink(s.prefix, url));
+  if (f.kind == UrlKind::kOtherSite && !options_.site_prefixes.empty() &&
+      !UnderOtherSite(options_.site_prefixes, s.prefix, url)) {
+    f.kind = UrlKind::kExternal;  // a central BMA page (/pipd/): no district
+  }
   f.found_on = found_on;
   std::string path = NormalizeThai(PercentDecode(PathOf(url)));
   AddHits(s, Field::kUrl, path, url, found_on, out);
@@ -118,7 +295,9 @@ UrlFacts& Pipeline::Facts(SiteState& s, const std::string& url,
 void Pipeline::AddHits(SiteState& s, Field field, const std::string& text,
                        const std::string& url, const std::string& found_on,
                        Extract* out) {
-  if (text.empty()) return;
+  if (text.empty() || UnderOtherSite(options_.site_prefixes, s.prefix, url)) {
+    return;  // another district's page is never this site's evidence
+  }
   for (const FieldMatch& m : matcher_.Match(field, text)) {
     std::string key = url + "\n" + m.item_id + "\n" + m.component_id + "\n" +
                       FieldName(field);
@@ -183,11 +362,20 @@ void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
     return;
   }
   out->title = doc.title;
+  if (r.request.depth == 0 && NeedsJavaScript(doc, decoded.utf8))
+    facts.error = kNeedsJsNote;
   const std::string& url = r.request.url;
   std::string title = NormalizeThai(doc.title);
   std::string headings = NormalizeThai(doc.headings);
   std::string text = NormalizeThai(doc.text);
   facts.placeholder = matcher_.IsPlaceholder(text);
+  const std::vector<std::string> lines = TextLines(doc.text);
+  if (!s.chrome_known) {
+    s.chrome_lines.insert(lines.begin(), lines.end());
+    s.chrome_known = true;
+  } else if (EmptyPage(lines, s.chrome_lines, headings)) {
+    facts.placeholder = true;
+  }
   AddHits(s, Field::kTitle, title, url, url, out);
   AddHits(s, Field::kHeadings, headings, url, url, out);
   AddHits(s, Field::kPageText, text, url, url, out);
@@ -203,6 +391,7 @@ void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
   }
   if (!doc.meta_refresh.empty()) {
     if (std::optional<std::string> target = NormalizeUrl(doc.meta_refresh)) {
+      out->links.push_back(LinkRecord{*target, ""});
       ProcessLink(s, url, *target, "", out);
     }
   }
@@ -221,7 +410,7 @@ void Pipeline::ProcessPdf(SiteState& s, const FetchResult& r, UrlFacts& facts,
   out->title = pdf.title;
   facts.needs_review = !pdf.has_text;
   const std::string& url = r.request.url;
-  std::string text = NormalizeThai(pdf.text);
+  std::string text = RepairSwappedSaraAm(NormalizeThai(pdf.text));
   AddHits(s, Field::kDocText, text, url, r.request.found_on, out);
   AddDates(s, Field::kDocText, "doc_text", text, url, out);
   std::string title = NormalizeThai(pdf.title);
@@ -237,6 +426,91 @@ void Pipeline::ProcessPdf(SiteState& s, const FetchResult& r, UrlFacts& facts,
   }
 }
 
+void Pipeline::PrepareRequest(const Site& site, Request* request) {
+  if (!options_.incremental || request->kind == RequestKind::kCheck) return;
+  StoredPage prior;
+  bool found = false;
+  std::string err;
+  if (!store_->FindReusablePage(site.id, request->url, &prior, &found, &err)) {
+    if (error_.empty()) error_ = err;
+    return;
+  }
+  if (!found || prior.page.kind != KindName(request->kind)) return;
+  request->etag = prior.page.etag;
+  request->last_modified = prior.page.last_modified;
+  sites_[site.id].prior[request->url] = std::move(prior);
+}
+
+// The earlier fetch to re-use for `r`: on a 304, or when the server ignored
+// the conditional headers but sent the same bytes again.
+const StoredPage* Pipeline::Reusable(SiteState& s, const FetchResult& r) const {
+  auto it = s.prior.find(r.request.url);
+  if (it == s.prior.end()) return nullptr;
+  if (r.outcome == FetchOutcome::kNotModified) return &it->second;
+  bool same = r.outcome == FetchOutcome::kOk && !r.body.empty() &&
+              ContentHash(r.body) == it->second.page.content_hash;
+  return same ? &it->second : nullptr;
+}
+
+void Pipeline::AddStoredHit(SiteState& s, Hit hit, Extract* out) {
+  std::string key = hit.url + "\n" + hit.item_id + "\n" + hit.component_id +
+                    "\n" + FieldName(hit.field);
+  if (!s.hit_keys.insert(key).second) return;
+  s.hit_urls.insert(hit.url);
+  s.hits.push_back(hit);
+  out->hits.push_back(std::move(hit));
+}
+
+// Re-uses an unchanged page or document: its own hits and dates as stored,
+// its links replayed (so they are followed and credited as in a parse),
+// nothing parsed.
+void Pipeline::Reuse(SiteState& s, const FetchResult& r,
+                     const StoredPage& prior, UrlFacts& facts, Extract* out) {
+  StoredPage rows = prior;
+  std::string err;
+  if (!store_->LoadPageRows(&rows, &err)) {
+    if (error_.empty()) error_ = err;
+    return;
+  }
+  const std::string& url = r.request.url;
+  out->reused = &prior;
+  out->title = rows.page.title;
+  out->charset = rows.page.charset;
+  facts.placeholder = rows.page.placeholder;
+  facts.needs_review = rows.page.needs_review;
+  if (!rows.page.parse_error.empty()) facts.error = rows.page.parse_error;
+  if (facts.last_modified.empty()) facts.last_modified = rows.page.last_modified;
+  for (Hit& hit : rows.hits) {
+    if (!IsOwnHit(hit, url)) continue;
+    if (hit.field == Field::kDocText) hit.found_on = r.request.found_on;
+    AddStoredHit(s, std::move(hit), out);
+  }
+  for (const DateFact& d : rows.dates) {
+    if (!IsOwnDate(d, url)) continue;
+    facts.dates.push_back(d);
+    out->dates.push_back(d);
+  }
+  for (const LinkRecord& link : rows.links) {
+    out->links.push_back(link);
+    ProcessLink(s, url, link.to_url, link.text, out);
+  }
+}
+
+void Pipeline::ReportProgress(SiteState& s, const Site& site,
+                              const FetchResult& r, bool parsed, bool reused) {
+  SiteProgress& p = s.progress;
+  p.site_id = site.id;
+  if (IsOk(r) && r.request.kind == RequestKind::kPage) ++p.pages;
+  if (IsOk(r) && r.request.kind == RequestKind::kDocument) ++p.documents;
+  p.parsed += parsed ? 1 : 0;
+  p.reused += reused ? 1 : 0;
+  for (; s.hits_counted < s.hits.size(); ++s.hits_counted) {
+    s.items_found.insert(s.hits[s.hits_counted].item_id);
+  }
+  p.items_found = static_cast<int>(s.items_found.size());
+  if (options_.on_progress) options_.on_progress(p);
+}
+
 std::vector<Outlink> Pipeline::OnResponse(const Site& site,
                                           const FetchResult& r) {
   SiteState& s = sites_[site.id];
@@ -248,12 +522,24 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
   facts.outcome = FetchOutcomeName(r.outcome);
   facts.error = r.error;
   facts.last_modified = r.last_modified;
-  if (facts.ok && IsPdf(r)) {
+  bool parsed = false;
+  const StoredPage* prior = Reusable(s, r);
+  if (prior) {
+    Reuse(s, r, *prior, facts, &out);
+  } else if (facts.ok && IsPdf(r)) {
     ProcessPdf(s, r, facts, &out);
+    parsed = true;
+  } else if (facts.ok && r.request.kind == RequestKind::kPage && IsHtml(r) &&
+             LooksBinary(r.body)) {
+    facts.error = kBinaryNote;
   } else if (facts.ok && r.request.kind == RequestKind::kPage && IsHtml(r)) {
     ProcessHtml(s, r, facts, &out);
+    parsed = true;
   }
+  out.facts = &facts;
   Save(site, r.request, &r, out);
+  ReportProgress(s, site, r, parsed, prior != nullptr);
+  RankOutlinks(r.request, &out.outlinks);
   return out.outlinks;
 }
 
@@ -285,14 +571,19 @@ void Pipeline::Save(const Site& site, const Request& request,
   page.last_modified = r->last_modified;
   page.etag = r->etag;
   page.title = SanitizeUtf8(extract.title);
-  page.error = r->error;
+  // The fetch's own error, else what parsing found (binary, needs JS, ...).
+  page.error = r->error.empty() && extract.facts ? extract.facts->error
+                                                  : r->error;
   page.found_on = request.found_on;
   page.depth = request.depth;
   page.charset = extract.charset;
+  if (extract.facts) AddParsedFacts(*extract.facts, &page);
+  if (extract.reused) CarryContent(extract.reused->page, &page);
   std::string err;
-  if (!store_->SavePage(options_.run_id, page, extract.links, extract.hits,
-                        extract.dates, &err) &&
-      error_.empty()) {
+  if (store_->SavePage(options_.run_id, page, extract.links, extract.hits,
+                       extract.dates, &err)) {
+    AfterPageCommit(options_.run_id, page.url);
+  } else if (error_.empty()) {
     error_ = err;
   }
 }
@@ -330,12 +621,19 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
   info.documents = stats.documents;
   info.errors = stats.errors;
   info.skipped = stats.skipped;
+  info.parsed = s.progress.parsed;
+  info.reused = s.progress.reused;
   const RuleSet& rules = matcher_.rules();
   std::vector<ItemVerdict> verdicts;
   bool seed_ok = IsOk(stats.seed) && !stats.robots_disallowed_seed;
-  if (!seed_ok) {
+  auto seed_facts = s.facts.find(stats.seed.request.url);
+  const bool needs_js = seed_ok && seed_facts != s.facts.end() &&
+                        seed_facts->second.error == kNeedsJsNote;
+  if (!seed_ok || needs_js) {
     info.state = "unchecked";
-    info.reason = UncheckedReason(stats);
+    info.reason = needs_js ? "หน้าแรกต้องใช้ JavaScript จึงตรวจไม่ได้ (start page "
+                             "needs JavaScript: not evaluable)"
+                           : UncheckedReason(stats);
     verdicts = UncheckedVerdicts(rules, info.reason);
     ++sites_unchecked_;
   } else {
@@ -344,6 +642,11 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
     facts.reserve(s.facts.size());
     for (auto& [url, f] : s.facts) facts.push_back(f);
     verdicts = JudgeSite(rules, options_.judge, facts, s.hits);
+    std::vector<Override> mine;
+    for (const Override& o : options_.overrides) {
+      if (o.site == site.id) mine.push_back(o);
+    }
+    ApplyOverrides(rules, options_.judge, mine, facts, s.hits, &verdicts);
     timed_out_ = timed_out_ || stats.timed_out;
     if (stats.timed_out || stats.host_dropped) {
       info.reason = stats.timed_out ? "การตรวจถูกตัดเพราะหมดเวลา (run watchdog)"

@@ -21,9 +21,19 @@
 #include "rules/evidence.h"
 #include "rules/judge.h"
 #include "rules/matcher.h"
+#include "rules/overrides.h"
 #include "storage/store.h"
 
 namespace oitwatch {
+
+// A site's crawl so far, for live progress output.
+struct SiteProgress {
+  std::string site_id;
+  int pages = 0, documents = 0;  // fetched with content (2xx or 304)
+  int parsed = 0;                // HTML/PDF bodies parsed
+  int reused = 0;                // unchanged since an earlier run: not parsed
+  int items_found = 0;           // items with at least one hit so far
+};
 
 struct PipelineOptions {
   int64_t run_id = 0;
@@ -31,9 +41,22 @@ struct PipelineOptions {
   int max_pdf_pages = 40;               // pages of a PDF read for text
   size_t max_pdf_text = 1u << 20;       // bytes of PDF text kept
   size_t max_dates_per_field = 40;      // date facts kept per field and URL
+  // Scope prefixes (ScopePrefix of each site URL) of every site in the run:
+  // a URL under another site's prefix, or its first path segment, is that
+  // district's and never evidence for this one. Empty: no such check.
+  std::vector<std::string> site_prefixes;
   // Called after each site is judged (progress output); may be empty.
   std::function<void(const SiteRunInfo&, const std::vector<ItemVerdict>&)>
       on_site_done;
+  // The committee's overrides (all sites); applied to each site's verdicts.
+  std::vector<Override> overrides;
+  // Called after each response of a site (live progress); may be empty.
+  std::function<void(const SiteProgress&)> on_progress;
+  // Incremental re-crawl: conditional requests for URLs fetched in earlier
+  // runs; a 304 (or a body with the same content hash) re-uses the earlier
+  // fetch's links, hits and dates with their original capture time instead
+  // of parsing again.
+  bool incremental = true;
   // Polled by the engine; true stops the crawl (SIGTERM). May be empty.
   std::function<bool()> should_stop;
 };
@@ -44,6 +67,7 @@ class Pipeline : public CrawlSink {
   Pipeline(Store* store, const Matcher& matcher, const PipelineOptions& options);
 
   void OnSiteStart(const Site& site) override;
+  void PrepareRequest(const Site& site, Request* request) override;
   std::vector<Outlink> OnResponse(const Site& site,
                                   const FetchResult& result) override;
   void OnNotFetched(const Site& site, const Request& request,
@@ -67,6 +91,14 @@ class Pipeline : public CrawlSink {
     std::set<std::string> hit_keys;
     std::set<std::string> hit_urls;  // URLs with at least one hit
     std::set<std::string> date_keys;
+    std::map<std::string, StoredPage> prior;  // URL -> re-usable earlier fetch
+    SiteProgress progress;
+    std::set<std::string> items_found;
+    size_t hits_counted = 0;  // s.hits already counted in items_found
+    // Text lines of the site's first page (menus, sidebars): a later page
+    // with almost nothing else is an empty page (EmptyPage in pipeline.cc).
+    std::set<std::string> chrome_lines;
+    bool chrome_known = false;
   };
   struct Extract {  // what one response yields for storage
     std::vector<LinkRecord> links;
@@ -74,6 +106,8 @@ class Pipeline : public CrawlSink {
     std::vector<DateFact> dates;
     std::vector<Outlink> outlinks;
     std::string title, charset;
+    const UrlFacts* facts = nullptr;      // the fetched URL's facts
+    const StoredPage* reused = nullptr;   // the earlier fetch re-used
   };
 
   UrlFacts& Facts(SiteState& s, const std::string& url,
@@ -91,6 +125,12 @@ class Pipeline : public CrawlSink {
   void ProcessLink(SiteState& s, const std::string& page_url,
                    const std::string& url, const std::string& text,
                    Extract* out);
+  const StoredPage* Reusable(SiteState& s, const FetchResult& r) const;
+  void Reuse(SiteState& s, const FetchResult& r, const StoredPage& prior,
+             UrlFacts& facts, Extract* out);
+  void AddStoredHit(SiteState& s, Hit hit, Extract* out);
+  void ReportProgress(SiteState& s, const Site& site, const FetchResult& r,
+                      bool parsed, bool reused);
   void Save(const Site& site, const Request& request, const FetchResult* r,
             const Extract& extract);
   std::string UncheckedReason(const SiteCrawlStats& stats) const;

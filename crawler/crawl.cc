@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <ctime>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -41,14 +43,21 @@ bool IsOk(const FetchResult& r) {
          r.outcome == FetchOutcome::kNotModified;
 }
 
-// Retry-After in whole seconds; -1 when absent or not a number (an
-// HTTP-date is treated like absent: the exponential backoff applies).
+// Retry-After (RFC 9110 10.2.3) in whole seconds from now: delay-seconds or
+// an IMF-fixdate (a date in the past gives 0); -1 when absent or malformed
+// (then the exponential backoff applies).
 long RetryAfterSeconds(const std::string& value) {
   if (value.empty()) return -1;
   char* end = nullptr;
   long s = std::strtol(value.c_str(), &end, 10);
-  if (end == value.c_str() || *end != '\0' || s < 0) return -1;
-  return s;
+  if (end != value.c_str() && *end == '\0') return s < 0 ? -1 : s;
+  std::tm tm{};
+  const char* rest = strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (rest == nullptr || *rest != '\0') return -1;
+  const std::time_t at = timegm(&tm);
+  const std::time_t now = std::time(nullptr);
+  return at <= now ? 0 : static_cast<long>(std::min<std::time_t>(
+                             at - now, std::numeric_limits<long>::max()));
 }
 
 class Engine {
@@ -125,6 +134,9 @@ void Engine::Run() {
         (now - start > config_.max_run_time || sink_->Aborted())) {
       TimeOut();
     }
+    // SIGTERM or a storage failure: stop now, abandoning transfers in flight
+    // (they could take a whole timeout); the sites left are closed below.
+    if (sink_->Aborted()) break;
     StartReady(now);
     if (fetcher_->active() == 0 && frontier_.queued() == 0) break;
     long wait = 200;
@@ -150,9 +162,16 @@ void Engine::Seed(SiteState& s) {
   r.site_id = s.site->id;
   r.kind = RequestKind::kPage;
   r.priority = kSeedPriority;
+  sink_->PrepareRequest(*s.site, &r);
   s.stats.seed.request = r;
   s.considered.insert(r.url);
   Enqueue(r);
+  std::vector<Outlink> pinned;
+  for (const std::string& url : s.site->pinned_urls) {
+    pinned.push_back(Outlink{NormalizeUrl(url).value_or(url), "",
+                             kSeedPriority - 1, true});
+  }
+  Consider(s, r, pinned);
   CheckDone(s);
 }
 
@@ -195,6 +214,13 @@ void Engine::Admit(HostState& host, const Request& r) {
 void Engine::NotFetched(const Request& r, FetchOutcome why) {
   SiteState& s = sites_[r.site_id];
   ++s.stats.skipped;
+  FetchResult& seed = s.stats.seed;
+  if (r.url == seed.request.url && r.depth == 0 && seed.fetched_at_unix == 0) {
+    // The start page was never fetched (host dropped, budget, watchdog): the
+    // site must not look checked because the default outcome is kOk.
+    seed.request = r;
+    seed.outcome = why;
+  }
   sink_->OnNotFetched(*s.site, r, why);
 }
 
@@ -230,8 +256,13 @@ void Engine::HandleRobots(const FetchResult& r) {
   host.known = true;
   if (IsOk(r)) {
     host.robots = RobotsTxt::Parse(r.body, config_.robots_token);
-  } else if (r.outcome == FetchOutcome::kHttpError && r.http_status >= 400 &&
-             r.http_status < 500) {
+  } else if ((r.outcome == FetchOutcome::kHttpError ||
+              r.outcome == FetchOutcome::kBlocked) &&
+             r.http_status >= 400 && r.http_status < 500 &&
+             r.http_status != 429) {
+    // RFC 9309 2.3.1.3: any 4xx (401/403 included) means "unavailable":
+    // crawl as if there were no robots.txt. A 403 WAF on the pages
+    // themselves is then reported as blocked, with its own reason.
     host.robots = RobotsTxt::AllowAll();
   } else {
     host.robots_failed = r.http_status == 0;
@@ -351,12 +382,16 @@ void Engine::Consider(SiteState& s, const Request& from,
         r.kind = RequestKind::kPage;
         break;
       case LinkScope::kDocument: r.kind = RequestKind::kDocument; break;
-      case LinkScope::kOtherSitePage: continue;
+      case LinkScope::kOtherSitePage:  // another district or a central page:
+        if (!link.check_external) continue;  // checked, never crawled
+        r.kind = RequestKind::kCheck;
+        break;
       case LinkScope::kOtherHost:
         if (!link.check_external) continue;
         r.kind = RequestKind::kCheck;
         break;
     }
+    sink_->PrepareRequest(*s.site, &r);
     Enqueue(r);
   }
 }

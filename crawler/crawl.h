@@ -60,6 +60,13 @@ class CrawlSink {
  public:
   virtual ~CrawlSink() = default;
   virtual void OnSiteStart(const Site& site) = 0;
+  // Called for every page/document/check request before it is queued, e.g.
+  // to add conditional headers (etag, last_modified) for a URL fetched in
+  // an earlier run. The request still counts against the site's budget.
+  virtual void PrepareRequest(const Site& site, Request* request) {
+    (void)site;
+    (void)request;
+  }
   // Every response of a site (pages, documents, checks; robots excluded).
   // Returns the links to consider.
   virtual std::vector<Outlink> OnResponse(const Site& site,

@@ -147,7 +147,14 @@ using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
 using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 
 // Why our own callback stopped a transfer.
-enum class Abort { kNone, kBodyTooLarge, kDeclaredTooLarge, kHeadersTooLarge };
+enum class Abort {
+  kNone,
+  kBodyTooLarge,
+  kDeclaredTooLarge,
+  kHeadersTooLarge,
+  kTooManyResponses,  // a flood of 1xx/3xx heads (each resets the header cap)
+  kBadLength,         // rubbish or conflicting Content-Length (RFC 9112 6.3)
+};
 
 struct Guard {
   std::vector<Cidr> allow;
@@ -162,7 +169,12 @@ struct Transfer {
   Guard* guard = nullptr;
   size_t max_body = 0;
   size_t max_header_bytes = 0;
+  int max_responses = 0;
   size_t header_bytes = 0;  // of the current response
+  int responses = 0;        // status lines seen (interim, redirects, final)
+  bool declared_length = false;  // the current response has Content-Length
+  std::string length_value;      // ... with this value
+  bool chunked = false;          // ... or Transfer-Encoding: chunked
   Abort abort = Abort::kNone;
   bool refused_address = false;
   char error[CURL_ERROR_SIZE] = {};
@@ -191,6 +203,9 @@ std::string HeaderValue(std::string_view line, size_t name_length) {
 // A new status line starts a new response (redirects, 100 Continue).
 void ResetHeaders(Transfer* transfer) {
   transfer->header_bytes = 0;
+  transfer->declared_length = false;
+  transfer->length_value.clear();
+  transfer->chunked = false;
   FetchResult& result = transfer->result;
   result.content_type.clear();
   result.etag.clear();
@@ -209,7 +224,15 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const size_t length = size * count;
   const std::string_view line(data, length);
-  if (StartsWithNoCase(line, "HTTP/")) ResetHeaders(transfer);
+  if (StartsWithNoCase(line, "HTTP/")) {
+    ResetHeaders(transfer);
+    // Redirects and 100 Continue each start a new head; an endless stream of
+    // them would otherwise never reach the per-head byte cap.
+    if (++transfer->responses > transfer->max_responses) {
+      transfer->abort = Abort::kTooManyResponses;
+      return 0;
+    }
+  }
   transfer->header_bytes += length;
   if (transfer->header_bytes > transfer->max_header_bytes) {
     transfer->abort = Abort::kHeadersTooLarge;
@@ -224,10 +247,28 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     result.last_modified = HeaderValue(line, 14);
   } else if (StartsWithNoCase(line, "retry-after:")) {
     result.retry_after = HeaderValue(line, 12);
-  } else if (StartsWithNoCase(line, "content-length:") &&
-             DeclaredTooLarge(HeaderValue(line, 15), transfer->max_body)) {
-    transfer->abort = Abort::kDeclaredTooLarge;
-    return 0;
+  } else if (StartsWithNoCase(line, "transfer-encoding:")) {
+    std::string value = HeaderValue(line, 18);
+    std::transform(value.begin(), value.end(), value.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    transfer->chunked = value.find("chunked") != std::string::npos;
+  } else if (StartsWithNoCase(line, "content-length:")) {
+    const std::string value = HeaderValue(line, 15);
+    // curl 7.88 reads "5x" as 5 and takes the last of two values; both
+    // would frame the body wrongly, so they end the transfer.
+    const bool rubbish =
+        value.find_first_not_of("0123456789") != std::string::npos &&
+        value.find('-') == std::string::npos;  // negatives: curl's error 8
+    if (rubbish || (transfer->declared_length && value != transfer->length_value)) {
+      transfer->abort = Abort::kBadLength;
+      return 0;
+    }
+    transfer->declared_length = true;
+    transfer->length_value = value;
+    if (DeclaredTooLarge(value, transfer->max_body)) {
+      transfer->abort = Abort::kDeclaredTooLarge;
+      return 0;
+    }
   }
   return length;
 }
@@ -361,6 +402,8 @@ std::unique_ptr<Transfer> NewTransfer(const Request& request,
   transfer->max_body =
       document ? options.max_document_bytes : options.max_page_bytes;
   transfer->max_header_bytes = options.max_header_bytes;
+  // Every redirect hop plus a few interim (1xx) heads.
+  transfer->max_responses = static_cast<int>(options.max_redirects) + 5;
   transfer->headers = ConditionalHeaders(request);
   CURL* easy = transfer->easy.get();
   if (easy == nullptr) return transfer;
@@ -397,14 +440,25 @@ FetchOutcome OutcomeForCurlError(CURLcode code, const Transfer& transfer) {
     case CURLE_TOO_MANY_REDIRECTS:
       return FetchOutcome::kTooManyRedirects;
     case CURLE_UNSUPPORTED_PROTOCOL:
+      // curl 7.88 reports an HTTP/0.9 reply (no status line: garbage) with
+      // this code too; that is a broken server, not a scheme.
+      return std::strstr(transfer.error, "HTTP/0.9") != nullptr
+                 ? FetchOutcome::kBadContent
+                 : FetchOutcome::kUnsupportedScheme;
     case CURLE_URL_MALFORMAT:
       return FetchOutcome::kUnsupportedScheme;
     case CURLE_FILESIZE_EXCEEDED:
       return FetchOutcome::kTooLarge;
     case CURLE_WRITE_ERROR:
-      return transfer.abort == Abort::kHeadersTooLarge
+      return transfer.abort == Abort::kHeadersTooLarge ||
+                     transfer.abort == Abort::kTooManyResponses ||
+                     transfer.abort == Abort::kBadLength
                  ? FetchOutcome::kBadContent
                  : FetchOutcome::kTooLarge;
+    case CURLE_OUT_OF_MEMORY:
+      // curl 7.88 answers one header over CURL_MAX_HTTP_HEADER (100 KiB)
+      // with "out of memory"; nothing else here allocates that much.
+      return FetchOutcome::kBadContent;
     case CURLE_BAD_CONTENT_ENCODING:
     case CURLE_RECV_ERROR:
     case CURLE_PARTIAL_FILE:
@@ -429,6 +483,11 @@ std::string AbortMessage(Abort abort, const Transfer& transfer) {
     case Abort::kHeadersTooLarge:
       return "response headers over " +
              std::to_string(transfer.max_header_bytes) + " bytes";
+    case Abort::kBadLength:
+      return "invalid or conflicting Content-Length";
+    case Abort::kTooManyResponses:
+      return "more than " + std::to_string(transfer.max_responses) +
+             " response heads (1xx/3xx flood)";
     case Abort::kNone:
       break;
   }
@@ -459,6 +518,22 @@ int64_t WallClockSeconds() {
       .count();
 }
 
+// RFC 9112 6.3: an HTTP/1.x body with neither Content-Length nor chunked
+// framing ends when the server closes, so a cut-short body cannot be told
+// from a complete one. The page is kept, with this note in `error`.
+constexpr char kLengthUnverified[] =
+    "length unverified: close-delimited body (no Content-Length, not chunked)";
+
+bool IsCloseDelimited(const Transfer& transfer) {
+  long version = 0;
+  curl_easy_getinfo(transfer.easy.get(), CURLINFO_HTTP_VERSION, &version);
+  const int status = transfer.result.http_status;
+  return (version == CURL_HTTP_VERSION_1_0 ||
+          version == CURL_HTTP_VERSION_1_1) &&
+         status != 204 && !transfer.declared_length && !transfer.chunked &&
+         !transfer.result.body.empty();
+}
+
 // Fills the result of a transfer that has ended with `code`.
 void Finish(Transfer* transfer, CURLcode code) {
   FetchResult& result = transfer->result;
@@ -475,8 +550,11 @@ void Finish(Transfer* transfer, CURLcode code) {
   result.fetched_at_unix = WallClockSeconds();
   if (code == CURLE_OK) {
     result.outcome = OutcomeForStatus(result.http_status, result.body);
-    if (result.outcome != FetchOutcome::kOk)
+    if (result.outcome != FetchOutcome::kOk) {
       result.error = "HTTP " + std::to_string(result.http_status);
+    } else if (IsCloseDelimited(*transfer)) {
+      result.error = kLengthUnverified;  // a note: the body may be cut short
+    }
     return;
   }
   result.outcome = OutcomeForCurlError(code, *transfer);
@@ -485,6 +563,9 @@ void Finish(Transfer* transfer, CURLcode code) {
     result.error =
         transfer->error[0] != '\0' ? transfer->error : curl_easy_strerror(code);
   }
+  if (code == CURLE_OUT_OF_MEMORY)
+    result.error = "a response header over curl's 100 KiB limit (" +
+                   result.error + ")";
   if (result.outcome == FetchOutcome::kForbiddenAddress)
     result.error = "refused a non-public address: " + result.error;
   result.body.clear();  // never pass a partial body on as a page

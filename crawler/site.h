@@ -16,6 +16,9 @@ struct Site {
   std::vector<std::string> contacts;  // webmaster e-mail addresses
   bool unverified = false;            // slug not confirmed by a 2nd source
   std::string note;
+  // URLs fetched whatever the links say (the committee's pinned evidence
+  // URLs); filled by the app from the overrides file, not from the YAML.
+  std::vector<std::string> pinned_urls;
 };
 
 // Loads a `sites:` list (id, name, name_en, url, optional contacts,

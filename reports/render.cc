@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "reports/escape.h"
+#include "reports/sheet.h"
 
 namespace oitwatch {
 namespace {
@@ -90,20 +91,47 @@ std::string JsonEvidence(const EvidenceRef& e, int depth) {
                     depth);
 }
 
-std::string JsonItem(const ItemReport& item, int depth) {
+std::string JsonEvidenceList(const std::vector<EvidenceRef>& list,
+                             int depth) {
   std::vector<std::string> evidence;
-  for (const EvidenceRef& e : item.evidence) {
-    evidence.push_back(JsonEvidence(e, depth + 2));
+  for (const EvidenceRef& e : list) {
+    evidence.push_back(JsonEvidence(e, depth + 1));
   }
-  return JsonObject(
-      {{"id", JsonString(item.id)},
-       {"title", JsonString(item.title)},
-       {"status", JsonString(item.status)},
-       {"reason", JsonString(item.reason)},
-       {"missing_components", JsonStrings(item.missing_components)},
-       {"missing_months", JsonStrings(item.missing_months)},
-       {"evidence", JsonBlock('[', evidence, ']', depth + 1)}},
-      depth);
+  return JsonBlock('[', evidence, ']', depth);
+}
+
+// {"status", "evidence", "captured_at"} of an unchecked site's item.
+std::string JsonLastKnown(const LastKnown& known, int depth) {
+  return JsonObject({{"status", JsonString(known.status)},
+                     {"evidence", JsonEvidenceList(known.evidence, depth + 1)},
+                     {"captured_at", JsonString(known.captured_at)}},
+                    depth);
+}
+
+std::string JsonItem(const ItemReport& item, int depth) {
+  std::vector<JsonMember> members = {
+      {"id", JsonString(item.id)},
+      {"title", JsonString(item.title)},
+      {"status", JsonString(item.status)},
+      {"reason", JsonString(item.reason)},
+      {"missing_components", JsonStrings(item.missing_components)},
+      {"missing_months", JsonStrings(item.missing_months)},
+      {"evidence", JsonEvidenceList(item.evidence, depth + 1)}};
+  if (item.last_known) {
+    members.emplace_back("last_known",
+                         JsonLastKnown(*item.last_known, depth + 1));
+  }
+  return JsonObject(members, depth);
+}
+
+// {"run_id", "finished_at", "score"} of an unchecked site's last check.
+std::string JsonLastChecked(const LastChecked& last, int depth) {
+  return JsonObject({{"run_id", JsonInt(last.run_id)},
+                     {"finished_at", JsonString(last.finished_at)},
+                     {"score", JsonScore(last.score)},
+                     {"passed", JsonInt(last.passed)},
+                     {"items", JsonInt(last.items)}},
+                    depth);
 }
 
 std::string JsonCounts(const SiteReport& site, int depth) {
@@ -119,20 +147,25 @@ std::string JsonSite(const SiteReport& site, int depth) {
   for (const ItemReport& item : site.items) {
     items.push_back(JsonItem(item, depth + 2));
   }
-  return JsonObject({{"id", JsonString(site.id)},
-                     {"name", JsonString(site.name)},
-                     {"name_en", JsonString(site.name_en)},
-                     {"url", JsonString(site.url)},
-                     {"state", JsonString(site.state)},
-                     {"reason", JsonString(site.reason)},
-                     {"score", JsonScore(site.score)},
-                     {"pages", JsonInt(site.pages)},
-                     {"documents", JsonInt(site.documents)},
-                     {"errors", JsonInt(site.errors)},
-                     {"skipped", JsonInt(site.skipped)},
-                     {"counts", JsonCounts(site, depth + 1)},
-                     {"items", JsonBlock('[', items, ']', depth + 1)}},
-                    depth);
+  std::vector<JsonMember> members = {
+      {"id", JsonString(site.id)},
+      {"name", JsonString(site.name)},
+      {"name_en", JsonString(site.name_en)},
+      {"url", JsonString(site.url)},
+      {"state", JsonString(site.state)},
+      {"reason", JsonString(site.reason)},
+      {"score", JsonScore(site.score)},
+      {"pages", JsonInt(site.pages)},
+      {"documents", JsonInt(site.documents)},
+      {"errors", JsonInt(site.errors)},
+      {"skipped", JsonInt(site.skipped)},
+      {"counts", JsonCounts(site, depth + 1)}};
+  if (site.last_checked) {
+    members.emplace_back("last_checked",
+                         JsonLastChecked(*site.last_checked, depth + 1));
+  }
+  members.emplace_back("items", JsonBlock('[', items, ']', depth + 1));
+  return JsonObject(members, depth);
 }
 
 // ---------------------------------------------------------------- text
@@ -202,6 +235,14 @@ void TextUncheckedSite(const SiteReport& site, std::string* out) {
   *out +=
       "   รายการของหน่วยงานนี้ไม่ถูกรายงานว่า \"ไม่พบ\" "
       "(items are NOT reported as missing)\n";
+  if (const std::optional<LastChecked>& last = site.last_checked) {
+    std::string when = Safe(last->finished_at.substr(0, 10));
+    std::string n = std::to_string(last->passed);
+    *out += "   ตรวจได้ครั้งล่าสุดเมื่อ " + when + " (รอบ #" +
+            std::to_string(last->run_id) + "): ผ่าน " + n + " จาก " +
+            std::to_string(last->items) + " รายการในครั้งนั้น (last checked " +
+            when + ": " + n + " items passed then)\n";
+  }
 }
 
 void TextCheckedSite(const SiteReport& site, std::string* out) {
@@ -333,7 +374,8 @@ std::string RenderCsv(const Report& r) {
 const char* StatusThai(const std::string& status) {
   static const std::pair<const char*, const char*> kLabels[] = {
       {"pass", "ผ่าน"},     {"partial", "ไม่ครบ"}, {"stale", "ไม่เป็นปัจจุบัน"},
-      {"missing", "ไม่พบ"}, {"broken", "ลิงก์เสีย"}, {"unchecked", "ตรวจไม่ได้"}};
+      {"missing", "ไม่พบ"}, {"broken", "ลิงก์เสีย"}, {"unchecked", "ตรวจไม่ได้"},
+      {"not_applicable", "ไม่เกี่ยวข้อง"}};
   for (const auto& [name, thai] : kLabels) {
     if (status == name) return thai;
   }
@@ -345,6 +387,8 @@ const std::vector<Renderer>& Renderers() {
       {"text", "terminal report, Thai first", &RenderText},
       {"json", "JSON for other tools (one object per run)", &RenderJson},
       {"csv", "CSV, one row per site x item (UTF-8 BOM, CRLF)", &RenderCsv},
+      {"sheet", "OIT submission sheet per site: item, มี/ไม่มี, URL, Thai explanation (CSV)",
+       &RenderSheet},
   };
   return kRenderers;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <utility>
 
 namespace oitwatch {
@@ -93,6 +94,67 @@ std::string SiteNotInRun(Store& store, int64_t run_id,
   return "site '" + site_id + "' is not in run " + std::to_string(run_id);
 }
 
+// Fills last_checked / last_known of `site` from run `run` (where it was
+// checked).
+bool AddLastKnown(Store& store, const RunInfo& run, SiteReport* site,
+                  std::string* err) {
+  std::vector<ItemVerdict> verdicts;
+  std::vector<PageRecord> pages;
+  if (!store.ListVerdicts(run.id, site->id, &verdicts, err) ||
+      !store.ListPages(run.id, site->id, &pages, err)) {
+    return false;
+  }
+  std::map<std::string, std::string> captured;
+  for (const PageRecord& p : pages) {
+    captured[p.url] = p.captured_at.empty() ? p.fetched_at : p.captured_at;
+  }
+  LastChecked last;
+  last.run_id = run.id;
+  last.finished_at = run.finished_at.empty() ? run.started_at : run.finished_at;
+  SiteReport then;
+  then.state = kChecked;
+  for (ItemVerdict& v : verdicts) {
+    LastKnown known;
+    known.status = ItemStatusName(v.status);
+    known.evidence = std::move(v.evidence);
+    if (!known.evidence.empty()) known.captured_at = captured[known.evidence[0].url];
+    for (ItemReport& item : site->items) {
+      if (item.id == v.item_id) item.last_known = known;
+    }
+    then.items.push_back(FromVerdict(v));
+    then.items.back().status = known.status;
+  }
+  last.score = PredictedScore(then);
+  last.passed = then.count("pass");
+  last.items = static_cast<int>(then.items.size());
+  site->last_checked = last;
+  return true;
+}
+
+// For every unchecked site of `report`, the newest run before it in which the
+// site was checked.
+bool AddHistory(Store& store, Report* report, std::string* err) {
+  std::map<std::string, SiteReport*> wanted;
+  for (SiteReport& site : report->sites) {
+    if (site.state == kUnchecked) wanted[site.id] = &site;
+  }
+  if (wanted.empty()) return true;
+  std::vector<RunInfo> runs;
+  if (!store.ListRuns(&runs, err)) return false;
+  for (auto run = runs.rbegin(); run != runs.rend() && !wanted.empty(); ++run) {
+    if (run->id >= report->run_id) continue;
+    std::vector<SiteRunInfo> site_runs;
+    if (!store.ListSiteRuns(run->id, &site_runs, err)) return false;
+    for (const SiteRunInfo& info : site_runs) {
+      auto it = wanted.find(info.site_id);
+      if (it == wanted.end() || info.state != kChecked) continue;
+      if (!AddLastKnown(store, *run, it->second, err)) return false;
+      wanted.erase(it);
+    }
+  }
+  return true;
+}
+
 // BuildReport inside a snapshot.
 bool ReadReport(Store& store, int64_t run_id, const std::string& site_id,
                 Report* report, std::string* err) {
@@ -111,6 +173,7 @@ bool ReadReport(Store& store, int64_t run_id, const std::string& site_id,
     *err = SiteNotInRun(store, run_id, site_id);
     return false;
   }
+  if (!AddHistory(store, &out, err)) return false;
   *report = std::move(out);
   return true;
 }
@@ -125,7 +188,8 @@ int SiteReport::count(const std::string& status) const {
 
 const std::vector<std::string>& ReportStatuses() {
   static const std::vector<std::string> kStatuses = {
-      "pass", "partial", "stale", "missing", "broken", "unchecked"};
+      "pass", "partial", "stale", "missing", "broken", "unchecked",
+      "not_applicable"};
   return kStatuses;
 }
 
@@ -140,8 +204,10 @@ bool BuildReport(Store& store, int64_t run_id, const std::string& site_id,
 
 std::optional<double> PredictedScore(const SiteReport& site) {
   if (site.state != kChecked || site.items.empty()) return std::nullopt;
-  double share =
-      100.0 * site.count("pass") / static_cast<double>(site.items.size());
+  // Items the committee marked not applicable are left out of the share.
+  size_t applicable = site.items.size() - site.count("not_applicable");
+  if (applicable == 0) return std::nullopt;
+  double share = 100.0 * site.count("pass") / static_cast<double>(applicable);
   return std::round(share * 100.0) / 100.0;
 }
 

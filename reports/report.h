@@ -18,6 +18,24 @@
 
 namespace oitwatch {
 
+// An unchecked site's item as it stood the last time the site was checked:
+// shown beside the "unchecked" verdict, never instead of it.
+struct LastKnown {
+  std::string status;                  // ItemStatusName() then
+  std::vector<EvidenceRef> evidence;   // best first, as judged then
+  std::string captured_at;  // when the best evidence was captured (ISO 8601
+                            // UTC; a re-used page keeps its first capture)
+};
+
+// The newest earlier run in which an unchecked site was checked.
+struct LastChecked {
+  int64_t run_id = 0;
+  std::string finished_at;  // that run's end (its start if it never ended)
+  std::optional<double> score;
+  int passed = 0;           // items that passed then
+  int items = 0;
+};
+
 struct ItemReport {
   std::string id, title;  // "O1", Thai title
   std::string status;     // ItemStatusName(): "pass", "partial", "stale",
@@ -26,6 +44,7 @@ struct ItemReport {
   std::vector<EvidenceRef> evidence;            // best first
   std::vector<std::string> missing_components;  // component titles
   std::vector<std::string> missing_months;      // "2024-10" (CE), ...
+  std::optional<LastKnown> last_known;  // unchecked site with history only
 };
 
 struct SiteReport {
@@ -36,6 +55,9 @@ struct SiteReport {
   int pages = 0, documents = 0, errors = 0, skipped = 0;
   std::vector<ItemReport> items;  // rule-set order; every status is
                                   // "unchecked" when state is "unchecked"
+  // For an unchecked site: its last known state, so evidence and its age
+  // stay visible (nullopt when checked or never checked before).
+  std::optional<LastChecked> last_checked;
 
   // Number of items whose status is `status`.
   int count(const std::string& status) const;
@@ -61,7 +83,8 @@ const std::vector<std::string>& ReportStatuses();
 // did not end as "checked" (e.g. "pending" in an interrupted run) is reported
 // "unchecked" and all its items "unchecked", never "missing". Returns false
 // with a message for an unknown run, a site that is not in the run, or a
-// store error.
+// store error. For each unchecked site, the newest earlier run in which it
+// was checked fills last_checked and each item's last_known.
 bool BuildReport(Store& store, int64_t run_id, const std::string& site_id,
                  Report* report, std::string* err);
 

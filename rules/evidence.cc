@@ -13,6 +13,7 @@ constexpr StatusName kStatusNames[] = {
     {ItemStatus::kPass, "pass"},     {ItemStatus::kPartial, "partial"},
     {ItemStatus::kStale, "stale"},   {ItemStatus::kMissing, "missing"},
     {ItemStatus::kBroken, "broken"}, {ItemStatus::kUnchecked, "unchecked"},
+    {ItemStatus::kNotApplicable, "not_applicable"},
 };
 
 }  // namespace

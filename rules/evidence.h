@@ -19,6 +19,8 @@ enum class ItemStatus {
   kMissing,    // nothing found
   kBroken,     // a link to the evidence exists but the target fails
   kUnchecked,  // the site could not be checked; never "missing"
+  kNotApplicable,  // the committee marked the item not applicable (override);
+                   // left out of the predicted score
 };
 const char* ItemStatusName(ItemStatus status);  // "pass", "partial", ...
 bool ParseItemStatus(const std::string& name, ItemStatus* status);

@@ -2,8 +2,12 @@
 //
 // A false "pass" is the worst error, a false "missing" the next worst, so:
 //  * Only URLs of the site (kPage, kDocument) count as evidence; kExternal
-//    only for components with external_ok; kOtherSite (another district on
-//    the same portal) never. Placeholder pages ("under construction") never.
+//    only for components with external_ok (the pipeline files central BMA
+//    pages of the portal host, e.g. /pipd/, as kExternal); kOtherSite
+//    (another district on the same portal) never.
+//    Placeholder pages ("under construction") never count, and a heading
+//    that recurs on most pages of the site (a sidebar box) is chrome, not
+//    evidence (ChromeHeadings).
 //  * A candidate is "broken" only on a definite failure (kBrokenOutcomes
 //    below); transient failures (timeout, 429, 403 block, DNS...) leave it
 //    "unfetched", which can make the item kUnchecked but never kMissing.
@@ -14,17 +18,19 @@
 //      0     link_text      yes
 //      1     title          yes
 //      2     headings       yes
-//      3     url            yes  (file name beats folder: last fact in URL)
+//      3     url            yes  (a year in the file name; the last one wins)
 //      4     doc_text       yes
 //      5     pdf_meta       yes
-//      6     page_text      yes
-//      7     last_modified  no   (shown for in_force/live only)
+//      6     url_folder     no   (a year only in a folder: /ITA/2568/)
+//      7     page_text      yes
+//      8     last_modified  no   (shown for in_force/live only)
 //
 //    Within the winning source, facts with a fiscal marker ("ปีงบประมาณ",
 //    "ประจำปี", "FY") win, then the latest fiscal year. In the url source
-//    the fact that appears last wins instead: a folder year (/ITA/2568/) is
-//    the target year of the assessment, the file name (Plan_2567.pdf) is
-//    the content's year.
+//    the fact that appears last wins instead. A folder year is the target
+//    year of the assessment, not the content's (a FY2567 plan sits in
+//    /ITA/2568/), so it never decides a year: a scan in /ITA/2568/ with no
+//    other date is "stale, no year" (review by eye), not a pass.
 #include "rules/judge.h"
 
 #include <algorithm>
@@ -36,6 +42,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "rules/thai_text.h"
+
 namespace oitwatch {
 namespace {
 
@@ -44,10 +52,15 @@ struct DateSource {
   bool counts_for_year;
 };
 constexpr DateSource kDatePrecedence[] = {
-    {"link_text", true}, {"title", true},          {"headings", true},
-    {"url", true},       {"doc_text", true},       {"pdf_meta", true},
-    {"page_text", true}, {"last_modified", false},
+    {"link_text", true}, {"title", true},      {"headings", true},
+    {"url", true},       {"doc_text", true},   {"pdf_meta", true},
+    {"url_folder", false}, {"page_text", true}, {"last_modified", false},
 };
+constexpr int kUrlRank = 3;
+// A heading that recurs on this many of the site's pages (and on at least
+// kChromeMinPages) is a sidebar or banner, not the subject of each page.
+constexpr double kChromeShare = 0.5;
+constexpr size_t kChromeMinPages = 3;
 constexpr int kNoRank = 100;
 
 // Outcomes that mean the target itself fails (a user would see an error).
@@ -92,9 +105,21 @@ struct ComponentResult {
                                        // candidate could not be fetched
 };
 
+// True if a year read from a URL lies in its last path segment (the file
+// name), not in a folder such as /ITA/2568/ (the target year of the
+// assessment, not the content's year).
+bool InFileName(const DateFact& fact) {
+  std::string path = fact.url.substr(0, fact.url.find_first_of("?#"));
+  path = NormalizeThai(PercentDecode(path.substr(path.rfind('/') + 1)));
+  return path.find(fact.text) != std::string::npos;
+}
+
 int SourceRank(const DateFact& fact) {
-  const std::string source =
+  std::string source =
       fact.source.empty() ? FieldName(fact.field) : fact.source;
+  if (source == "url" && !fact.url.empty() && !InFileName(fact)) {
+    source = "url_folder";
+  }
   for (int i = 0; i < static_cast<int>(std::size(kDatePrecedence)); ++i) {
     if (source == kDatePrecedence[i].name) return i;
   }
@@ -122,7 +147,7 @@ const DateFact* PickDate(const UrlFacts* facts, bool display) {
     if (fact.fiscal_year <= 0 || rank >= kNoRank) continue;
     if (!display && !CountsForYear(rank)) continue;
     if (rank < best_rank ||
-        (rank == best_rank && BetterDate(fact, *best, rank == 3))) {
+        (rank == best_rank && BetterDate(fact, *best, rank == kUrlRank))) {
       best = &fact;
       best_rank = rank;
     }
@@ -231,23 +256,51 @@ bool Usable(const UrlFacts* facts, const Component& component) {
     case UrlKind::kPage:
     case UrlKind::kDocument:
       return true;
-    case UrlKind::kExternal:
+    case UrlKind::kExternal:  // incl. central BMA pages of the portal host
       return component.external_ok;
-    case UrlKind::kOtherSite:
+    case UrlKind::kOtherSite:  // another district
       return false;
   }
   return false;
 }
 
-// Groups the component's hits by URL; drops unusable and placeholder URLs.
+// Heading texts of this component that recur on most of the site's pages
+// (a sidebar "ร้องเรียนการทุจริต" box): they name no page's subject.
+std::set<std::string> ChromeHeadings(const Item& item,
+                                     const Component& component,
+                                     const std::vector<Hit>& hits,
+                                     size_t site_pages) {
+  std::map<std::string, std::set<std::string>> pages_by_text;
+  for (const Hit& hit : hits) {
+    if (hit.item_id != item.id || hit.component_id != component.id ||
+        hit.field != Field::kHeadings) {
+      continue;
+    }
+    pages_by_text[hit.matched].insert(hit.url);
+  }
+  std::set<std::string> chrome;
+  for (const auto& [text, pages] : pages_by_text) {
+    if (pages.size() >= kChromeMinPages &&
+        pages.size() >= kChromeShare * site_pages) {
+      chrome.insert(text);
+    }
+  }
+  return chrome;
+}
+
+// Groups the component's hits by URL; drops unusable and placeholder URLs
+// and headings that are page chrome.
 std::vector<Candidate> Collect(const Item& item, const Component& component,
                                const std::vector<Hit>& hits,
-                               const FactIndex& index,
+                               const FactIndex& index, size_t site_pages,
                                std::string* placeholder) {
   std::map<std::string, Candidate> by_url;
   std::map<std::string, std::set<std::string>> pages;
+  const std::set<std::string> chrome =
+      ChromeHeadings(item, component, hits, site_pages);
   for (const Hit& hit : hits) {
     if (hit.item_id != item.id || hit.component_id != component.id) continue;
+    if (hit.field == Field::kHeadings && chrome.count(hit.matched)) continue;
     auto found = index.find(hit.url);
     const UrlFacts* facts = found == index.end() ? nullptr : found->second;
     if (!Usable(facts, component)) continue;
@@ -289,11 +342,11 @@ void JudgeMonths(const JudgeContext& context, ComponentResult* result) {
 ComponentResult JudgeComponent(const Item& item, const Component& component,
                                const JudgeContext& context,
                                const std::vector<Hit>& hits,
-                               const FactIndex& index) {
+                               const FactIndex& index, size_t site_pages) {
   ComponentResult result;
   result.component = &component;
-  result.candidates =
-      Collect(item, component, hits, index, &result.placeholder_url);
+  result.candidates = Collect(item, component, hits, index, site_pages,
+                              &result.placeholder_url);
   for (Candidate& candidate : result.candidates) {
     Evaluate(component, context, &candidate);
   }
@@ -494,10 +547,12 @@ std::string Reason(ItemStatus status,
 }
 
 ItemVerdict JudgeItem(const Item& item, const JudgeContext& context,
-                      const std::vector<Hit>& hits, const FactIndex& index) {
+                      const std::vector<Hit>& hits, const FactIndex& index,
+                      size_t site_pages) {
   std::vector<ComponentResult> results;
   for (const Component& component : item.components) {
-    results.push_back(JudgeComponent(item, component, context, hits, index));
+    results.push_back(
+        JudgeComponent(item, component, context, hits, index, site_pages));
   }
   ItemVerdict verdict;
   verdict.item_id = item.id;
@@ -521,10 +576,14 @@ std::vector<ItemVerdict> JudgeSite(const RuleSet& rules,
                                    const std::vector<UrlFacts>& facts,
                                    const std::vector<Hit>& hits) {
   FactIndex index;
-  for (const UrlFacts& f : facts) index.emplace(f.url, &f);
+  size_t site_pages = 0;  // fetched HTML pages of the site
+  for (const UrlFacts& f : facts) {
+    index.emplace(f.url, &f);
+    if (f.kind == UrlKind::kPage && f.ok) ++site_pages;
+  }
   std::vector<ItemVerdict> verdicts;
   for (const Item& item : rules.items) {
-    verdicts.push_back(JudgeItem(item, context, hits, index));
+    verdicts.push_back(JudgeItem(item, context, hits, index, site_pages));
   }
   return verdicts;
 }

@@ -116,10 +116,10 @@ bool MatchAbbr(std::string_view t, size_t i, std::string_view a,
   return true;
 }
 
-struct ThaiMonth {
-  const char* full;
-  const char* abbr_a;
-  const char* abbr_b;
+struct ThaiMonth {  // string_view: no strlen per comparison (hot loop)
+  std::string_view full;
+  std::string_view abbr_a;
+  std::string_view abbr_b;
 };
 constexpr std::array<ThaiMonth, 12> kThaiMonths = {{
     {"มกราคม", "ม", "ค"},
@@ -140,7 +140,7 @@ constexpr std::array<ThaiMonth, 12> kThaiMonths = {{
 int MatchThaiMonth(std::string_view t, size_t i, size_t* end) {
   for (size_t m = 0; m < kThaiMonths.size(); ++m) {
     if (LitAt(t, i, kThaiMonths[m].full)) {
-      *end = i + std::string_view(kThaiMonths[m].full).size();
+      *end = i + kThaiMonths[m].full.size();
       return static_cast<int>(m) + 1;
     }
   }
@@ -335,6 +335,9 @@ void Scanner::Add(size_t start, size_t end, int year_be, int month, int day,
   out_.push_back(std::move(m));
 }
 
+// True if a month or marker form may start at the Thai character at i.
+bool MayStartThaiForm(std::string_view t, size_t i);
+
 std::vector<DateMention> Scanner::Run() {
   size_t i = 0;
   while (i < t_.size()) {
@@ -349,7 +352,7 @@ std::vector<DateMention> Scanner::Run() {
     } else if (IsAlpha(c) && (i == 0 || !IsAlpha(t_[i - 1]))) {
       end = TryMarker(i);
       if (end == 0) end = TryMonth(i);
-    } else if (ThaiAt(t_, i)) {
+    } else if (ThaiAt(t_, i) && MayStartThaiForm(t_, i)) {
       end = TryMonth(i);
       if (end == 0) end = TryMarker(i);
     }
@@ -428,7 +431,7 @@ size_t Scanner::TryYearRangeEnd(size_t i, size_t digits, bool fiscal) {
 }
 
 struct Marker {
-  const char* text;
+  std::string_view text;
   bool fiscal;
   bool ascii;  // case-insensitive, needs a non-letter before
 };
@@ -449,10 +452,57 @@ const Marker* MarkerAt(std::string_view t, size_t i) {
   return nullptr;
 }
 
+// Speed: most Thai characters cannot start a month or a marker, and trying
+// every form at each of them dominated the crawl's CPU (bench/RESULTS.md).
+// The set holds the first Thai letter of every form TryMonth/TryMarker can
+// match at a Thai character: month names and abbreviations, Thai markers and
+// the eras MatchEra knows (พ.ศ., ค.ศ.). Built from the tables above.
+class ThaiStartSet {
+ public:
+  ThaiStartSet() {
+    for (const ThaiMonth& m : kThaiMonths) {
+      AddFirst(m.full);
+      AddFirst(m.abbr_a);
+    }
+    for (const Marker& m : kMarkers) {
+      if (!m.ascii) AddFirst(m.text);
+    }
+    AddFirst("พ");
+    AddFirst("ค");
+  }
+  // REQUIRES: ThaiAt(t, i).
+  bool Contains(std::string_view t, size_t i) const {
+    return bits_[Index(t[i + 1], t[i + 2])];
+  }
+
+ private:
+  static size_t Index(char b1, char b2) {
+    return (static_cast<uint8_t>(b1) & 1u) << 6 | (static_cast<uint8_t>(b2) & 0x3Fu);
+  }
+  void AddFirst(std::string_view s) {
+    const bool thai = s.size() >= 3 && static_cast<uint8_t>(s[0]) == 0xE0 &&
+                      (static_cast<uint8_t>(s[1]) == 0xB8 ||
+                       static_cast<uint8_t>(s[1]) == 0xB9);
+    if (!thai) {
+      bits_.fill(true);  // a form not starting with a Thai letter: no filter
+      all_ = true;
+    } else if (!all_) {
+      bits_[Index(s[1], s[2])] = true;
+    }
+  }
+  std::array<bool, 128> bits_{};
+  bool all_ = false;
+};
+
+bool MayStartThaiForm(std::string_view t, size_t i) {
+  static const ThaiStartSet kSet;
+  return kSet.Contains(t, i);
+}
+
 // "<marker> [พ.ศ.] yyyy|yy", "พ.ศ. yyyy", "ค.ศ. yyyy", and "FY2568".
 size_t Scanner::TryMarker(size_t i) {
   const Marker* marker = MarkerAt(t_, i);
-  size_t p = marker ? SkipSpaces(t_, i + std::strlen(marker->text)) : i;
+  size_t p = marker ? SkipSpaces(t_, i + marker->text.size()) : i;
   Era era = Era::kAny;
   const bool has_era = (!marker || !marker->ascii) && MatchEra(t_, p, &era, &p);
   if (!marker && !has_era) return 0;
@@ -527,7 +577,7 @@ int FiscalYearOfCe(int year_ce, int month) {
 
 const char* ThaiMonthName(int month) {
   if (month < 1 || month > 12) return "";
-  return kThaiMonths[month - 1].full;
+  return kThaiMonths[month - 1].full.data();  // literals: NUL-terminated
 }
 
 bool ParseIsoDate(std::string_view text, int* year, int* month, int* day) {

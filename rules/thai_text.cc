@@ -218,4 +218,51 @@ std::string PercentDecode(std::string_view text) {
   return SanitizeUtf8(raw);
 }
 
+namespace {
+
+size_t CountOf(std::string_view text, std::string_view word) {
+  size_t n = 0;
+  for (size_t at = text.find(word); at != std::string_view::npos;
+       at = text.find(word, at + word.size())) {
+    ++n;
+  }
+  return n;
+}
+
+void ReplaceAllIn(std::string* s, std::string_view from, std::string_view to) {
+  for (size_t at = s->find(from); at != std::string::npos;
+       at = s->find(from, at + to.size())) {
+    s->replace(at, from.size(), to);
+  }
+}
+
+}  // namespace
+
+std::string RepairSwappedSaraAm(std::string_view normalized) {
+  // (swapped form, real form): the swapped forms are not Thai words.
+  static constexpr std::string_view kMarkers[][2] = {
+      {"กำร", "การ"}, {"ควำม", "ความ"}, {"ตำม", "ตาม"},
+      {"รำช", "ราช"}, {"งำน", "งาน"},   {"ลงนำม", "ลงนาม"}};
+  size_t swapped = 0, real = 0;
+  for (const auto& m : kMarkers) {
+    swapped += CountOf(normalized, m[0]);
+    real += CountOf(normalized, m[1]);
+  }
+  if (swapped < 2 || swapped <= real) return std::string(normalized);
+  std::string out(normalized);
+  ReplaceAllIn(&out, "ำ", "า");  // U+0E33 -> U+0E32
+  // Words that really hold sara am, in their sara-aa spelling -> real one.
+  static constexpr std::string_view kRealSaraAm[][2] = {
+      {"ประจา", "ประจำ"},   {"สานัก", "สำนัก"},   {"ดาเนิน", "ดำเนิน"},
+      {"จานวน", "จำนวน"},   {"กาหนด", "กำหนด"},   {"สาคัญ", "สำคัญ"},
+      {"คาสั่ง", "คำสั่ง"},   {"คาขอ", "คำขอ"},     {"คาร้อง", "คำร้อง"},
+      {"จาเป็น", "จำเป็น"},   {"ตาแหน่ง", "ตำแหน่ง"}, {"อานาจ", "อำนาจ"},
+      {"อานวย", "อำนวย"},   {"ชาระ", "ชำระ"},     {"กากับ", "กำกับ"},
+      {"บารุง", "บำรุง"},    {"ลาดับ", "ลำดับ"},    {"สารวจ", "สำรวจ"},
+      {"จัดทา", "จัดทำ"},    {"ทางาน", "ทำงาน"},   {"นาเสนอ", "นำเสนอ"},
+      {"คาแนะนา", "คำแนะนำ"}};
+  for (const auto& w : kRealSaraAm) ReplaceAllIn(&out, w[0], w[1]);
+  return out;
+}
+
 }  // namespace oitwatch

@@ -22,6 +22,14 @@ namespace oitwatch {
 // Case is kept (patterns use (?i) where they want it).
 std::string NormalizeThai(std::string_view text);
 
+// For text from PDFs whose font maps sara aa (U+0E32) to sara am (U+0E33)
+// ("แผนปฏิบัติรำชกำร", "ข้อควำม"): if `normalized` (NormalizeThai output)
+// shows that swap (non-words such as "กำร", "ควำม", "ตำม" outnumber their
+// real forms), every sara am becomes sara aa and the common words that
+// really hold sara am (ประจำ, สำนัก, ดำเนิน, จำนวน, กำหนด, ...) are put back.
+// Other text is returned unchanged. A heuristic for matching only.
+std::string RepairSwappedSaraAm(std::string_view normalized);
+
 // Replaces invalid UTF-8 sequences by U+FFFD (WHATWG-style) so that the
 // result is always valid UTF-8.
 std::string SanitizeUtf8(std::string_view bytes);

@@ -142,11 +142,69 @@ CREATE TABLE item_evidence (
 ) STRICT;
 )sql";
 
+
+// Version 2: alerts. The outbox holds each message to send (one row per
+// channel and recipient; a digest row collects events until send_after) and
+// is written in its own transaction right after the site's verdicts, before
+// anything is sent; a sender marks a row sent only after the SMTP/webhook call
+// succeeded (at-least-once). alert_state remembers the open problem per site
+// and item ('' = the site itself) and when it was last notified, so a standing
+// problem is not re-sent every night.
+constexpr char kSchemaV2[] = R"sql(
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  run_id INTEGER NOT NULL DEFAULT 0,
+  site_id TEXT NOT NULL DEFAULT '',
+  fingerprint TEXT NOT NULL DEFAULT '',
+  channel TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  subject TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'pending'
+    CHECK (status IN ('pending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  sent_at TEXT NOT NULL DEFAULT '',
+  digest_key TEXT NOT NULL DEFAULT '',
+  send_after INTEGER NOT NULL DEFAULT 0,
+  events_json TEXT NOT NULL DEFAULT '[]'
+) STRICT;
+CREATE INDEX outbox_by_status ON outbox(status, send_after);
+CREATE INDEX outbox_by_digest ON outbox(site_id, channel, recipient, digest_key);
+
+CREATE TABLE alert_state (
+  site_id TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  event TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  first_run INTEGER NOT NULL DEFAULT 0,
+  notified_at INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (site_id, item_id)
+) STRICT;
+)sql";
+
+// Version 3: incremental re-crawls. A page re-used from an earlier run (304,
+// or the same content hash) keeps the time its content was first captured;
+// the facts the judge reads from a parsed body (placeholder, no text layer,
+// parse error) are kept so a re-used page needs no re-parse. Per site, how
+// many responses were parsed and how many re-used.
+constexpr char kSchemaV3[] = R"sql(
+ALTER TABLE pages ADD COLUMN captured_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE pages ADD COLUMN placeholder INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pages ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pages ADD COLUMN parse_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE run_sites ADD COLUMN parsed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE run_sites ADD COLUMN reused INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& StoreMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, kSchemaV1},
+      {2, kSchemaV2},
+      {3, kSchemaV3},
   };
   return kMigrations;
 }

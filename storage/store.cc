@@ -117,7 +117,7 @@ RunInfo RunFromRow(SQLite::Statement& q) {
 constexpr char kPageColumns[] =
     "site_id, url, kind, outcome, http_status, content_type, content_hash, "
     "bytes, fetched_at, last_modified, etag, title, error, found_on, depth, "
-    "charset";
+    "charset, captured_at, placeholder, needs_review, parse_error";
 
 PageRecord PageFromRow(SQLite::Statement& q) {
   PageRecord p;
@@ -137,6 +137,10 @@ PageRecord PageFromRow(SQLite::Statement& q) {
   p.found_on = q.getColumn(13).getString();
   p.depth = q.getColumn(14).getInt();
   p.charset = q.getColumn(15).getString();
+  p.captured_at = q.getColumn(16).getString();
+  p.placeholder = q.getColumn(17).getInt() != 0;
+  p.needs_review = q.getColumn(18).getInt() != 0;
+  p.parse_error = q.getColumn(19).getString();
   return p;
 }
 
@@ -154,6 +158,8 @@ SiteRunInfo SiteRunFromRow(SQLite::Statement& q) {
   s.skipped = q.getColumn(9).getInt();
   s.started_at = q.getColumn(10).getString();
   s.finished_at = q.getColumn(11).getString();
+  s.parsed = q.getColumn(12).getInt();
+  s.reused = q.getColumn(13).getInt();
   return s;
 }
 
@@ -183,6 +189,34 @@ ItemVerdict VerdictFromRow(SQLite::Statement& q) {
   v.missing_months =
       FromJsonList(q.getColumn(5).getString(), "missing_months_json");
   return v;
+}
+
+// item_id, component_id, url, found_on, field, matched, pattern_line.
+Hit HitFromRow(SQLite::Statement& q) {
+  Hit h;
+  h.item_id = q.getColumn(0).getString();
+  h.component_id = q.getColumn(1).getString();
+  h.url = q.getColumn(2).getString();
+  h.found_on = q.getColumn(3).getString();
+  h.field = ReadField(q.getColumn(4).getString());
+  h.matched = q.getColumn(5).getString();
+  h.pattern_line = q.getColumn(6).getInt();
+  return h;
+}
+
+// field, source, fiscal_year, year_be, month, day, fiscal_marker, text, url.
+DateFact DateFromRow(SQLite::Statement& q) {
+  DateFact d;
+  d.field = ReadField(q.getColumn(0).getString());
+  d.source = q.getColumn(1).getString();
+  d.fiscal_year = q.getColumn(2).getInt();
+  d.year_be = q.getColumn(3).getInt();
+  d.month = q.getColumn(4).getInt();
+  d.day = q.getColumn(5).getInt();
+  d.fiscal_marker = q.getColumn(6).getInt() != 0;
+  d.text = q.getColumn(7).getString();
+  d.url = q.getColumn(8).getString();
+  return d;
 }
 
 int64_t PragmaInt(SQLite::Database& db, const char* pragma) {
@@ -469,12 +503,15 @@ bool Store::SavePage(int64_t run_id, const PageRecord& page,
     SQLite::Statement q(
         impl_->db, std::string("INSERT INTO pages (run_id, ") + kPageColumns +
                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                       "?, ?, ?, ?)");
+                       "?, ?, ?, ?, ?, ?, ?, ?)");
     SQLite::bind(q, run_id, page.site_id, page.url, page.kind, page.outcome,
                  page.http_status, page.content_type, page.content_hash,
                  page.bytes, page.fetched_at, page.last_modified, page.etag,
                  page.title, page.error, page.found_on, page.depth,
-                 page.charset);
+                 page.charset,
+                 page.captured_at.empty() ? page.fetched_at : page.captured_at,
+                 page.placeholder ? 1 : 0, page.needs_review ? 1 : 0,
+                 page.parse_error);
     q.exec();
     impl_->InsertPageRows(run_id, page, impl_->db.getLastInsertRowid(), links,
                           hits, dates);
@@ -513,11 +550,13 @@ bool Store::SaveSiteResult(int64_t run_id, const SiteRunInfo& site,
   }
   return impl_->Write("save result of " + site.site_id, err, [&] {
     SQLite::Statement rs(impl_->db,
-                         "INSERT OR REPLACE INTO run_sites VALUES "
-                         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                         "INSERT OR REPLACE INTO run_sites (run_id, site_id, "
+                         "state, reason, pages, documents, errors, skipped, "
+                         "started_at, finished_at, parsed, reused) VALUES "
+                         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     SQLite::bind(rs, run_id, site.site_id, site.state, site.reason, site.pages,
                  site.documents, site.errors, site.skipped, site.started_at,
-                 site.finished_at);
+                 site.finished_at, site.parsed, site.reused);
     rs.exec();
     SQLite::Statement gone(impl_->db,
                            "DELETE FROM item_states WHERE run_id = ? AND "
@@ -594,7 +633,8 @@ bool Store::ListSiteRuns(int64_t run_id, std::vector<SiteRunInfo>* sites,
         impl_->db,
         "SELECT r.site_id, coalesce(s.name, ''), coalesce(s.name_en, ''), "
         "coalesce(s.url, ''), r.state, r.reason, r.pages, r.documents, "
-        "r.errors, r.skipped, r.started_at, r.finished_at FROM run_sites r "
+        "r.errors, r.skipped, r.started_at, r.finished_at, r.parsed, "
+        "r.reused FROM run_sites r "
         "LEFT JOIN sites s ON s.id = r.site_id WHERE r.run_id = ? "
         "ORDER BY r.site_id");
     q.bind(1, run_id);
@@ -675,17 +715,7 @@ bool Store::ListHits(int64_t run_id, const std::string& site_id,
                         "site_id = ? AND item_id = ? ORDER BY id");
     SQLite::bind(q, run_id, site_id, item_id);
     hits->clear();
-    while (q.executeStep()) {
-      Hit h;
-      h.item_id = q.getColumn(0).getString();
-      h.component_id = q.getColumn(1).getString();
-      h.url = q.getColumn(2).getString();
-      h.found_on = q.getColumn(3).getString();
-      h.field = ReadField(q.getColumn(4).getString());
-      h.matched = q.getColumn(5).getString();
-      h.pattern_line = q.getColumn(6).getInt();
-      hits->push_back(std::move(h));
-    }
+    while (q.executeStep()) hits->push_back(HitFromRow(q));
     return true;
   });
 }
@@ -696,23 +726,11 @@ bool Store::ListDates(int64_t run_id, const std::string& site_id,
   return impl_->Read("list dates of " + url, err, [&] {
     SQLite::Statement q(impl_->db,
                         "SELECT field, source, fiscal_year, year_be, month, "
-                        "day, fiscal_marker, text FROM url_dates WHERE "
+                        "day, fiscal_marker, text, url FROM url_dates WHERE "
                         "run_id = ? AND site_id = ? AND url = ? ORDER BY id");
     SQLite::bind(q, run_id, site_id, url);
     dates->clear();
-    while (q.executeStep()) {
-      DateFact d;
-      d.field = ReadField(q.getColumn(0).getString());
-      d.source = q.getColumn(1).getString();
-      d.fiscal_year = q.getColumn(2).getInt();
-      d.year_be = q.getColumn(3).getInt();
-      d.month = q.getColumn(4).getInt();
-      d.day = q.getColumn(5).getInt();
-      d.fiscal_marker = q.getColumn(6).getInt() != 0;
-      d.text = q.getColumn(7).getString();
-      d.url = url;
-      dates->push_back(std::move(d));
-    }
+    while (q.executeStep()) dates->push_back(DateFromRow(q));
     return true;
   });
 }
@@ -732,6 +750,60 @@ bool Store::LastGoodPage(const std::string& site_id, const std::string& url,
     }
     *err = impl_->path + ": no good earlier fetch of " + url;
     return false;
+  });
+}
+
+bool Store::FindReusablePage(const std::string& site_id, const std::string& url,
+                             StoredPage* stored, bool* found,
+                             std::string* err) {
+  return impl_->Read("reusable fetch of " + url, err, [&] {
+    SQLite::Statement q(
+        impl_->db,
+        std::string("SELECT id, run_id, ") + kPageColumns +
+            " FROM pages WHERE site_id = ? AND url = ? AND ((outcome = 'ok' "
+            "AND http_status BETWEEN 200 AND 299) OR (outcome = "
+            "'not_modified' AND content_hash != '')) ORDER BY run_id DESC, "
+            "id DESC LIMIT 1");
+    SQLite::bind(q, site_id, url);
+    *found = q.executeStep();
+    if (!*found) return true;
+    stored->page_id = q.getColumn(0).getInt64();
+    stored->run_id = q.getColumn(1).getInt64();
+    SQLite::Statement page(impl_->db, std::string("SELECT ") + kPageColumns +
+                                          " FROM pages WHERE id = ?");
+    page.bind(1, stored->page_id);
+    if (page.executeStep()) stored->page = PageFromRow(page);
+    return true;
+  });
+}
+
+bool Store::LoadPageRows(StoredPage* stored, std::string* err) {
+  return impl_->Read("rows of page " + stored->page.url, err, [&] {
+    SQLite::Database& db = impl_->db;
+    SQLite::Statement links(db,
+                            "SELECT to_url, text FROM links WHERE page_id = ? "
+                            "ORDER BY rowid");
+    links.bind(1, stored->page_id);
+    stored->links.clear();
+    while (links.executeStep()) {
+      stored->links.push_back(
+          {links.getColumn(0).getString(), links.getColumn(1).getString()});
+    }
+    SQLite::Statement hits(db,
+                           "SELECT item_id, component_id, url, found_on, "
+                           "field, matched, pattern_line FROM hits WHERE "
+                           "page_id = ? ORDER BY id");
+    hits.bind(1, stored->page_id);
+    stored->hits.clear();
+    while (hits.executeStep()) stored->hits.push_back(HitFromRow(hits));
+    SQLite::Statement dates(db,
+                            "SELECT field, source, fiscal_year, year_be, "
+                            "month, day, fiscal_marker, text, url FROM "
+                            "url_dates WHERE page_id = ? ORDER BY id");
+    dates.bind(1, stored->page_id);
+    stored->dates.clear();
+    while (dates.executeStep()) stored->dates.push_back(DateFromRow(dates));
+    return true;
   });
 }
 

@@ -47,6 +47,8 @@ struct SiteRunInfo {
   int documents = 0;     // documents fetched
   int errors = 0;        // fetches that failed
   int skipped = 0;       // URLs not fetched (budget, robots, traps)
+  int parsed = 0;        // responses parsed (HTML or PDF) in this run
+  int reused = 0;        // responses re-used unparsed (304 / same hash)
   std::string started_at, finished_at;
 };
 
@@ -66,11 +68,29 @@ struct PageRecord {
   std::string found_on;
   int depth = 0;
   std::string charset;      // encoding used to decode the body
+  // When the content was captured: fetched_at for a parsed body, the
+  // original capture time for one re-used from an earlier run (304 or the
+  // same content hash).
+  std::string captured_at;
+  bool placeholder = false;   // the page says "under construction" / is empty
+  bool needs_review = false;  // e.g. an image-only PDF: no text layer
+  std::string parse_error;    // HTML/PDF could not be read
 };
 
 struct LinkRecord {
   std::string to_url;
   std::string text;
+};
+
+// A stored fetch with content and what was read from it, for re-use by a
+// later run (incremental re-crawl).
+struct StoredPage {
+  int64_t page_id = 0;
+  int64_t run_id = 0;
+  PageRecord page;
+  std::vector<LinkRecord> links;  // filled by LoadPageRows
+  std::vector<Hit> hits;
+  std::vector<DateFact> dates;
 };
 
 struct StoreOptions {
@@ -175,6 +195,16 @@ class Store {
   // outcome "ok" counts.
   bool LastGoodPage(const std::string& site_id, const std::string& url,
                     PageRecord* page, std::string* err);
+  // The newest stored fetch of `url` for `site_id` whose content can be
+  // re-used: outcome "ok" with a 2xx, or a "not_modified" page that was
+  // itself re-used (it carries the content hash and rows). *found is false
+  // when there is none; false is returned only for a store error. Only the
+  // page row is read (not its links, hits, dates).
+  bool FindReusablePage(const std::string& site_id, const std::string& url,
+                        StoredPage* stored, bool* found, std::string* err);
+  // Reads the links, hits and dates saved with stored->page_id, in saved
+  // order. (Saving them into the current run is SavePage: one transaction.)
+  bool LoadPageRows(StoredPage* stored, std::string* err);
 
  private:
   struct Impl;

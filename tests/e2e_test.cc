@@ -281,6 +281,38 @@ TEST_F(EndToEndTest, ExplainShowsTheChainFromPageToVerdict) {
   EXPECT_NE(bad.err.find("no verdict"), std::string::npos) << bad.err;
 }
 
+TEST_F(EndToEndTest, CommitteeOverridesArePinnedCheckedAndShown) {
+  server_.Route("/public/user_files_editor/41/ITA/2568/O18_AntiBribery_2568.pdf",
+                Pdf("Anti-bribery policy and report 2568"));
+  std::string overrides = dir_ + "/overrides.yaml";
+  ASSERT_TRUE(WriteFile(overrides,
+      "overrides:\n"
+      "  - site: laksi\n    item: O18\n"
+      "    url: " + server_.url("/public/user_files_editor/41/ITA/2568/"
+                              "O18_AntiBribery_2568.pdf") + "\n"
+      "  - site: laksi\n    item: O3\n    not_applicable: true\n"
+      "    note: ไม่มีโรงเรียนสังกัดกรุงเทพมหานครในพื้นที่\n"));
+  ProcessResult r = Run({"--format", "json", "--quiet", "--overrides", overrides});
+  ASSERT_EQ(r.exit_code, 4) << r.err;
+  json report = json::parse(r.out);
+  const json& laksi = SiteOf(report, "laksi");
+  EXPECT_EQ(Status(laksi, "O18"), "pass") << Item(laksi, "O18").dump(2);
+  EXPECT_NE(Item(laksi, "O18")["reason"].get<std::string>().find("committee-pinned"),
+            std::string::npos);
+  EXPECT_EQ(Status(laksi, "O3"), "not_applicable");
+  EXPECT_EQ(server_.hits("/public/user_files_editor/41/ITA/2568/O18_AntiBribery_2568.pdf"),
+            1)
+      << "the pinned URL is fetched although no page links it";
+
+  std::string bad = dir_ + "/bad-overrides.yaml";
+  ASSERT_TRUE(WriteFile(bad, "overrides:\n  - site: laksi\n    item: O42\n"
+                             "    not_applicable: true\n"));
+  ProcessResult rejected = Run({"--format", "none", "--overrides", bad});
+  EXPECT_EQ(rejected.exit_code, 2);
+  EXPECT_NE(rejected.err.find("bad-overrides.yaml:2: unknown item 'O42'"),
+            std::string::npos) << rejected.err;
+}
+
 TEST_F(EndToEndTest, BadSitesFileIsAUsageErrorWithLocation) {
   std::string bad = dir_ + "/bad.yaml";
   ASSERT_TRUE(WriteFile(bad, "sites:\n  - id: x\n    name: x\n"));

@@ -546,5 +546,47 @@ TEST(ItemStatusTest, NamesRoundTrip) {
   EXPECT_STREQ(ItemStatusName(ItemStatus::kUnchecked), "unchecked");
 }
 
+TEST(JudgeTest, FolderYearIsNotTheDocumentsYear) {
+  // A FY2567 plan left in the /ITA/2568/ folder: the folder names the
+  // assessment's year, the document its own.
+  const std::string url = "https://d.example/public/ITA/2568/plan.pdf";
+  DateFact folder = Year("url", 2568);
+  folder.text = "2568";
+  folder.url = url;
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  ItemVerdict v = JudgeOne(
+      rules, {Fetched(url, {folder, Year("doc_text", 2567, true)})},
+      {HitOf("plan", url)});
+  EXPECT_EQ(v.status, ItemStatus::kStale) << v.reason;
+  // With no other date (a scan), the folder year alone never passes.
+  ItemVerdict scan = JudgeOne(rules, {Fetched(url, {folder})}, {HitOf("plan", url)});
+  EXPECT_EQ(scan.status, ItemStatus::kStale) << scan.reason;
+  // A year in the file name is the document's year.
+  const std::string named = "https://d.example/public/ITA/2568/Plan_2568.pdf";
+  DateFact file = Year("url", 2568);
+  file.text = "2568";
+  file.url = named;
+  ItemVerdict ok = JudgeOne(rules, {Fetched(named, {file})}, {HitOf("plan", named)});
+  EXPECT_EQ(ok.status, ItemStatus::kPass) << ok.reason;
+}
+
+TEST(JudgeTest, SidebarHeadingOnEveryPageIsNotEvidence) {
+  RuleSet rules = OneItem({MakeComponent("channel", Freshness::kInForce)});
+  std::vector<UrlFacts> facts;
+  std::vector<Hit> hits;
+  for (int i = 0; i < 4; ++i) {
+    const std::string page = "https://d.example/sathon/p" + std::to_string(i);
+    facts.push_back(Fetched(page, {}, UrlKind::kPage));
+    Hit h = HitOf("channel", page, page);
+    h.field = Field::kHeadings;
+    h.matched = "ร้องเรียนการทุจริต";
+    hits.push_back(h);
+  }
+  EXPECT_EQ(JudgeOne(rules, facts, hits).status, ItemStatus::kMissing)
+      << "a heading on all 4 pages is a sidebar";
+  hits.resize(1);  // the heading of one page out of 4 names that page
+  EXPECT_EQ(JudgeOne(rules, facts, hits).status, ItemStatus::kPass);
+}
+
 }  // namespace
 }  // namespace oitwatch

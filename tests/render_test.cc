@@ -185,7 +185,8 @@ TEST(RenderJsonTest, ScoreIsNullForUncheckedSite) {
 TEST(RenderJsonTest, CountsHoldEveryStatus) {
   nlohmann::json j = nlohmann::json::parse(RenderJson(SampleReport()));
   const nlohmann::json& counts = j.at("sites").at(0).at("counts");
-  EXPECT_EQ(counts.size(), 6u);
+  EXPECT_EQ(counts.size(), 7u) << "six states plus not_applicable (overrides)";
+  EXPECT_EQ(counts.at("not_applicable"), 0);
   EXPECT_EQ(counts.at("pass"), 1);
   EXPECT_EQ(counts.at("partial"), 1);
   EXPECT_EQ(counts.at("missing"), 1);

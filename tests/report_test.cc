@@ -233,12 +233,20 @@ TEST(PredictedScoreTest, IsNulloptWithoutItems) {
   EXPECT_FALSE(PredictedScore(CheckedSite(0, 0)).has_value());
 }
 
+TEST(PredictedScoreTest, LeavesNotApplicableItemsOut) {
+  SiteReport site = CheckedSite(3, 1);
+  site.items.back().status = "not_applicable";
+  ASSERT_TRUE(PredictedScore(site).has_value());
+  EXPECT_DOUBLE_EQ(*PredictedScore(site), 100.0) << "3 pass of 3 applicable";
+}
+
 TEST(SiteReportTest, CountsItemsByStatus) {
   SiteReport site = CheckedSite(3, 2);
   EXPECT_EQ(site.count("pass"), 3);
   EXPECT_EQ(site.count("missing"), 2);
   EXPECT_EQ(site.count("stale"), 0);
-  EXPECT_EQ(ReportStatuses().size(), 6u);
+  EXPECT_EQ(ReportStatuses().size(), 7u);
+  EXPECT_EQ(ReportStatuses().back(), "not_applicable");
 }
 
 }  // namespace

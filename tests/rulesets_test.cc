@@ -104,9 +104,9 @@ TEST(RuleSetsTest, BmaSetsNameTheirFiscalYearAndVersion) {
   RuleSet fy2568 = LoadOrDie("bma-district-2568.yaml");
   RuleSet fy2567 = LoadOrDie("bma-district-2567.yaml");
   EXPECT_EQ(fy2568.fiscal_year, 2568);
-  EXPECT_EQ(fy2568.version, "2568.1");
+  EXPECT_EQ(fy2568.version, "2568.2");
   EXPECT_EQ(fy2567.fiscal_year, 2567);
-  EXPECT_EQ(fy2567.version, "2567.1");
+  EXPECT_EQ(fy2567.version, "2567.2");
 }
 
 TEST(RuleSetsTest, NaccSetHasThirtyThreeProvisionalItems) {
@@ -408,6 +408,8 @@ const MissCase kBmaMisses[] = {
     {Field::kLinkText, "อัตราค่าธรรมเนียม", "O10", ""},
     {Field::kLinkText, "ข่าวเขตบางแคลงพื้นที่ตรวจสอบสถานะการก่อสร้าง", "O12", ""},
     {Field::kLinkText, "ประชุมคณะกรรมการชุมชน", "O14", ""},
+    {Field::kLinkText, "มอบเงินอุดหนุนชุมชนเพื่อจัดกิจกรรม", "O14", ""},
+    {Field::kHeadings, "มอบเงินอุดหนุนชุมชนเพื่อจัดกิจกรรม", "O14", ""},
     {Field::kLinkText, "สรุปผลการจัดซื้อจัดจ้างประจำเดือนตุลาคม 2567", "O15",
      "announcements"},
     {Field::kLinkText,

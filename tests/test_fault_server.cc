@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <mutex>
@@ -78,6 +79,40 @@ void FaultConnection::Hold(int ms) {
 void FaultConnection::ResetOnClose() {
   linger option{1, 0};
   setsockopt(fd_, SOL_SOCKET, SO_LINGER, &option, sizeof(option));
+}
+
+bool FaultConnection::Drip(std::string_view bytes, size_t chunk,
+                           int interval_ms) {
+  if (chunk == 0) chunk = 1;
+  while (!bytes.empty()) {
+    const size_t n = std::min(chunk, bytes.size());
+    if (!Send(bytes.substr(0, n))) return false;
+    bytes.remove_prefix(n);
+    if (!bytes.empty()) {
+      Hold(interval_ms);
+      if (*stopping_) return false;
+    }
+  }
+  return true;
+}
+
+size_t FaultConnection::Stream(std::string_view pattern, int max_ms) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(max_ms);
+  size_t sent = 0;
+  while (!*stopping_ && std::chrono::steady_clock::now() < deadline) {
+    if (!Send(pattern)) break;
+    sent += pattern.size();
+  }
+  return sent;
+}
+
+std::string FaultConnection::path() const {
+  const size_t start = request_.find(' ');
+  if (start == std::string::npos) return "";
+  const size_t end = request_.find(' ', start + 1);
+  if (end == std::string::npos) return "";
+  return request_.substr(start + 1, end - start - 1);
 }
 
 struct FaultServer::Impl {
@@ -168,6 +203,14 @@ FaultServer::Script FaultServer::Reply(std::string raw) {
   return [raw = std::move(raw)](FaultConnection& connection) {
     connection.Send(raw);
   };
+}
+
+std::string FaultServer::Response(int status, const std::string& content_type,
+                                  const std::string& body,
+                                  const std::string& extra_headers) {
+  return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: " +
+         content_type + "\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\nConnection: close\r\n" + extra_headers + "\r\n" + body;
 }
 
 }  // namespace oitwatch

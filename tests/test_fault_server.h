@@ -1,7 +1,7 @@
 // A scripted raw-socket HTTP server for hostile cases (the fault server of
 // RELIABILITY.md §3): it binds an ephemeral port on a loopback address, reads
 // each request head and hands the connection to a script that writes exact
-// bytes, stalls, drips or resets. One thread per connection; one request per
+// bytes, stalls, drips, streams or resets. One thread per connection; one request per
 // connection (the script closes it). Stop() interrupts stalled scripts.
 // Thread-safe.
 #ifndef OITWATCH_TESTS_TEST_FAULT_SERVER_H_
@@ -28,6 +28,14 @@ class FaultConnection {
   void Hold(int ms);
   // Closes with RST (SO_LINGER 0) instead of FIN when the script returns.
   void ResetOnClose();
+  // Sends `bytes` `chunk` bytes at a time with `interval_ms` between chunks
+  // (curl's writedelay); false once the peer is gone or the server stops.
+  bool Drip(std::string_view bytes, size_t chunk, int interval_ms);
+  // Sends `pattern` over and over (curl's `stream`) for at most `max_ms`,
+  // until the peer leaves or the server stops. Returns the bytes sent.
+  size_t Stream(std::string_view pattern, int max_ms);
+  // The request target of the head ("/a/b?q"), "" if unparsable.
+  std::string path() const;
 
  private:
   int fd_;
@@ -55,6 +63,10 @@ class FaultServer {
 
   // A script that sends `raw` (status line, headers, body) and closes.
   static Script Reply(std::string raw);
+  // A complete HTTP/1.1 response with Content-Length and Connection: close.
+  static std::string Response(int status, const std::string& content_type,
+                              const std::string& body,
+                              const std::string& extra_headers = "");
 
  private:
   struct Impl;

@@ -139,5 +139,24 @@ TEST(ThaiTextTest, PercentDecodeTable) {
   }
 }
 
+TEST(ThaiTextTest, SwappedSaraAmIsRepaired) {
+  // PDF text whose font maps sara aa to sara am ("ข้อควำม", "ลงนำม").
+  EXPECT_EQ(RepairSwappedSaraAm(NormalizeThai(
+                "แผนปฏิบัติรำชกำรประจำปีงบประมำณ พ.ศ. 2568 สำนักงำนเขตยำนนำวำ")),
+            NormalizeThai(
+                "แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2568 สำนักงานเขตยานนาวา"));
+  EXPECT_EQ(RepairSwappedSaraAm("ประกำศ เรื่อง กำรดำเนินงำนตำมนโยบำย"),
+            "ประกาศ เรื่อง การดำเนินงานตามนโยบาย");
+}
+
+TEST(ThaiTextTest, NormalTextIsNotRepaired) {
+  // Real sara am words and a single odd spelling stay as they are.
+  for (const char* text :
+       {"แผนปฏิบัติราชการประจำปี สำนักงานเขตหลักสี่ การดำเนินงาน",
+        "คำสั่ง กำหนด จำนวน", "กำร", ""}) {
+    EXPECT_EQ(RepairSwappedSaraAm(text), text);
+  }
+}
+
 }  // namespace
 }  // namespace oitwatch

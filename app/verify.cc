@@ -1,0 +1,566 @@
+#include "app/verify.h"
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "app/commands.h"
+#include "crawler/charset.h"
+#include "crawler/crawl.h"
+#include "crawler/fetcher.h"
+#include "crawler/site.h"
+#include "crawler/url.h"
+#include "reports/escape.h"
+#include "reports/render.h"
+#include "rules/document.h"
+#include "rules/judge.h"
+#include "rules/matcher.h"
+#include "rules/pdf_text.h"
+#include "rules/thai_date.h"
+#include "rules/thai_text.h"
+
+namespace oitwatch {
+namespace {
+
+constexpr int kMaxPdfPages = 40;
+constexpr size_t kMaxPdfText = 1u << 20;
+constexpr size_t kMaxDatesPerField = 40;
+
+// ---------------------------------------------------------------- CSV
+
+struct CsvRecord {
+  int line = 0;
+  std::vector<std::string> fields;
+};
+
+std::string Trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+// Reads one quoted field starting after its opening quote at text[*i - 1].
+bool QuotedField(const std::string& text, size_t* i, int* line,
+                 std::string* field) {
+  for (; *i < text.size(); ++*i) {
+    char c = text[*i];
+    if (c == '\n') ++*line;
+    if (c != '"') {
+      field->push_back(c);
+    } else if (*i + 1 < text.size() && text[*i + 1] == '"') {
+      field->push_back('"');
+      ++*i;
+    } else {
+      ++*i;
+      return true;
+    }
+  }
+  return false;
+}
+
+// RFC 4180 records. A quoted field may span lines; `line` of a record is
+// where it starts.
+bool SplitCsv(const std::string& path, const std::string& text,
+              std::vector<CsvRecord>* out, std::string* err) {
+  size_t i = 0;
+  int line = 1;
+  CsvRecord rec{line, {""}};
+  while (i < text.size()) {
+    char c = text[i];
+    if (c == ',') {
+      rec.fields.emplace_back();
+      ++i;
+    } else if (c == '\r' || c == '\n') {
+      i += (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ? 2 : 1;
+      out->push_back(std::move(rec));
+      rec = CsvRecord{++line, {""}};
+    } else if (c == '"' && Trim(rec.fields.back()).empty()) {
+      int start = line;
+      ++i;
+      if (!QuotedField(text, &i, &line, &rec.fields.back())) {
+        *err = path + ":" + std::to_string(start) + ": unterminated quoted field";
+        return false;
+      }
+      size_t next = text.find_first_not_of(" \t", i);
+      if (next != std::string::npos && text[next] != ',' &&
+          text[next] != '\r' && text[next] != '\n') {
+        *err = path + ":" + std::to_string(line) +
+               ": text after a closing quote (write \"\" for a quote inside "
+               "a quoted field)";
+        return false;
+      }
+      i = next == std::string::npos ? text.size() : next;
+    } else {
+      rec.fields.back().push_back(c);
+      ++i;
+    }
+  }
+  if (rec.fields.size() > 1 || !rec.fields[0].empty()) out->push_back(rec);
+  return true;
+}
+
+bool IsBlank(const CsvRecord& rec) {
+  return std::all_of(rec.fields.begin(), rec.fields.end(),
+                     [](const std::string& f) { return Trim(f).empty(); });
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// One data row -> Submission, or a message without the location.
+bool ParseRow(const CsvRecord& rec, const RuleSet& rules, Submission* sub,
+              std::string* why) {
+  if (rec.fields.size() != 2) {
+    *why = "expected 2 columns (item,url), got " +
+           std::to_string(rec.fields.size());
+    return false;
+  }
+  std::string item = Upper(Trim(rec.fields[0]));
+  auto known = std::find_if(rules.items.begin(), rules.items.end(),
+                            [&](const Item& i) { return Upper(i.id) == item; });
+  if (known == rules.items.end()) {
+    *why = "unknown item '" + TerminalSafe(Trim(rec.fields[0])) +
+           "' (the rule set has " + rules.items.front().id + "-" +
+           rules.items.back().id + ")";
+    return false;
+  }
+  std::string url = Trim(rec.fields[1]);
+  std::string lower = Lower(url.substr(0, 8));
+  std::optional<std::string> norm = NormalizeUrl(url);
+  if ((lower.rfind("http://", 0) != 0 && lower.rfind("https://", 0) != 0) ||
+      !norm) {
+    *why = "'" + TerminalSafe(url) + "' is not an absolute http(s) URL";
+    return false;
+  }
+  *sub = Submission{rec.line, known->id, *norm};
+  return true;
+}
+
+// ---------------------------------------------------------------- fetching
+
+struct CheckedUrl {
+  UrlFacts facts;
+  std::vector<Hit> hits;
+  std::string final_url;
+  UrlKind final_kind = UrlKind::kPage;
+};
+
+UrlKind KindOf(const std::string& prefix, const std::string& url) {
+  switch (ClassifyLink(prefix, url)) {
+    case LinkScope::kPage: return UrlKind::kPage;
+    case LinkScope::kDocument: return UrlKind::kDocument;
+    case LinkScope::kOtherSitePage: return UrlKind::kOtherSite;
+    case LinkScope::kOtherHost: return UrlKind::kExternal;
+  }
+  return UrlKind::kExternal;
+}
+
+FetchResult FetchOne(Fetcher& fetcher, const Request& request) {
+  fetcher.Start(request);
+  for (;;) {
+    std::vector<FetchResult> done = fetcher.Poll(200);
+    if (!done.empty()) return done.front();
+    if (fetcher.active() == 0) break;
+  }
+  FetchResult lost;
+  lost.request = request;
+  lost.outcome = FetchOutcome::kConnectError;
+  lost.error = "transfer ended without a result";
+  return lost;
+}
+
+void AddHits(const Matcher& m, Field field, const std::string& text,
+             CheckedUrl* c) {
+  if (text.empty()) return;
+  for (const FieldMatch& fm : m.Match(field, text)) {
+    c->hits.push_back(Hit{fm.item_id, fm.component_id, c->facts.url,
+                          c->facts.url, field, fm.matched, fm.pattern_line});
+  }
+}
+
+void AddDates(Field field, const char* source, const std::string& text,
+              UrlFacts* facts) {
+  size_t kept = 0;
+  for (const DateMention& d : FindDates(text)) {
+    if (kept++ >= kMaxDatesPerField) break;
+    facts->dates.push_back(DateFact{field, source, d.fiscal_year, d.year_be,
+                                    d.month, d.day, d.fiscal_marker,
+                                    TruncateUtf8(d.text, 120), facts->url});
+  }
+}
+
+void ReadPdf(const Matcher& m, const FetchResult& r, CheckedUrl* c) {
+  PdfText pdf;
+  std::string err;
+  if (!ExtractPdfText(r.body, kMaxPdfPages, kMaxPdfText, &pdf, &err)) {
+    c->facts.error = "PDF unreadable: " + err;
+    c->facts.needs_review = true;
+    return;
+  }
+  c->facts.needs_review = !pdf.has_text;
+  std::string text = NormalizeThai(pdf.text), title = NormalizeThai(pdf.title);
+  AddHits(m, Field::kDocText, text, c);
+  AddHits(m, Field::kDocText, title, c);
+  AddDates(Field::kDocText, "doc_text", text, &c->facts);
+  AddDates(Field::kDocText, "pdf_meta", title, &c->facts);
+  for (const std::string& iso : {pdf.creation_date, pdf.mod_date}) {
+    int y = 0, mo = 0, d = 0;
+    if (!ParseIsoDate(iso, &y, &mo, &d)) continue;
+    c->facts.dates.push_back(DateFact{Field::kDocText, "pdf_meta",
+                                      FiscalYearOfCe(y, mo), y + 543, mo, d,
+                                      false, iso, c->facts.url});
+  }
+}
+
+void ReadHtml(const Matcher& m, const FetchResult& r, CheckedUrl* c) {
+  DecodedText decoded = DecodeToUtf8(r.body, r.content_type);
+  Document doc;
+  std::string err;
+  if (!ParseHtml(decoded.utf8, c->final_url, DocumentLimits(), &doc, &err)) {
+    c->facts.error = "HTML parse failed: " + err;
+    return;
+  }
+  std::string title = NormalizeThai(doc.title);
+  std::string headings = NormalizeThai(doc.headings);
+  std::string text = NormalizeThai(doc.text);
+  c->facts.placeholder = m.IsPlaceholder(text);
+  AddHits(m, Field::kTitle, title, c);
+  AddHits(m, Field::kHeadings, headings, c);
+  AddHits(m, Field::kPageText, text, c);
+  AddDates(Field::kTitle, "title", title, &c->facts);
+  AddDates(Field::kHeadings, "headings", headings, &c->facts);
+  AddDates(Field::kPageText, "page_text", TruncateUtf8(text, 64u << 10),
+           &c->facts);
+}
+
+bool IsPdf(const FetchResult& r) {
+  return r.content_type.find("pdf") != std::string::npos ||
+         r.body.compare(0, 5, "%PDF-") == 0;
+}
+
+CheckedUrl Check(Fetcher& fetcher, const Matcher& m, const Site& site,
+                 const std::string& url) {
+  const std::string prefix = ScopePrefix(site.url);
+  Request request;
+  request.url = url;
+  request.site_id = site.id;
+  request.kind = LooksLikeDocument(url) ? RequestKind::kDocument
+                                        : RequestKind::kPage;
+  FetchResult r = FetchOne(fetcher, request);
+  CheckedUrl c;
+  c.final_url = r.final_url.empty() ? url : r.final_url;
+  c.final_kind = KindOf(prefix, c.final_url);
+  UrlFacts& f = c.facts;
+  f.url = url;
+  f.kind = KindOf(prefix, url);
+  f.fetched = true;
+  f.ok = r.outcome == FetchOutcome::kOk;
+  f.http_status = r.http_status;
+  f.outcome = FetchOutcomeName(r.outcome);
+  f.error = r.error;
+  f.last_modified = r.last_modified;
+  std::string path = NormalizeThai(PercentDecode(PathOf(url)));
+  AddHits(m, Field::kUrl, path, &c);
+  AddDates(Field::kUrl, "url", path, &f);
+  if (f.ok && IsPdf(r)) {
+    ReadPdf(m, r, &c);
+  } else if (f.ok) {
+    ReadHtml(m, r, &c);
+  }
+  return c;
+}
+
+// ---------------------------------------------------------------- judging
+
+struct Setup {
+  Site site;
+  RuleSet rules;
+  std::unique_ptr<Matcher> matcher;
+  JudgeContext context;
+  std::vector<Submission> submissions;
+};
+
+bool AllowsExternal(const Item& item) {
+  return std::any_of(item.components.begin(), item.components.end(),
+                     [](const Component& c) { return c.external_ok; });
+}
+
+std::string Unreachable(const CheckedUrl& c) {
+  std::string what = c.facts.outcome;
+  if (c.facts.http_status) what += " HTTP " + std::to_string(c.facts.http_status);
+  if (!c.facts.error.empty() && what.find(c.facts.error) == std::string::npos) {
+    what += ": " + c.facts.error;
+  }
+  return "เปิดไม่ได้ " + c.facts.url + " (unreachable: " + what + ")";
+}
+
+std::string ScopeProblem(const Item& item, UrlKind kind, const std::string& url) {
+  if (kind == UrlKind::kOtherSite) {
+    return "ไม่ใช่เว็บไซต์ของหน่วยงาน " + url +
+           " เป็นหน้าของหน่วยงานอื่น (not the office's site: another office's "
+           "page)";
+  }
+  if (kind == UrlKind::kExternal && !AllowsExternal(item)) {
+    return "อยู่นอกเว็บไซต์หลักของหน่วยงาน " + url +
+           " (not on the office's main website)";
+  }
+  return "";
+}
+
+std::string NoMatch(const Item& item, const CheckedUrl& c) {
+  std::vector<std::string> others;
+  for (const Hit& h : c.hits) {
+    if (std::find(others.begin(), others.end(), h.item_id) == others.end()) {
+      others.push_back(h.item_id);
+    }
+  }
+  std::string out = "เนื้อหาของ " + c.facts.url + " ไม่ตรงกับ " + item.id +
+                    " (nothing of " + item.id +
+                    " matched the page, its title or file name)";
+  if (others.empty()) return out;
+  std::string list;
+  for (const std::string& id : others) list += (list.empty() ? "" : ", ") + id;
+  return out + "; ดูเหมือน " + list + " (looks like " + list + ")";
+}
+
+void UrlProblems(const Item& item, const CheckedUrl& c,
+                 std::vector<std::string>* out) {
+  std::string scope = ScopeProblem(item, c.facts.kind, c.facts.url);
+  if (scope.empty() && c.final_url != c.facts.url) {
+    scope = ScopeProblem(item, c.final_kind, c.final_url);
+    if (!scope.empty()) scope = "เปลี่ยนเส้นทางไป (redirects to): " + scope;
+  }
+  if (!scope.empty()) out->push_back(scope);
+  if (!c.facts.ok) {
+    out->push_back(Unreachable(c));
+    return;
+  }
+  if (c.facts.placeholder) {
+    out->push_back("หน้าอยู่ระหว่างปรับปรุง " + c.facts.url + " (placeholder page)");
+  }
+  bool match = std::any_of(c.hits.begin(), c.hits.end(),
+                           [&](const Hit& h) { return h.item_id == item.id; });
+  if (!match) out->push_back(NoMatch(item, c));
+}
+
+// Problems of one item over all its submitted URLs; empty = fine.
+std::vector<std::string> ItemProblems(const Setup& s, const Item& item,
+                                      const std::vector<const CheckedUrl*>& urls) {
+  std::vector<std::string> problems;
+  std::vector<UrlFacts> facts;
+  std::vector<Hit> hits;
+  for (const CheckedUrl* c : urls) {
+    UrlProblems(item, *c, &problems);
+    facts.push_back(c->facts);
+    for (const Hit& h : c->hits) hits.push_back(h);
+  }
+  RuleSet one = s.rules;
+  one.items = {item};
+  ItemVerdict v = JudgeSite(one, s.context, facts, hits).front();
+  const std::string status = ItemStatusName(v.status);
+  if (v.status != ItemStatus::kPass &&
+      (v.status != ItemStatus::kMissing || problems.empty())) {
+    problems.push_back(std::string(StatusThai(status)) + " (" + status +
+                       "): " + v.reason);
+  }
+  return problems;
+}
+
+void PrintItem(const Item& item, size_t n_urls,
+               const std::vector<std::string>& problems) {
+  std::string id = item.id;
+  if (id.size() < 4) id.resize(4, ' ');
+  if (problems.empty()) {
+    std::cout << id << " ใช้ได้ (ok)         " << n_urls << " URL  "
+              << TerminalSafe(item.title) << "\n";
+    return;
+  }
+  std::string all;
+  for (const std::string& p : problems) all += (all.empty() ? "" : "; ") + p;
+  std::cout << id << " มีปัญหา (problem)  " << TerminalSafe(item.title)
+            << " — " << TerminalSafe(all) << "\n";
+}
+
+// ---------------------------------------------------------------- setup
+
+std::string ReadWholeFile(const std::string& path, bool* ok) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  *ok = static_cast<bool>(in);
+  return s.str();
+}
+
+bool ResolveContext(const VerifyOptions& o, JudgeContext* ctx, std::string* err) {
+  if (o.as_of.empty()) {
+    std::time_t t = std::time(nullptr) + 7 * 3600;  // Asia/Bangkok, no DST
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    ctx->as_of_year = tm.tm_year + 1900;
+    ctx->as_of_month = tm.tm_mon + 1;
+    ctx->as_of_day = tm.tm_mday;
+  } else if (!ParseIsoDate(o.as_of, &ctx->as_of_year, &ctx->as_of_month,
+                           &ctx->as_of_day)) {
+    *err = "--as-of: expected YYYY-MM-DD (Common Era), got '" + o.as_of + "'";
+    return false;
+  }
+  ctx->fiscal_year = o.fiscal_year ? o.fiscal_year
+                                   : FiscalYearOfCe(ctx->as_of_year, ctx->as_of_month);
+  if (ctx->fiscal_year >= 2500 && ctx->fiscal_year <= 2700) return true;
+  *err = "--fiscal-year: expected a Buddhist-era year such as 2568";
+  return false;
+}
+
+std::string RulesPath(const VerifyOptions& o, int fy) {
+  if (!o.rules.empty()) return o.rules;
+  for (int year = fy; year > fy - 5; --year) {
+    std::string path = FindDataFile("config/rules/bma-district-" +
+                                    std::to_string(year) + ".yaml");
+    if (!path.empty()) return path;
+  }
+  return "";
+}
+
+bool FindSite(const VerifyOptions& o, Site* site, std::string* err) {
+  std::string path =
+      o.sites.empty() ? FindDataFile("config/bma-districts.yaml") : o.sites;
+  std::vector<Site> sites;
+  if (path.empty()) {
+    *err = "no --sites file and no shipped config/bma-districts.yaml found";
+    return false;
+  }
+  if (!LoadSites(path, &sites, err)) return false;
+  for (const Site& s : sites) {
+    if (s.id == o.site) {
+      *site = s;
+      return true;
+    }
+  }
+  *err = path + ": no site with id '" + o.site + "'";
+  return false;
+}
+
+bool Prepare(const VerifyOptions& o, Setup* s, std::string* err) {
+  if (!ResolveContext(o, &s->context, err) || !FindSite(o, &s->site, err)) {
+    return false;
+  }
+  std::string rules = RulesPath(o, s->context.fiscal_year);
+  if (rules.empty()) {
+    *err = "no --rules file found";
+    return false;
+  }
+  if (!LoadRuleSet(rules, &s->rules, err)) return false;
+  s->matcher = Matcher::Create(s->rules, err);
+  if (!s->matcher) return false;
+  bool read = false;
+  std::string csv = ReadWholeFile(o.submissions, &read);
+  if (!read) {
+    *err = o.submissions + ": cannot read the submissions file";
+    return false;
+  }
+  return ParseSubmissions(o.submissions, csv, s->rules, &s->submissions, err);
+}
+
+FetcherOptions MakeFetcherOptions(const VerifyOptions& o) {
+  FetcherOptions f;
+  f.allow_addresses = o.allow_addresses;
+  f.resolve = o.resolve;
+  f.page_timeout_ms = o.timeout_ms;
+  f.document_timeout_ms = 5 * o.timeout_ms;
+  f.connect_timeout_ms = o.connect_timeout_ms;
+  return f;
+}
+
+}  // namespace
+
+bool ParseSubmissions(const std::string& path, const std::string& content,
+                      const RuleSet& rules, std::vector<Submission>* out,
+                      std::string* err) {
+  std::string text = content.rfind("\xEF\xBB\xBF", 0) == 0 ? content.substr(3)
+                                                          : content;
+  std::vector<CsvRecord> records;
+  if (!SplitCsv(path, text, &records, err)) return false;
+  std::vector<std::string> errors;
+  auto at = [&](int line) { return path + ":" + std::to_string(line) + ": "; };
+  if (records.empty() || records[0].fields.size() != 2 ||
+      Lower(Trim(records[0].fields[0])) != "item" ||
+      Lower(Trim(records[0].fields[1])) != "url") {
+    *err = at(1) + "the first row must be the header item,url";
+    return false;
+  }
+  out->clear();
+  for (size_t i = 1; i < records.size(); ++i) {
+    const CsvRecord& rec = records[i];
+    if (IsBlank(rec)) continue;
+    std::string why;
+    Submission sub;
+    bool utf8 = std::all_of(rec.fields.begin(), rec.fields.end(),
+                            [](const std::string& f) { return ValidUtf8(f) == f; });
+    if (!utf8) {
+      errors.push_back(at(rec.line) + "not valid UTF-8 (save the file as UTF-8)");
+    } else if (!ParseRow(rec, rules, &sub, &why)) {
+      errors.push_back(at(rec.line) + why);
+    } else {
+      out->push_back(sub);
+    }
+  }
+  if (errors.empty() && out->empty()) errors.push_back(at(1) + "no submissions");
+  *err = "";
+  for (const std::string& e : errors) *err += (err->empty() ? "" : "\n") + e;
+  return errors.empty();
+}
+
+int VerifyCommand(const VerifyOptions& o) {
+  Setup s;
+  std::string err;
+  if (!Prepare(o, &s, &err)) {
+    std::cerr << "oitwatch verify: " << err << "\n";
+    return kExitUsage;
+  }
+  std::unique_ptr<Fetcher> fetcher = Fetcher::Create(MakeFetcherOptions(o), &err);
+  if (!fetcher) {
+    std::cerr << "oitwatch verify: " << err << "\n";
+    return kExitUsage;
+  }
+  std::map<std::string, CheckedUrl> checked;  // each URL fetched once
+  std::vector<std::string> order;             // items, first appearance
+  for (const Submission& sub : s.submissions) {
+    if (!checked.count(sub.url)) {
+      checked[sub.url] = Check(*fetcher, *s.matcher, s.site, sub.url);
+    }
+    if (std::find(order.begin(), order.end(), sub.item_id) == order.end()) {
+      order.push_back(sub.item_id);
+    }
+  }
+  std::cout << "ตรวจ URL ที่จะส่ง (verify submissions): " << TerminalSafe(s.site.name)
+            << " [" << TerminalSafe(s.site.id) << "] ปีงบประมาณ (FY) "
+            << s.context.fiscal_year << "\n";
+  int bad = 0;
+  for (const Item& item : s.rules.items) {
+    if (std::find(order.begin(), order.end(), item.id) == order.end()) continue;
+    std::vector<const CheckedUrl*> urls;
+    for (const Submission& sub : s.submissions) {
+      if (sub.item_id == item.id) urls.push_back(&checked[sub.url]);
+    }
+    std::vector<std::string> problems = ItemProblems(s, item, urls);
+    bad += !problems.empty();
+    PrintItem(item, urls.size(), problems);
+  }
+  std::cout << "สรุป (summary): " << order.size() << " รายการ (items), ใช้ได้ ok "
+            << order.size() - bad << ", มีปัญหา problem " << bad << "\n";
+  return bad == 0 ? kExitOk : kExitSitesUnchecked;
+}
+
+}  // namespace oitwatch

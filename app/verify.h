@@ -1,0 +1,59 @@
+// `oitwatch verify`: checks the (item, URL) pairs a district's ITA working
+// committee plans to submit, before the assessors open them. Each URL is
+// fetched once with the real Fetcher (same guards as the crawler; a
+// user-initiated check of named URLs, like a browser, so robots.txt is not
+// consulted), then checked for: reachable; on the office's own site (its
+// scope prefix, or a document on the same host; another host only for
+// components that allow it); matches the item (the rule set's patterns
+// over the page or PDF text and the URL/file name); current (the judge's
+// freshness logic, JudgeSite, over the facts of that item's URLs). One line
+// per item: ok, or the problems.
+//
+// Not thread-safe (one Fetcher, driven on the calling thread).
+#ifndef OITWATCH_APP_VERIFY_H_
+#define OITWATCH_APP_VERIFY_H_
+
+#include <string>
+#include <vector>
+
+#include "rules/rule_set.h"
+
+namespace oitwatch {
+
+struct VerifyOptions {
+  std::string site;         // site id, e.g. "laksi" (required)
+  std::string submissions;  // CSV file `item,url` (required)
+  std::string sites;        // "" = config/bma-districts.yaml
+  std::string rules;        // "" = config/rules/bma-district-<FY>.yaml
+  std::string as_of;        // "" = today (Asia/Bangkok)
+  int fiscal_year = 0;      // 0 = the FY containing as_of
+  std::vector<std::string> allow_addresses;  // SSRF guard allow-list
+  std::vector<std::string> resolve;          // host:port:address
+  long timeout_ms = 60000;                   // per URL (documents get 5x)
+  long connect_timeout_ms = 10000;
+};
+
+struct Submission {
+  int line = 0;         // line in the CSV file (1 = header)
+  std::string item_id;  // as in the rule set, e.g. "O5"
+  std::string url;      // normalised absolute http(s) URL
+};
+
+// Parses the submissions CSV (RFC 4180 quoting; UTF-8, a BOM is skipped;
+// LF or CRLF). The first row must be the header `item,url` (any case);
+// blank rows are skipped; item ids are matched case-insensitively against
+// `rules`. Returns false with one "FILE:LINE: what is wrong" per bad row
+// (newline-separated) in *err; `path` is only used in messages.
+bool ParseSubmissions(const std::string& path, const std::string& content,
+                      const RuleSet& rules, std::vector<Submission>* out,
+                      std::string* err);
+
+// The command: prints one line per submitted item on stdout. Returns
+// kExitOk if every item is fine, kExitSitesUnchecked (4) if any has a
+// problem (unreachable, off-site, no match, stale, partial ...), kExitUsage
+// for bad flags, CSV, sites or rules files.
+int VerifyCommand(const VerifyOptions& options);
+
+}  // namespace oitwatch
+
+#endif  // OITWATCH_APP_VERIFY_H_

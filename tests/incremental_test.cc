@@ -1,0 +1,308 @@
+// Incremental nightly re-crawl: the real `oitwatch` binary crawls a small Thai
+// district fixture twice (or three times). URLs fetched in an earlier run are
+// asked for conditionally (If-None-Match / If-Modified-Since); a 304, or the
+// same bytes from a server that ignores conditionals, re-uses the earlier
+// fetch's links, hits and dates with their original capture time instead of
+// parsing again — and the verdicts stay exactly the same.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tests/test_pdf.h"
+#include "tests/test_process.h"
+#include "tests/test_server.h"
+
+namespace oitwatch {
+namespace {
+
+using nlohmann::json;
+
+std::string Html(const std::string& title, const std::string& body) {
+  return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title +
+         "</title></head><body>" + body + "</body></html>";
+}
+
+// A district site whose every response carries an ETag and a Last-Modified,
+// and answers 304 to a matching conditional request unless told to ignore
+// conditionals. Counts what it sent.
+class ConditionalSite {
+ public:
+  enum class Mode { kHonour, kIgnore };
+
+  explicit ConditionalSite(TestServer* server) : server_(server) {
+    const std::string files = "/public/user_files_editor/41/ITA/2568/";
+    Put("/laksi/", "text/html; charset=utf-8",
+        Html("สำนักงานเขตหลักสี่",
+             "<a href=\"/laksi/ita\">ITA การเปิดเผยข้อมูลสาธารณะ</a> "
+             "<a href=\"/laksi/news\">ข่าวประชาสัมพันธ์</a>"
+             "<h1>สำนักงานเขตหลักสี่</h1>"));
+    Put("/laksi/news", "text/html",
+        Html("ข่าว", "<p>ประชุมประจำเดือน</p><a href=\"/laksi/\">หน้าหลัก</a>"));
+    Put("/laksi/ita", "text/html",
+        Html("ITA",
+             "<h1>การเปิดเผยข้อมูลสาธารณะ (OIT) ประจำปีงบประมาณ พ.ศ. 2568</h1>"
+             "<a href=\"" + files + "Action_Plan_2568.pdf\">O5 แผนปฏิบัติราชการ"
+             "ประจำปี พ.ศ. 2568</a> <a href=\"" + files + "Report_2567.pdf\">O5 "
+             "รายงานผลการปฏิบัติราชการประจำปี พ.ศ. 2567</a> <a href=\"" + files +
+             "Budget_Plan_2567.pdf\">O13 แผนการใช้จ่ายงบประมาณประจำปี พ.ศ. 2567"
+             "</a> <a href=\"" + files + "AntiBribery_2568.pdf\">O18 ประกาศนโยบาย"
+             "ต่อต้านการรับสินบน ประจำปี 2568</a>"));
+    Put(files + "Action_Plan_2568.pdf", "application/pdf",
+        MakeSimplePdf("Action plan FY 2568"));
+    Put(files + "Report_2567.pdf", "application/pdf",
+        MakeSimplePdf("Performance report FY 2567"));
+    Put(files + "Budget_Plan_2567.pdf", "application/pdf",
+        MakeSimplePdf("Spending plan FY 2567"));
+    // AntiBribery_2568.pdf is not routed: a broken link (404) both nights.
+    server_->Route("/robots.txt", TestResponse{200, "text/plain", "", {}});
+  }
+
+  void set_mode(Mode mode) { mode_ = mode; }
+
+  // Replaces a path's body; its ETag changes with it.
+  void Put(const std::string& path, const std::string& type,
+           const std::string& body) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      Entry& e = entries_[path];
+      e.type = type;
+      e.body = body;
+      e.etag = "\"v" + std::to_string(++version_) + "\"";
+    }
+    server_->Route(path, [this, path](const TestRequest& req) {
+      return Serve(path, req);
+    });
+  }
+
+  int count_304() const { return count_304_; }
+  int count_200() const { return count_200_; }
+  int conditional() const { return conditional_; }
+  void ResetCounts() { count_304_ = count_200_ = conditional_ = 0; }
+
+ private:
+  struct Entry {
+    std::string type, body, etag;
+  };
+
+  TestResponse Serve(const std::string& path, const TestRequest& req) {
+    Entry e;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      e = entries_[path];
+    }
+    const char* kLastModified = "Wed, 01 Jan 2025 00:00:00 GMT";
+    auto inm = req.headers.find("if-none-match");
+    auto ims = req.headers.find("if-modified-since");
+    if (inm != req.headers.end() || ims != req.headers.end()) ++conditional_;
+    if (mode_ == Mode::kHonour && inm != req.headers.end() &&
+        inm->second == e.etag) {
+      ++count_304_;
+      return TestResponse{304, "", "", {{"ETag", e.etag}}};
+    }
+    ++count_200_;
+    return TestResponse{200, e.type, e.body,
+                        {{"ETag", e.etag}, {"Last-Modified", kLastModified}}};
+  }
+
+  TestServer* server_;
+  std::mutex mu_;
+  std::map<std::string, Entry> entries_;
+  int version_ = 0;
+  std::atomic<Mode> mode_{Mode::kHonour};
+  std::atomic<int> count_304_{0}, count_200_{0}, conditional_{0};
+};
+
+class IncrementalTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(server_.Start());
+    dir_ = MakeTempDir();
+    sites_ = dir_ + "/sites.yaml";
+    ASSERT_TRUE(WriteFile(sites_,
+        "sites:\n  - id: laksi\n    name: สำนักงานเขตหลักสี่\n"
+        "    name_en: Lak Si\n    url: " + server_.url("/laksi/") + "\n"));
+  }
+
+  json Run() {
+    ProcessResult r = RunProcess(
+        {OITWATCH_BINARY, "run", "--sites", sites_, "--rules",
+         std::string(OITWATCH_SOURCE_DIR) +
+             "/config/rules/bma-district-2568.yaml",
+         "--db", db(), "--as-of", "2025-04-10", "--host-delay-ms", "0",
+         "--host-connections", "2", "--allow-address", "127.0.0.1",
+         "--timeout-ms", "5000", "--format", "json", "--quiet"},
+        120);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    json report = json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(report.is_discarded()) << r.out;
+    return report;
+  }
+
+  std::string db() const { return dir_ + "/o.db"; }
+
+  // parsed, reused of the site in `run`.
+  std::pair<int, int> ParsedReused(int run) {
+    SQLite::Database db(this->db());
+    SQLite::Statement q(db,
+                        "SELECT parsed, reused FROM run_sites WHERE "
+                        "run_id = ? AND site_id = 'laksi'");
+    q.bind(1, run);
+    if (!q.executeStep()) return {-1, -1};
+    return {q.getColumn(0).getInt(), q.getColumn(1).getInt()};
+  }
+
+  // url -> {outcome, captured_at, fetched_at} of the pages of `run`.
+  std::map<std::string, std::vector<std::string>> Pages(int run) {
+    SQLite::Database db(this->db());
+    SQLite::Statement q(db,
+                        "SELECT url, outcome, captured_at, fetched_at FROM "
+                        "pages WHERE run_id = ? AND kind IN ('page', "
+                        "'document')");
+    q.bind(1, run);
+    std::map<std::string, std::vector<std::string>> pages;
+    while (q.executeStep()) {
+      pages[q.getColumn(0).getString()] = {q.getColumn(1).getString(),
+                                           q.getColumn(2).getString(),
+                                           q.getColumn(3).getString()};
+    }
+    return pages;
+  }
+
+  static const json& Items(const json& report) {
+    return report["sites"][0]["items"];
+  }
+
+  TestServer server_;
+  ConditionalSite site_{&server_};
+  std::string dir_, sites_;
+};
+
+TEST_F(IncrementalTest, UnchangedSiteIsRevalidatedWith304sAndNotReparsed) {
+  json first = Run();
+  auto [parsed1, reused1] = ParsedReused(1);
+  EXPECT_GE(parsed1, 6) << "3 pages + 3 PDFs parsed in the first run";
+  EXPECT_EQ(reused1, 0);
+  EXPECT_EQ(site_.conditional(), 0) << "nothing is known before run 1";
+  site_.ResetCounts();
+
+  json second = Run();
+  EXPECT_EQ(site_.count_200(), 0) << "every known URL answered 304";
+  EXPECT_EQ(site_.count_304(), 6);
+  EXPECT_EQ(site_.conditional(), 6)
+      << "every page and document seen before is asked for conditionally";
+  auto [parsed2, reused2] = ParsedReused(2);
+  EXPECT_EQ(parsed2, 0) << "nothing new is parsed";
+  EXPECT_EQ(reused2, 6);
+  EXPECT_EQ(Items(second), Items(first))
+      << "same verdicts and evidence as the first run";
+  EXPECT_EQ(Items(second)[4]["status"], "pass") << Items(second)[4].dump(2);
+}
+
+TEST_F(IncrementalTest, ReusedPagesKeepTheirOriginalCaptureTime) {
+  Run();
+  auto before = Pages(1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  Run();
+  Run();
+  auto after = Pages(3);
+  ASSERT_EQ(after.size(), before.size());
+  for (const auto& [url, row] : after) {
+    ASSERT_TRUE(before.count(url)) << url;
+    const bool broken = url.find("AntiBribery") != std::string::npos;
+    EXPECT_EQ(row[0], broken ? "http_error" : "not_modified") << url;
+    if (broken) continue;
+    EXPECT_EQ(row[1], before[url][1])
+        << url << ": captured_at must stay the first capture";
+    EXPECT_NE(row[2], before[url][2]) << url << ": fetched_at is tonight's";
+  }
+}
+
+TEST_F(IncrementalTest, ServerIgnoringConditionalsIsReusedByContentHash) {
+  site_.set_mode(ConditionalSite::Mode::kIgnore);
+  json first = Run();
+  site_.ResetCounts();
+  json second = Run();
+  EXPECT_EQ(site_.count_304(), 0);
+  EXPECT_EQ(site_.count_200(), 6);
+  auto [parsed, reused] = ParsedReused(2);
+  EXPECT_EQ(parsed, 0) << "same bytes: re-used, not re-parsed";
+  EXPECT_EQ(reused, 6);
+  EXPECT_EQ(Items(second), Items(first));
+}
+
+TEST_F(IncrementalTest, ChangedPageIsParsedAndItsNewLinksFollowed) {
+  json first = Run();
+  ASSERT_EQ(Items(first)[12]["id"], "O13");
+  EXPECT_NE(Items(first)[12]["status"], "pass") << "only a FY2567 plan yet";
+  const std::string plan = "/public/user_files_editor/41/ITA/2568/Plan_2568.pdf";
+  site_.Put(plan, "application/pdf", MakeSimplePdf("Spending plan FY 2568"));
+  site_.Put("/laksi/news", "text/html",
+            Html("ข่าว", "<p>ประชุมประจำเดือน</p><a href=\"" + plan +
+                             "\">O13 แผนการใช้จ่ายงบประมาณประจำปี พ.ศ. 2568</a>"));
+  json second = Run();
+  auto [parsed, reused] = ParsedReused(2);
+  EXPECT_EQ(parsed, 2) << "the changed page and the new PDF";
+  EXPECT_EQ(reused, 5) << "the unchanged ones";
+  EXPECT_EQ(server_.hits(plan), 1);
+  const json& o13 = Items(second)[12];
+  bool plan_seen = false;
+  for (const json& e : o13["evidence"]) {
+    plan_seen = plan_seen || e["url"] == server_.url(plan);
+  }
+  EXPECT_TRUE(plan_seen) << "the changed page's new link is credited: "
+                         << o13.dump(2);
+  for (size_t i = 0; i < Items(first).size(); ++i) {
+    if (i == 12 || Items(first)[i]["id"] == "O4") continue;  // news changed
+    EXPECT_EQ(Items(second)[i], Items(first)[i]) << "item " << i;
+  }
+}
+
+// Issue 5: a site that cannot be checked tonight keeps its last known
+// evidence and its age visible; its verdicts stay "unchecked".
+TEST_F(IncrementalTest, UncheckedSiteShowsLastKnownEvidenceNeverPasses) {
+  json first = Run();
+  ASSERT_EQ(Items(first)[4]["status"], "pass");
+  server_.Route("/laksi/", TestResponse{403, "text/html",
+      "<html><head><title>Just a moment...</title></head>cf-chl</html>", {}});
+  ProcessResult r = RunProcess(
+      {OITWATCH_BINARY, "run", "--sites", sites_, "--rules",
+       std::string(OITWATCH_SOURCE_DIR) + "/config/rules/bma-district-2568.yaml",
+       "--db", db(), "--as-of", "2025-04-10", "--host-delay-ms", "0",
+       "--allow-address", "127.0.0.1", "--format", "json", "--quiet"});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  json second = json::parse(r.out);
+  const json& site = second["sites"][0];
+  EXPECT_EQ(site["state"], "unchecked");
+  EXPECT_TRUE(site["score"].is_null());
+  ASSERT_TRUE(site.contains("last_checked")) << site.dump(2);
+  EXPECT_EQ(site["last_checked"]["run_id"], 1);
+  EXPECT_EQ(site["last_checked"]["finished_at"], first["finished_at"]);
+  EXPECT_EQ(site["last_checked"]["score"], first["sites"][0]["score"]);
+  for (size_t i = 0; i < Items(first).size(); ++i) {
+    const json& item = site["items"][i];
+    EXPECT_EQ(item["status"], "unchecked") << "never pass from stale knowledge";
+    ASSERT_TRUE(item.contains("last_known")) << item.dump(2);
+    EXPECT_EQ(item["last_known"]["status"], Items(first)[i]["status"]);
+    EXPECT_EQ(item["last_known"]["evidence"], Items(first)[i]["evidence"]);
+  }
+  const json& o5 = site["items"][4]["last_known"];
+  EXPECT_FALSE(o5["captured_at"].get<std::string>().empty()) << o5.dump(2);
+
+  ProcessResult text = RunProcess({OITWATCH_BINARY, "report", "--db", db()});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  std::string date = first["finished_at"].get<std::string>().substr(0, 10);
+  int passed = first["sites"][0]["counts"]["pass"];
+  EXPECT_NE(text.out.find("last checked " + date + ": " +
+                          std::to_string(passed) + " items passed then"),
+            std::string::npos)
+      << text.out;
+}
+
+}  // namespace
+}  // namespace oitwatch
