@@ -69,6 +69,7 @@ class Engine {
     for (const Site& site : sites) {
       SiteState& s = sites_[site.id];
       s.site = &site;
+      order_.push_back(site.id);
       s.stats.scope_prefix = ScopePrefix(site.url);
       s.stats.seed.request.url = site.url;
     }
@@ -120,14 +121,15 @@ class Engine {
   Fetcher* fetcher_;
   Frontier frontier_;
   std::map<std::string, SiteState> sites_;
+  std::vector<std::string> order_;  // site ids in the order of the site list
   std::map<std::string, HostState> hosts_;
   bool timed_out_ = false;
 };
 
 void Engine::Run() {
   TimePoint start = Clock::now();
-  for (auto& [id, s] : sites_) sink_->OnSiteStart(*s.site);
-  for (auto& [id, s] : sites_) Seed(s);
+  for (const std::string& id : order_) sink_->OnSiteStart(*sites_[id].site);
+  for (const std::string& id : order_) Seed(sites_[id]);
   while (!AllDone()) {
     TimePoint now = Clock::now();
     if (!timed_out_ &&

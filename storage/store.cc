@@ -636,7 +636,9 @@ bool Store::ListSiteRuns(int64_t run_id, std::vector<SiteRunInfo>* sites,
         "r.errors, r.skipped, r.started_at, r.finished_at, r.parsed, "
         "r.reused FROM run_sites r "
         "LEFT JOIN sites s ON s.id = r.site_id WHERE r.run_id = ? "
-        "ORDER BY r.site_id");
+        // Sites in the order they were first listed (the site list's order,
+        // e.g. the official district order), not alphabetically.
+        "ORDER BY s.rowid, r.site_id");
     q.bind(1, run_id);
     sites->clear();
     while (q.executeStep()) sites->push_back(SiteRunFromRow(q));
