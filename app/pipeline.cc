@@ -605,6 +605,10 @@ std::string Pipeline::UncheckedReason(const SiteCrawlStats& stats) const {
       return "ไม่พบชื่อโดเมน (DNS failure: " + detail + ")";
     case FetchOutcome::kTimeout:
       return "เว็บไซต์ไม่ตอบสนองภายในเวลา (timeout: " + detail + ")";
+    case FetchOutcome::kForbiddenAddress:
+      return "ที่อยู่ IP ภายใน ถูกปิดกั้นเพื่อความปลอดภัย (blocked: the host resolves "
+             "to a private/loopback address; pass --allow-address with that IP or "
+             "CIDR to check an intranet or local server: " + detail + ")";
     case FetchOutcome::kSkipped:
       return "ไม่ได้ตรวจ (not fetched: " +
              (stats.host_note.empty() ? detail : stats.host_note) + ")";

@@ -313,6 +313,22 @@ TEST_F(EndToEndTest, CommitteeOverridesArePinnedCheckedAndShown) {
             std::string::npos) << rejected.err;
 }
 
+TEST_F(EndToEndTest, LoopbackSiteWithoutAllowAddressIsUncheckedWithAHint) {
+  ProcessResult r = RunProcess(
+      {OITWATCH_BINARY, "run", "--sites", sites_, "--db", dir_ + "/o.db",
+       "--as-of", "2025-04-10", "--host-delay-ms", "0", "--format", "json",
+       "--quiet"});
+  ASSERT_EQ(r.exit_code, 4) << r.err;
+  json report = json::parse(r.out);
+  const json& laksi = SiteOf(report, "laksi");
+  EXPECT_EQ(laksi["state"], "unchecked");
+  EXPECT_NE(laksi["reason"].get<std::string>().find("--allow-address"),
+            std::string::npos)
+      << laksi["reason"];
+  EXPECT_EQ(Status(laksi, "O5"), "unchecked") << "never missing";
+  EXPECT_EQ(server_.hits("/laksi/"), 0) << "the address guard sent nothing";
+}
+
 TEST_F(EndToEndTest, BadSitesFileIsAUsageErrorWithLocation) {
   std::string bad = dir_ + "/bad.yaml";
   ASSERT_TRUE(WriteFile(bad, "sites:\n  - id: x\n    name: x\n"));
