@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -53,6 +54,28 @@ constexpr int kHitPriority = 100;
 constexpr int kIndexPriority = 200;
 constexpr int kCurrentYearBonus = 50;
 constexpr size_t kPageTextForDates = 64u << 10;
+
+// Anchor texts that say nothing about the target ("ดาวน์โหลด", "คลิกที่นี่",
+// an icon): the row or list item around the link says what it is.
+bool IsGenericLinkText(const std::string& text) {
+  static const char* const kGeneric[] = {
+      "ดาวน์โหลด", "download", "คลิก", "คลิกที่นี่", "คลิกเพื่อดู", "คลิกดู",
+      "ที่นี่", "ดูรายละเอียด", "รายละเอียด", "อ่านต่อ", "อ่านเพิ่มเติม",
+      "เพิ่มเติม", "ลิงก์", "ลิ้งค์", "link", "pdf", "ไฟล์", "เอกสาร",
+      "ดู", "เปิด", "view", "more", "click", "click here", "here"};
+  std::string t = NormalizeThai(text);
+  for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (t.size() <= 3) return true;  // "", "1", ">>", an icon's alt
+  for (const char* g : kGeneric) {
+    if (t == g) return true;
+  }
+  return false;
+}
+
+std::string EffectiveLinkText(const Link& link) {
+  if (link.context.empty() || !IsGenericLinkText(link.text)) return link.text;
+  return link.context;  // the row's text already holds the anchor text
+}
 
 bool IsOk(const FetchResult& r) {
   return r.outcome == FetchOutcome::kOk ||
@@ -207,6 +230,54 @@ bool LooksLikeIndex(const std::string& normalized_text) {
   return false;
 }
 
+// A news archive is where a page budget goes to die: hundreds of list pages
+// and dated items, none of them evidence (O4 needs only the news list). A
+// page link that steps through a list ("2", "ถัดไป", "หน้า 3", ?page=3) or
+// names a news item by its day ("... (5 มีนาคม 2568)") is taken after every
+// other page; documents are never penalised (a dated announcement is one).
+constexpr int kNewsArchivePenalty = 150;
+
+bool StartsWith(const std::string& s, size_t at, const char* prefix) {
+  return s.compare(at, std::strlen(prefix), prefix) == 0;
+}
+
+bool LooksLikePagination(const std::string& norm, const std::string& url) {
+  std::string t;
+  for (char c : norm) {
+    if (c != ' ') t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (!t.empty() && t.size() <= 4 &&
+      std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return true;  // "2", "17"
+  }
+  static const char* const kSteps[] = {"ถัดไป", "ก่อนหน้า", "หน้าสุดท้าย", "»", "«",
+                                       ">>", "<<", "next", "prev", "older", "newer"};
+  for (const char* step : kSteps) {
+    if (t.find(step) != std::string::npos) return true;
+  }
+  for (const char* page : {"หน้าที่", "หน้า"}) {  // "หน้า 2", "หน้าที่ 2"
+    if (StartsWith(t, 0, page) && t.size() > std::strlen(page) &&
+        t[std::strlen(page)] >= '0' && t[std::strlen(page)] <= '9') {
+      return true;
+    }
+  }
+  for (const char* key : {"?page=", "&page=", "?p=", "&p=", "?paged=", "&paged=",
+                          "?start=", "&start=", "/page/"}) {
+    size_t at = url.find(key);
+    if (at == std::string::npos) continue;
+    at += std::strlen(key);
+    if (at < url.size() && url[at] >= '0' && url[at] <= '9') return true;
+  }
+  return false;
+}
+
+// True if the link's own text names a day (day, month and year): a news item.
+bool NamesADay(const std::vector<DateFact>& dates) {
+  return std::any_of(dates.begin(), dates.end(), [](const DateFact& d) {
+    return d.source == "link_text" && d.day > 0 && d.month > 0;
+  });
+}
+
 // The budget goes where the evidence is. On top of a link's own priority
 // (ProcessLink: rule hits, ITA index, assessed year) a link inherits part of
 // its page's priority, so the children of an ITA index page, and the
@@ -341,11 +412,16 @@ void Pipeline::ProcessLink(SiteState& s, const std::string& page_url,
     link.check_external = true;
   }
   if (LooksLikeIndex(norm)) link.priority = std::max(link.priority, kIndexPriority);
-  for (const DateFact& d : s.facts[url].dates) {
+  const std::vector<DateFact>& dates = s.facts[url].dates;
+  for (const DateFact& d : dates) {
     if (d.fiscal_year == options_.judge.fiscal_year) {
       link.priority += kCurrentYearBonus;
       break;
     }
+  }
+  if (!LooksLikeDocument(url) &&
+      (LooksLikePagination(norm, url) || NamesADay(dates))) {
+    link.priority -= kNewsArchivePenalty;
   }
   out->outlinks.push_back(link);
 }
@@ -386,8 +462,9 @@ void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
   for (const Link& link : doc.links) {
     std::optional<std::string> target = NormalizeUrl(link.url);
     if (!target || *target == url) continue;
-    out->links.push_back(LinkRecord{*target, link.text});
-    ProcessLink(s, url, *target, link.text, out);
+    std::string link_text = EffectiveLinkText(link);
+    out->links.push_back(LinkRecord{*target, link_text});
+    ProcessLink(s, url, *target, link_text, out);
   }
   if (!doc.meta_refresh.empty()) {
     if (std::optional<std::string> target = NormalizeUrl(doc.meta_refresh)) {

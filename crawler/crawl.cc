@@ -210,7 +210,9 @@ void Engine::Admit(HostState& host, const Request& r) {
     }
     return NotFetched(r, FetchOutcome::kRobotsDisallowed);
   }
-  if (!frontier_.Add(r)) NotFetched(r, FetchOutcome::kSkipped);
+  std::vector<Request> evicted;  // less promising requests it displaced
+  if (!frontier_.Add(r, &evicted)) NotFetched(r, FetchOutcome::kSkipped);
+  for (const Request& e : evicted) NotFetched(e, FetchOutcome::kSkipped);
 }
 
 void Engine::NotFetched(const Request& r, FetchOutcome why) {

@@ -36,16 +36,53 @@ void Frontier::Push(const Request& request) {
   if (inserted && !request.site_id.empty()) {
     host.order.push_back(request.site_id);
   }
-  it->second.push(Entry{request, order_++});
+  it->second.insert(Entry{request, order_++});
   ++host.queued;
   ++sites_[request.site_id].queued;
   ++queued_;
 }
 
-bool Frontier::Add(const Request& request) {
+// Evicts the lowest-priority waiting request of `request`'s site on its host
+// that is less urgent than `request` and frees the limit that is reached.
+bool Frontier::MakeRoom(SiteState& site, const Request& request,
+                        std::vector<Request>* evicted) {
+  if (request.site_id.empty() || request.depth > limits_.max_depth) return false;
+  HostState& host = hosts_[HostKey(request.url)];
+  auto queue = host.queues.find(request.site_id);
+  if (queue == host.queues.end()) return false;
+  // Reached the limit of its kind: only a request of that kind frees it;
+  // only the request budget: any kind does.
+  const bool same_kind =
+      (request.kind == RequestKind::kPage &&
+       site.pages >= limits_.max_pages_per_site) ||
+      (request.kind == RequestKind::kDocument &&
+       site.documents >= limits_.max_documents_per_site) ||
+      (request.kind == RequestKind::kCheck &&
+       site.checks >= limits_.max_checks_per_site);
+  for (auto it = queue->second.end(); it != queue->second.begin();) {
+    --it;
+    const Request& victim = it->request;
+    if (victim.priority >= request.priority) return false;  // all others higher
+    if (victim.attempt > 0 || (same_kind && victim.kind != request.kind)) continue;
+    if (victim.kind == RequestKind::kPage) --site.pages;
+    if (victim.kind == RequestKind::kDocument) --site.documents;
+    if (victim.kind == RequestKind::kCheck) --site.checks;
+    --site.requests;
+    --site.queued;
+    ++site.skipped;
+    --host.queued;
+    --queued_;
+    if (evicted != nullptr) evicted->push_back(victim);
+    queue->second.erase(it);
+    return WithinLimits(site, request);
+  }
+  return false;
+}
+
+bool Frontier::Add(const Request& request, std::vector<Request>* evicted) {
   SiteState& site = sites_[request.site_id];
   if (!site.seen.insert(request.url).second) return false;
-  if (!WithinLimits(site, request)) {
+  if (!WithinLimits(site, request) && !MakeRoom(site, request, evicted)) {
     ++site.skipped;
     return false;
   }
@@ -69,20 +106,30 @@ bool Frontier::Retry(const Request& request) {
   return true;
 }
 
+bool Frontier::Held(const std::string& site_id, const Request& next) const {
+  if (next.kind != RequestKind::kPage) return false;
+  auto it = sites_.find(site_id);
+  if (it == sites_.end()) return false;
+  const SiteState& site = it->second;
+  return site.pages >= limits_.max_pages_per_site &&
+         !site.pages_in_flight.empty() &&
+         next.priority < *site.pages_in_flight.rbegin();
+}
+
 std::optional<Request> Frontier::PopFrom(HostState& host) {
   auto robots = host.queues.find("");
   if (robots != host.queues.end() && !robots->second.empty()) {
-    Request r = robots->second.top().request;
-    robots->second.pop();
+    Request r = robots->second.begin()->request;
+    robots->second.erase(robots->second.begin());
     return r;
   }
   for (size_t tried = 0; tried < host.order.size(); ++tried) {
     const std::string& site_id = host.order[host.next_site % host.order.size()];
     host.next_site = (host.next_site + 1) % host.order.size();
     Queue& queue = host.queues[site_id];
-    if (queue.empty()) continue;
-    Request r = queue.top().request;
-    queue.pop();
+    if (queue.empty() || Held(site_id, queue.begin()->request)) continue;
+    Request r = queue.begin()->request;
+    queue.erase(queue.begin());
     return r;
   }
   return std::nullopt;
@@ -95,7 +142,9 @@ std::optional<Request> Frontier::Next(TimePoint now) {
     std::optional<Request> r = PopFrom(host);
     if (!r) continue;
     --host.queued;
-    --sites_[r->site_id].queued;
+    SiteState& site = sites_[r->site_id];
+    --site.queued;
+    if (r->kind == RequestKind::kPage) site.pages_in_flight.insert(r->priority);
     --queued_;
     ++host.active;
     return r;
@@ -107,6 +156,11 @@ void Frontier::Done(const Request& request, TimePoint now,
                     std::chrono::milliseconds extra_delay) {
   HostState& host = hosts_[HostKey(request.url)];
   if (host.active > 0) --host.active;
+  if (request.kind == RequestKind::kPage) {
+    std::multiset<int>& flying = sites_[request.site_id].pages_in_flight;
+    auto it = flying.find(request.priority);
+    if (it != flying.end()) flying.erase(it);
+  }
   std::chrono::milliseconds gap =
       std::max({limits_.host_delay, host.delay, extra_delay});
   host.next_start = std::max(host.next_start, now + gap);

@@ -40,13 +40,23 @@ class Frontier {
   // Queues `request` unless its URL was already queued for its site, or a
   // site limit is reached (then it is counted as skipped). Robots requests
   // (empty site_id) bypass the site limits. Returns true if queued.
-  bool Add(const Request& request);
+  // The limits bound what is fetched, not what is found first: when a limit
+  // is reached, the waiting request of the site (same kind when the kind's
+  // limit is the one reached; never a retry) with the lowest priority, if
+  // lower than `request`'s, is evicted to make room: counted as skipped and
+  // appended to `evicted` (may be null) for the caller to record. So the
+  // budget goes to the most promising URLs, wherever they were found.
+  bool Add(const Request& request, std::vector<Request>* evicted = nullptr);
   // Re-queues a request for a retry without the seen check; counts against
   // max_requests_per_site. Returns false when the budget is spent.
   bool Retry(const Request& request);
 
   // The next request whose host has a free connection and whose delay has
   // passed at `now`, or nullopt. The host's connection is taken until Done.
+  // Once a site has found more pages than its page limit, its next page
+  // waits while a page of higher priority of that site is in flight: the
+  // links that page brings may displace it (the budget is spent on the best
+  // pages known, not on whatever was queued when a connection came free).
   std::optional<Request> Next(TimePoint now);
   // Releases the host's connection; the host's next start is no earlier than
   // now + max(host delay, extra_delay).
@@ -74,11 +84,15 @@ class Frontier {
     uint64_t order;
     bool operator<(const Entry& other) const;  // max-heap: priority, FIFO
   };
-  using Queue = std::priority_queue<Entry>;
+  struct MoreUrgent {  // set order: highest priority first, then FIFO
+    bool operator()(const Entry& a, const Entry& b) const { return b < a; }
+  };
+  using Queue = std::set<Entry, MoreUrgent>;
   struct SiteState {
     std::set<std::string> seen;
     int pages = 0, documents = 0, checks = 0, requests = 0, skipped = 0;
     size_t queued = 0;
+    std::multiset<int> pages_in_flight;  // their priorities
   };
   struct HostState {
     std::map<std::string, Queue> queues;  // by site id; "" = robots first
@@ -91,7 +105,10 @@ class Frontier {
   };
 
   bool WithinLimits(SiteState& site, const Request& request);
+  bool MakeRoom(SiteState& site, const Request& request,
+                std::vector<Request>* evicted);
   void Push(const Request& request);
+  bool Held(const std::string& site_id, const Request& next) const;
   std::optional<Request> PopFrom(HostState& host);
   int Drop(HostState& host, const std::string& site_id);
 

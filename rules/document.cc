@@ -301,7 +301,46 @@ class Walker {
   int heading_depth_ = 0;
   const GumboNode* anchor_ = nullptr;
   int anchor_link_ = -1;
+  // Open <tr>/<li>/<dt>/<dd> elements: their text and the links inside.
+  struct Container {
+    const GumboNode* node;
+    std::string text;
+    std::vector<int> links;
+  };
+  std::vector<Container> containers_;
+  void OpenContainer(const GumboNode* node, GumboTag tag);
+  void CloseContainer(const GumboNode* node);
 };
+
+bool IsContainer(GumboTag tag) {
+  return tag == GUMBO_TAG_TR || tag == GUMBO_TAG_LI || tag == GUMBO_TAG_DT ||
+         tag == GUMBO_TAG_DD;
+}
+
+constexpr size_t kMaxContainers = 64;
+constexpr size_t kMaxContextBytes = 300;
+constexpr size_t kMaxLinksPerContext = 4;
+
+void Walker::OpenContainer(const GumboNode* node, GumboTag tag) {
+  if (IsContainer(tag) && containers_.size() < kMaxContainers) {
+    containers_.push_back(Container{node, "", {}});
+  } else if (!containers_.empty() && (IsBlock(tag) || tag == GUMBO_TAG_TD ||
+                                      tag == GUMBO_TAG_TH)) {
+    containers_.back().text.push_back(' ');
+  }
+}
+
+void Walker::CloseContainer(const GumboNode* node) {
+  if (containers_.empty() || containers_.back().node != node) {
+    if (!containers_.empty()) containers_.back().text.push_back(' ');
+    return;
+  }
+  Container c = std::move(containers_.back());
+  containers_.pop_back();
+  if (c.links.empty() || c.links.size() > kMaxLinksPerContext) return;
+  std::string context = TruncateUtf8(FoldSpace(c.text), kMaxContextBytes);
+  for (int i : c.links) doc_->links[i].context = context;
+}
 
 void Walker::Walk(const GumboNode* root) {
   struct Step {
@@ -351,6 +390,9 @@ void Walker::OnText(std::string_view s) {
   if (anchor_ != nullptr && anchor_text_.size() < kMaxAnchorTextBytes * 4) {
     anchor_text_.append(s);
   }
+  if (!containers_.empty() && containers_.back().text.size() < 4 * kMaxContextBytes) {
+    containers_.back().text.append(s);
+  }
 }
 
 void Walker::Enter(const GumboNode* node) {
@@ -372,6 +414,7 @@ void Walker::Enter(const GumboNode* node) {
   } else if (tag == GUMBO_TAG_IMG && anchor_ != nullptr) {
     anchor_alt_.append(" ").append(Attr(node, "alt"));
   }
+  OpenContainer(node, tag);
   OnLinkElement(node, tag);
   if (IsBlock(tag)) text_.Break();
   if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) text_.Space();
@@ -400,6 +443,10 @@ void Walker::Exit(const GumboNode* node) {
   }
   if (IsBlock(tag)) text_.Break();
   if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) text_.Space();
+  if (IsContainer(tag) || IsBlock(tag) || tag == GUMBO_TAG_TD ||
+      tag == GUMBO_TAG_TH) {
+    CloseContainer(node);
+  }
   if (IsHeading(tag) && --heading_depth_ == 0) {
     const std::string h = FoldSpace(heading_);
     if (!h.empty()) doc_->headings.append(h).append("\n");
@@ -435,8 +482,10 @@ int Walker::AddLink(std::string_view raw, std::string text) {
     doc_->truncated = true;
     return -1;
   }
-  doc_->links.push_back(Link{std::move(*url), std::move(text)});
-  return static_cast<int>(doc_->links.size()) - 1;
+  doc_->links.push_back(Link{std::move(*url), std::move(text), ""});
+  int index = static_cast<int>(doc_->links.size()) - 1;
+  if (!containers_.empty()) containers_.back().links.push_back(index);
+  return index;
 }
 
 struct OutputDeleter {

@@ -13,6 +13,12 @@ namespace oitwatch {
 struct Link {
   std::string url;   // absolute, resolved against the base (or <base href>)
   std::string text;  // anchor text (or img alt / title), whitespace-folded
+  // Text of the table row or list item that holds the link (<tr>, <li>,
+  // <dt>, <dd>), whitespace-folded, <= 300 bytes; "" when the link is in no
+  // such container or shares it with more than 3 other links. ITA index
+  // tables put the item's title in one cell and a bare "ดาวน์โหลด" link in
+  // the next: the row says what the link is.
+  std::string context;
 };
 
 struct Document {

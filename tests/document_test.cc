@@ -280,3 +280,49 @@ TEST(DocumentTest, OverlongHrefsAreDropped) {
 
 }  // namespace
 }  // namespace oitwatch
+
+namespace oitwatch {
+namespace {
+
+Document ParseForContext(const std::string& html) {
+  Document doc;
+  std::string err;
+  EXPECT_TRUE(ParseHtml(html, "http://h/laksi/ita", DocumentLimits(), &doc, &err)) << err;
+  return doc;
+}
+
+TEST(DocumentContextTest, TableRowSaysWhatABareDownloadLinkIs) {
+  Document doc = ParseForContext(
+      "<table><tr><td>O5</td><td>แผนปฏิบัติราชการประจำปี พ.ศ. 2568</td>"
+      "<td><a href=\"/f/plan.pdf\">ดาวน์โหลด</a></td></tr>"
+      "<tr><td>O6</td><td>คู่มือการปฏิบัติงาน</td><td><a href=\"/f/m.pdf\">"
+      "<img alt=\"\" src=\"pdf.png\"></a></td></tr></table>");
+  ASSERT_EQ(doc.links.size(), 2u);
+  EXPECT_EQ(doc.links[0].text, "ดาวน์โหลด");
+  EXPECT_EQ(doc.links[0].context, "O5 แผนปฏิบัติราชการประจำปี พ.ศ. 2568 ดาวน์โหลด");
+  EXPECT_NE(doc.links[1].context.find("คู่มือการปฏิบัติงาน"), std::string::npos)
+      << "each row gives its own link its own context";
+  EXPECT_EQ(doc.links[1].context.find("แผน"), std::string::npos);
+}
+
+TEST(DocumentContextTest, ListItemContextAndNoContextOutsideContainers) {
+  Document doc = ParseForContext(
+      "<ul><li>รายงานผลการปฏิบัติราชการ 2567 <a href=\"/r.pdf\">คลิกที่นี่</a>"
+      "</li></ul><p>ข่าว <a href=\"/n\">อ่านต่อ</a></p>");
+  ASSERT_EQ(doc.links.size(), 2u);
+  EXPECT_EQ(doc.links[0].context, "รายงานผลการปฏิบัติราชการ 2567 คลิกที่นี่");
+  EXPECT_EQ(doc.links[1].context, "") << "a paragraph is not a container";
+}
+
+TEST(DocumentContextTest, ARowWithManyLinksGivesNoContext) {
+  std::string row = "<table><tr><td>เมนู</td>";
+  for (int i = 0; i < 6; ++i) {
+    row += "<td><a href=\"/m" + std::to_string(i) + "\">ลิงก์</a></td>";
+  }
+  Document doc = ParseForContext(row + "</tr></table>");
+  ASSERT_EQ(doc.links.size(), 6u);
+  for (const Link& link : doc.links) EXPECT_EQ(link.context, "") << link.url;
+}
+
+}  // namespace
+}  // namespace oitwatch

@@ -71,7 +71,9 @@ void ServeLaksi(TestServer* s) {
     s->Route(files + "sum_" + std::to_string(i) + ".pdf",
              Pdf("Procurement summary (sor khor ror 1)"));
   }
-  ita += "</ul>";
+  ita += "</ul><table><tr><td>O6</td><td>คู่มือการปฏิบัติงาน ฝ่ายทะเบียน</td>"
+         "<td><a href=\"" + files + "m01.pdf\">ดาวน์โหลด</a></td></tr></table>";
+  s->Route(files + "m01.pdf", Pdf("scan 01"));
   s->Route("/laksi/ita", TestResponse{200, "text/html", Html("ITA", Menu("laksi") + ita), {}});
   s->Route(files + "Action_Plan_2568.pdf", Pdf("Action plan FY 2568"));
   s->Route(files + "Report_2567.pdf", Pdf("Performance report FY 2567"));
@@ -194,6 +196,9 @@ TEST_F(EndToEndTest, RunJudgesItemsAndStoresEvidence) {
   EXPECT_EQ(Status(laksi, "O13"), "stale") << Item(laksi, "O13").dump(2);
   EXPECT_EQ(Status(laksi, "O18"), "broken") << Item(laksi, "O18").dump(2);
   EXPECT_EQ(Status(laksi, "O15"), "partial") << Item(laksi, "O15").dump(2);
+  EXPECT_EQ(Status(laksi, "O6"), "pass")
+      << "a bare 'ดาวน์โหลด' link is read through its table row\n"
+      << Item(laksi, "O6").dump(2);
   EXPECT_EQ(Status(laksi, "O10"), "missing")
       << "another district's revenue page must not count for laksi";
   const json& o5 = Item(laksi, "O5");

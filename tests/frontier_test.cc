@@ -151,5 +151,59 @@ TEST(FrontierTest, DropSiteEmptiesItsQueues) {
   EXPECT_EQ(f.queued(), 1u);
 }
 
+TEST(FrontierTest, AtThePageLimitABetterPageEvictsTheWorstWaitingOne) {
+  FrontierLimits limits = NoDelay();
+  limits.max_pages_per_site = 2;
+  Frontier f(limits);
+  ASSERT_TRUE(f.Add(Page("a", "http://h/a/news1", 1)));
+  ASSERT_TRUE(f.Add(Page("a", "http://h/a/news2", 2)));
+  std::vector<Request> evicted;
+  EXPECT_TRUE(f.Add(Page("a", "http://h/a/ita", 200), &evicted))
+      << "the ITA index found late still gets a place";
+  ASSERT_EQ(evicted.size(), 1u);
+  EXPECT_EQ(evicted[0].url, "http://h/a/news1");
+  EXPECT_EQ(f.skipped("a"), 1);
+  EXPECT_FALSE(f.Add(Page("a", "http://h/a/news3", 0), &evicted))
+      << "a worse page does not evict a better one";
+  EXPECT_EQ(f.skipped("a"), 2);
+}
+
+TEST(FrontierTest, ARetryIsNeverEvicted) {
+  FrontierLimits limits = NoDelay();
+  limits.max_pages_per_site = 1;
+  Frontier f(limits);
+  TimePoint now = Clock::now();
+  ASSERT_TRUE(f.Add(Page("a", "http://h/a/1", 0)));
+  std::optional<Request> r = f.Next(now);
+  ASSERT_TRUE(r);
+  f.Done(*r, now);
+  Request again = *r;
+  again.attempt = 1;
+  ASSERT_TRUE(f.Retry(again));
+  std::vector<Request> evicted;
+  EXPECT_FALSE(f.Add(Page("a", "http://h/a/2", 100), &evicted));
+  EXPECT_TRUE(evicted.empty());
+}
+
+TEST(FrontierTest, PastItsLimitAWorsePageWaitsForABetterOneInFlight) {
+  FrontierLimits limits = NoDelay();
+  limits.max_pages_per_site = 2;
+  limits.host_connections = 4;
+  Frontier f(limits);
+  TimePoint now = Clock::now();
+  ASSERT_TRUE(f.Add(Page("a", "http://h/a/ita", 200)));
+  ASSERT_TRUE(f.Add(Page("a", "http://h/a/news", 1)));
+  std::vector<Request> evicted;
+  f.Add(Page("a", "http://h/a/more", 0), &evicted);  // more found than allowed
+  std::optional<Request> ita = f.Next(now);
+  ASSERT_TRUE(ita);
+  EXPECT_EQ(ita->url, "http://h/a/ita");
+  EXPECT_FALSE(f.Next(now)) << "the ITA page's links may displace the news page";
+  f.Done(*ita, now);
+  std::optional<Request> news = f.Next(now);
+  ASSERT_TRUE(news);
+  EXPECT_EQ(news->url, "http://h/a/news");
+}
+
 }  // namespace
 }  // namespace oitwatch

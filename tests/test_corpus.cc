@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -23,7 +24,8 @@ constexpr const char* kRouteKeys[] = {"path", "host",        "file",
                                       "headers"};
 constexpr const char* kPdfKeys[] = {"title", "created", "pages"};
 constexpr const char* kSiteKeys[] = {"id", "name", "name_en", "url", "note",
-                                     "routes"};
+                                     "routes", "filler"};
+constexpr const char* kFillerModes[] = {"current", "old", "no_news", "none"};
 
 bool Slurp(const fs::path& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
@@ -231,6 +233,317 @@ bool LoadExpected(const fs::path& file, CorpusSite* site, std::string* err) {
   return true;
 }
 
+// ---------------------------------------------------------------------------
+// Filler: the irrelevant bulk of a real district site (tests/corpus/README.md,
+// "Filler"). Generated, deterministic, served with the site's own chrome.
+
+constexpr const char* kThaiMonths[] = {
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"};
+
+// News of the district's own work. Headlines mention items' words in passing
+// (plans, schools, corruption, manuals, taxes, subsidies), as real ones do;
+// none of them is the disclosure itself.
+struct NewsTopic {
+  const char* headline;
+  const char* body;
+};
+constexpr NewsTopic kNewsTopics[] = {
+    {"ลงพื้นที่ซ่อมแซมผิวจราจรและทางเท้าชำรุด ซอยวัดกลาง",
+     "ฝ่ายโยธาซ่อมแซมผิวจราจรที่ชำรุดเป็นหลุมบ่อ และปรับปรุงทางเท้าให้ประชาชนสัญจรได้สะดวกปลอดภัย"},
+    {"ออกหน่วยฉีดวัคซีนป้องกันโรคพิษสุนัขบ้าให้สุนัขและแมวในชุมชน",
+     "ฝ่ายสิ่งแวดล้อมและสุขาภิบาลร่วมกับศูนย์บริการสาธารณสุขฉีดวัคซีนและทำหมันสุนัขและแมวโดยไม่เสียค่าใช้จ่าย"},
+    {"ลอกท่อระบายน้ำและเปิดทางน้ำไหล เตรียมรับมือฝนตกหนัก",
+     "ฝ่ายรักษาความสะอาดและสวนสาธารณะลอกท่อระบายน้ำ เก็บขยะในคูคลอง เพื่อให้น้ำระบายได้เร็วเมื่อฝนตกหนัก"},
+    {"จัดการแข่งขันกีฬาชุมชนสัมพันธ์ต้านยาเสพติด",
+     "ชุมชนในพื้นที่ส่งทีมเข้าร่วมแข่งขันฟุตบอล วอลเลย์บอล และกีฬาพื้นบ้าน สร้างความสามัคคีในชุมชน"},
+    {"ผู้อำนวยการเขตประชุมติดตามการดำเนินงานตามแผนปฏิบัติราชการ",
+     "ผู้อำนวยการเขตประชุมหัวหน้าฝ่ายเพื่อติดตามความก้าวหน้าของโครงการตามแผนปฏิบัติราชการ และเร่งรัดการเบิกจ่ายงบประมาณ"},
+    {"ตรวจเยี่ยมโรงเรียนสังกัดกรุงเทพมหานครในพื้นที่ช่วงเปิดภาคเรียน",
+     "ฝ่ายการศึกษาตรวจความพร้อมของอาคารเรียน ห้องน้ำ และโครงการอาหารกลางวันของนักเรียน"},
+    {"อบรมเจ้าหน้าที่เรื่องการป้องกันการทุจริตและประพฤติมิชอบ",
+     "เจ้าหน้าที่ทุกฝ่ายเข้ารับการอบรมเรื่องการป้องกันผลประโยชน์ทับซ้อน และการปฏิเสธการรับของขวัญ (No Gift Policy)"},
+    {"จัดกิจกรรม Big Cleaning Day ทำความสะอาดตลาดและที่สาธารณะ",
+     "เจ้าหน้าที่ อาสาสมัคร และผู้ค้าร่วมกันล้างทำความสะอาดตลาด ทางเท้า และป้ายรถประจำทาง"},
+    {"ตรวจความปลอดภัยด้านอาหารในร้านค้าและแผงลอยจำหน่ายอาหาร",
+     "เจ้าหน้าที่สุ่มตรวจสารปนเปื้อนในอาหาร และให้คำแนะนำผู้ประกอบการเรื่องสุขลักษณะ"},
+    {"รณรงค์คัดแยกขยะต้นทางในชุมชน ไม่เทรวม",
+     "ฝ่ายรักษาความสะอาดแนะนำการคัดแยกขยะเศษอาหาร ขยะรีไซเคิล และขยะอันตราย ให้แก่ครัวเรือนในชุมชน"},
+    {"เทศกิจจัดระเบียบผู้ค้าหาบเร่แผงลอยบนทางเท้า",
+     "ฝ่ายเทศกิจขอความร่วมมือผู้ค้าไม่ให้วางสินค้ากีดขวางทางเท้า และจัดพื้นที่ทำการค้าให้เป็นระเบียบ"},
+    {"ออกหน่วยบริการทำบัตรประจำตัวประชาชนเคลื่อนที่สำหรับผู้สูงอายุ",
+     "ฝ่ายทะเบียนให้บริการทำบัตรประจำตัวประชาชนนอกสถานที่แก่ผู้สูงอายุและผู้ป่วยติดเตียงตามคู่มือสำหรับประชาชน"},
+    {"ตัดแต่งกิ่งไม้และปลูกต้นไม้ในสวนสาธารณะ",
+     "ฝ่ายรักษาความสะอาดและสวนสาธารณะตัดแต่งกิ่งไม้ที่บดบังไฟฟ้าส่องสว่าง และปลูกต้นไม้เพิ่มพื้นที่สีเขียว"},
+    {"ประชาสัมพันธ์การชำระภาษีที่ดินและสิ่งปลูกสร้างภายในกำหนด",
+     "ฝ่ายรายได้ขอเชิญชวนผู้เสียภาษีชำระภาษีที่ดินและสิ่งปลูกสร้างที่สำนักงานเขตหรือผ่านแอปพลิเคชัน"},
+    {"มอบถุงยังชีพให้ผู้ประสบอัคคีภัยในชุมชน",
+     "ฝ่ายพัฒนาชุมชนและสวัสดิการสังคมมอบถุงยังชีพและสิ่งของจำเป็นให้ครอบครัวที่ได้รับความเดือดร้อน"},
+    {"ร่วมกิจกรรมวันเด็กแห่งชาติกับโรงเรียนและชุมชน",
+     "สำนักงานเขตจัดซุ้มเกมและมอบของขวัญให้เด็กและเยาวชนที่มาร่วมงาน"},
+    {"ตรวจสอบอาคารและป้ายโฆษณาขนาดใหญ่ให้มั่นคงแข็งแรง",
+     "ฝ่ายโยธาตรวจความมั่นคงแข็งแรงของป้ายโฆษณาและอาคารสูงก่อนเข้าสู่ฤดูฝน"},
+    {"ประชุมเตรียมความพร้อมรับการประเมินคุณธรรมและความโปร่งใส (ITA)",
+     "คณะทำงานทบทวนการเผยแพร่ข้อมูลสาธารณะบนเว็บไซต์ของสำนักงานเขต และแบ่งงานให้ฝ่ายต่าง ๆ ปรับปรุงข้อมูลให้เป็นปัจจุบัน"},
+    {"ประชุมคณะกรรมการชุมชนเพื่อรับฟังปัญหาและความต้องการของประชาชน",
+     "ผู้อำนวยการเขตรับฟังปัญหาน้ำท่วมขัง ไฟฟ้าส่องสว่าง และความปลอดภัยในชุมชน พร้อมมอบหมายฝ่ายที่เกี่ยวข้องแก้ไข"},
+};
+
+// Places and communities: pages without any date (the no_news site has
+// only these).
+constexpr const char* kPlaces[] = {
+    "วัดกลาง", "ตลาดสดประจำเขต", "สวนสาธารณะประจำเขต", "ศูนย์กีฬาเยาวชน",
+    "ห้องสมุดประชาชน", "ศาลเจ้าเก่าแก่", "คลองและทางเดินริมน้ำ", "ศูนย์บริการสาธารณสุข"};
+constexpr const char* kCommunities[] = {
+    "ชุมชนวัดกลาง", "ชุมชนริมคลอง", "ชุมชนตลาดเก่า", "ชุมชนหมู่บ้านสุขสันต์",
+    "ชุมชนร่วมใจพัฒนา", "ชุมชนเคหะ", "ชุมชนซอยสามัคคี", "ชุมชนบ้านสวน"};
+
+struct Day {
+  int day, month, year_be;
+};
+
+std::string ThaiDate(const Day& d) {
+  return std::to_string(d.day) + " " + kThaiMonths[d.month - 1] + " " +
+         std::to_string(d.year_be);
+}
+
+// The k-th news item's date: newest first, about a fortnight apart, from
+// late March 2568 ("current") or mid-September 2567 ("old": the news stopped
+// at the end of FY2567).
+Day NewsDay(int k, bool current) {
+  const int serial = (current ? 2568 * 12 + 2 : 2567 * 12 + 8) * 28 +
+                     (current ? 27 : 14) - 13 * k;  // 28-day months: valid dates
+  return Day{serial % 28 + 1, serial / 28 % 12 + 1, serial / (28 * 12)};
+}
+
+std::string A(const std::string& href, const std::string& text) {
+  return "<a href=\"" + href + "\">" + text + "</a>";
+}
+
+// The site's home page as a template: its chrome (header, menus, sidebar)
+// around a new <main> and title.
+class SiteTemplate {
+ public:
+  bool Init(const std::string& home, const std::string& name, std::string* err) {
+    main_at_ = home.find("<main>");
+    main_end_ = home.find("</main>");
+    title_at_ = home.find("<title>");
+    title_end_ = home.find("</title>");
+    if (main_at_ == std::string::npos || main_end_ == std::string::npos ||
+        title_at_ == std::string::npos || title_end_ == std::string::npos ||
+        title_end_ > main_at_ || main_end_ < main_at_) {
+      *err = "the home page needs <title> and <main> for filler";
+      return false;
+    }
+    home_ = home;
+    name_ = name;
+    return true;
+  }
+  std::string Page(const std::string& title, const std::string& main) const {
+    return home_.substr(0, title_at_ + 7) + title + " - " + name_ +
+           home_.substr(title_end_, main_at_ + 6 - title_end_) + "\n" + main +
+           "\n" + home_.substr(main_end_);
+  }
+  // The home page with `extra` added at the end of its <main>.
+  std::string Home(const std::string& extra) const {
+    return home_.substr(0, main_end_) + extra + "\n" + home_.substr(main_end_);
+  }
+
+ private:
+  std::string home_, name_;
+  size_t main_at_ = 0, main_end_ = 0, title_at_ = 0, title_end_ = 0;
+};
+
+struct FillerSite {
+  std::string base;  // "/laksi/"
+  std::string name;  // "สำนักงานเขตหลักสี่"
+  std::string mode;  // kFillerModes
+  std::string charset;  // "" or the home route's charset
+};
+
+void ServePage(const FillerSite& site, const std::string& path,
+               const std::string& html, TestServer* portal, size_t* routes) {
+  TestResponse r;
+  r.body = html;
+  r.content_type = "text/html; charset=utf-8";
+  if (!site.charset.empty()) {
+    r.body = EncodeWindows874(html);
+    r.content_type = "text/html; charset=" + site.charset;
+  }
+  portal->Route(path, r);
+  ++*routes;
+}
+
+constexpr int kNewsItems = 24;
+constexpr int kNewsPerList = 6;
+
+// The paginated news archive ("ข่าวกิจกรรม", 4 list pages of 6 dated items,
+// each item linking back and to its neighbours). Returns the home page's
+// "latest news" box.
+std::string ServeNews(const FillerSite& site, const SiteTemplate& page,
+                      TestServer* portal, size_t* routes) {
+  const bool current = site.mode == "current";
+  const int lists = kNewsItems / kNewsPerList;
+  auto item_path = [&](int k) {
+    return site.base + "page/sub/" + std::to_string(5000 + k) + "/ข่าว";
+  };
+  auto list_path = [&](int n) {
+    return site.base + "page/main/31/" + std::to_string(n);
+  };
+  auto headline = [&](int k) {
+    return std::string(kNewsTopics[k % std::size(kNewsTopics)].headline);
+  };
+  for (int k = 0; k < kNewsItems; ++k) {
+    const std::string date = ThaiDate(NewsDay(k, current));
+    std::string main = "<h2>" + headline(k) + "</h2>\n<p>วันที่ " + date + " " +
+                       site.name + " " +
+                       kNewsTopics[k % std::size(kNewsTopics)].body + "</p>\n" +
+                       "<p><img src=\"" + site.base + "images/news/" +
+                       std::to_string(5000 + k) + ".jpg\" alt=\"ภาพข่าว\"></p>\n<p>ข่าวอื่น ๆ: ";
+    for (int j : {k - 1, k + 1}) {
+      if (j < 0 || j >= kNewsItems) continue;
+      main += A(item_path(j), headline(j) + " (" + ThaiDate(NewsDay(j, current)) + ")") + " ";
+    }
+    main += "</p>\n<p>" + A(list_path(k / kNewsPerList + 1), "กลับหน้ารวมข่าว") + "</p>";
+    ServePage(site, item_path(k), page.Page(headline(k), main), portal, routes);
+  }
+  for (int n = 1; n <= lists; ++n) {
+    std::string main = "<h2>ข่าวกิจกรรม หน้า " + std::to_string(n) + "</h2>\n<ul>\n";
+    for (int k = (n - 1) * kNewsPerList; k < n * kNewsPerList; ++k) {
+      main += "<li>" + A(item_path(k), headline(k)) + " <span>" +
+              ThaiDate(NewsDay(k, current)) + "</span></li>\n";
+    }
+    main += "</ul>\n<p>หน้า ";
+    for (int m = 1; m <= lists; ++m) {
+      main += (m == n ? std::to_string(m) : A(list_path(m), std::to_string(m))) + " ";
+    }
+    if (n < lists) main += A(list_path(n + 1), "ถัดไป »");
+    main += "</p>";
+    const std::string title =
+        n == 1 ? "ข่าวกิจกรรม" : "ข่าวกิจกรรม หน้า " + std::to_string(n);
+    ServePage(site, list_path(n), page.Page(title, main), portal, routes);
+  }
+  // The photo gallery: an index and one album per recent activity.
+  const int albums = 4;
+  std::string gallery = "<h2>ภาพกิจกรรม</h2>\n<ul>\n";
+  for (int g = 0; g < albums; ++g) {
+    const int k = g * 3;
+    const std::string path = site.base + "page/gallery/" + std::to_string(g + 1);
+    const std::string caption =
+        "ภาพ" + headline(k) + " (" + ThaiDate(NewsDay(k, current)) + ")";
+    gallery += "<li>" + A(path, caption) + "</li>\n";
+    std::string album = "<h2>" + caption + "</h2>\n<p>";
+    for (int i = 1; i <= 6; ++i) {
+      album += "<img src=\"" + site.base + "images/gallery/" + std::to_string(g + 1) +
+               "_" + std::to_string(i) + ".jpg\" alt=\"ภาพที่ " + std::to_string(i) +
+               "\"> ";
+    }
+    album += "</p>\n<p>" + A(site.base + "page/main/50/ภาพกิจกรรม", "กลับหน้าภาพกิจกรรม") +
+             "</p>";
+    ServePage(site, path, page.Page("ภาพกิจกรรม", album), portal, routes);
+  }
+  gallery += "</ul>";
+  ServePage(site, site.base + "page/main/50/ภาพกิจกรรม",
+            page.Page("ภาพกิจกรรม", gallery), portal, routes);
+  std::string box = "<section><h2>ข่าวกิจกรรมล่าสุด</h2>\n<ul>\n";
+  for (int k = 0; k < kNewsPerList; ++k) {
+    box += "<li>" + A(item_path(k), headline(k) + " (" +
+                                        ThaiDate(NewsDay(k, current)) + ")") +
+           "</li>\n";
+  }
+  return box + "</ul>\n<p>" + A(list_path(1), "ข่าวกิจกรรมทั้งหมด") + " | " +
+         A(site.base + "page/main/50/ภาพกิจกรรม", "ภาพกิจกรรม") + "</p></section>\n";
+}
+
+// History, places and communities: undated pages every site has. Returns the
+// home page's links to them.
+std::string ServeAboutTheDistrict(const FillerSite& site, const SiteTemplate& page,
+                                  bool many, TestServer* portal, size_t* routes) {
+  const std::string history = site.base + "page/main/11/ประวัติความเป็นมา";
+  ServePage(site, history,
+            page.Page("ประวัติความเป็นมา",
+                      "<h2>ประวัติความเป็นมา</h2>\n<p>" + site.name +
+                          " เดิมเป็นพื้นที่เกษตรกรรมริมคลอง มีวัดเป็นศูนย์กลางของชุมชน "
+                          "ต่อมาเมื่อเมืองขยายตัวจึงมีถนน ตลาด และหมู่บ้านจัดสรรเกิดขึ้น "
+                          "ปัจจุบันเป็นย่านที่อยู่อาศัยและการค้าที่สำคัญของกรุงเทพมหานคร</p>"),
+            portal, routes);
+  const int n = many ? 8 : 3;
+  std::string places = "<h2>สถานที่สำคัญ</h2>\n<ul>\n";
+  std::string communities = "<h2>ชุมชนในพื้นที่เขต</h2>\n<ul>\n";
+  for (int i = 0; i < n; ++i) {
+    const std::string place = site.base + "page/sub/" + std::to_string(6100 + i) + "/สถานที่";
+    places += "<li>" + A(place, kPlaces[i]) + "</li>\n";
+    ServePage(site, place,
+              page.Page(kPlaces[i], "<h2>" + std::string(kPlaces[i]) + "</h2>\n<p>" +
+                                        kPlaces[i] + " เป็นสถานที่ที่ประชาชนในพื้นที่" +
+                                        site.name + " ใช้ประโยชน์และเป็นที่รู้จัก "
+                                        "การเดินทาง รถประจำทาง และเรือโดยสาร</p>\n<p>" +
+                                        A(site.base + "page/main/12/สถานที่สำคัญ",
+                                          "สถานที่สำคัญทั้งหมด") + "</p>"),
+              portal, routes);
+    if (!many) continue;
+    const std::string community =
+        site.base + "page/sub/" + std::to_string(6200 + i) + "/ชุมชน";
+    communities += "<li>" + A(community, kCommunities[i]) + "</li>\n";
+    ServePage(site, community,
+              page.Page(kCommunities[i],
+                        "<h2>" + std::string(kCommunities[i]) + "</h2>\n<p>" +
+                            kCommunities[i] + " จำนวน " + std::to_string(120 + 37 * i) +
+                            " ครัวเรือน ประธานชุมชนและคณะกรรมการชุมชนดูแลความเป็นอยู่ "
+                            "ของสมาชิก มีศูนย์พัฒนาเด็กเล็กและลานกีฬาของชุมชน</p>\n<p>" +
+                            A(site.base + "page/main/13/ชุมชน", "ชุมชนทั้งหมด") + "</p>"),
+              portal, routes);
+  }
+  ServePage(site, site.base + "page/main/12/สถานที่สำคัญ",
+            page.Page("สถานที่สำคัญ", places + "</ul>"), portal, routes);
+  std::string links = "<section><h2>รู้จักเขตของเรา</h2>\n<p>" + A(history, "ประวัติความเป็นมา") +
+                      " | " + A(site.base + "page/main/12/สถานที่สำคัญ", "สถานที่สำคัญ");
+  if (many) {
+    ServePage(site, site.base + "page/main/13/ชุมชน",
+              page.Page("ชุมชนในพื้นที่เขต", communities + "</ul>"), portal, routes);
+    links += " | " + A(site.base + "page/main/13/ชุมชน", "ชุมชนในพื้นที่เขต");
+  }
+  return links + "</p></section>\n";
+}
+
+// Serves the filler of one site and its home page with links to it.
+bool ServeFiller(const FillerSite& site, const std::string& home_html,
+                 TestServer* portal, size_t* routes, std::string* err) {
+  SiteTemplate page;
+  if (!page.Init(home_html, site.name, err)) return false;
+  std::string extra;
+  if (site.mode != "no_news") extra += ServeNews(site, page, portal, routes);
+  extra += ServeAboutTheDistrict(site, page, site.mode == "no_news", portal, routes);
+  TestResponse home;
+  home.body = page.Home(extra);
+  home.content_type = "text/html; charset=utf-8";
+  if (!site.charset.empty()) {
+    home.body = EncodeWindows874(home.body);
+    home.content_type = "text/html; charset=" + site.charset;
+  }
+  portal->Route(site.base, home);
+  return true;
+}
+
+// The home route of a site (path == its url) as UTF-8 HTML and its charset.
+bool HomeOf(const YAML::Node& root, const fs::path& site_dir,
+            const std::string& portal_base, const std::string& external_base,
+            std::string* html, std::string* charset, std::string* err) {
+  const std::string url = root["url"].as<std::string>();
+  for (const auto& route : root["routes"]) {
+    if (route["path"].as<std::string>() != url) continue;
+    if (!route["file"] || route["status"]) break;
+    if (!Slurp(site_dir / route["file"].as<std::string>(), html)) break;
+    ReplaceAll(html, "{{PORTAL}}", portal_base);
+    ReplaceAll(html, "{{EXTERNAL}}", external_base);
+    if (route["charset"]) *charset = route["charset"].as<std::string>();
+    return true;
+  }
+  *err = "no 200 'file' route for the home page " + url +
+         " (say 'filler: none' for a site without filler)";
+  return false;
+}
+
 }  // namespace
 
 std::string EncodeWindows874(const std::string& utf8) {
@@ -362,6 +675,24 @@ bool LoadCorpus(const std::string& dir, TestServer* portal,
       return false;
     }
     if (!LoadExpected(site_dir / "expected.yaml", &site, err)) return false;
+    FillerSite filler{root["url"].as<std::string>(), root["name"].as<std::string>(),
+                      root["filler"] ? root["filler"].as<std::string>() : "current",
+                      ""};
+    if (std::find(std::begin(kFillerModes), std::end(kFillerModes), filler.mode) ==
+        std::end(kFillerModes)) {
+      *err = file.string() + ": filler must be current, old, no_news or none, not " +
+             filler.mode;
+      return false;
+    }
+    if (filler.mode != "none") {
+      std::string home;
+      if (!HomeOf(root, site_dir, portal_base, external_base, &home,
+                  &filler.charset, err) ||
+          !ServeFiller(filler, home, portal, &corpus->routes, err)) {
+        *err = file.string() + ": " + *err;
+        return false;
+      }
+    }
     corpus->sites.push_back(std::move(site));
   }
   return true;

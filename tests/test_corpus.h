@@ -7,6 +7,9 @@
 // site: `site.yaml` (id, name, name_en, url path, routes) and `expected.yaml`
 // (`O1: pass  # why`, one line per item). Directories starting with '_' hold
 // host-wide routes only (robots.txt, central BMA pages, the "external" host).
+// Every site also gets generated filler (a news archive, a gallery, history,
+// places, communities: README.md "Filler") in its home page's chrome, as
+// its optional `filler:` key says: current (default), old, no_news or none.
 #ifndef OITWATCH_TESTS_TEST_CORPUS_H_
 #define OITWATCH_TESTS_TEST_CORPUS_H_
 
@@ -36,7 +39,7 @@ struct Corpus {
 // all district sites) or `external` (routes with `host: external`, standing
 // for other hosts such as BMA OSS). In HTML files and route bodies,
 // {{PORTAL}} and {{EXTERNAL}} become the servers' base URLs (so start the
-// servers first). Returns false
+// servers first). Filler routes count in corpus->routes. Returns false
 // with "FILE: what is wrong" for a malformed corpus (unknown key, missing
 // file, item without an expected state).
 bool LoadCorpus(const std::string& dir, TestServer* portal,
