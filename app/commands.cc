@@ -276,6 +276,12 @@ int RunCommand(const RunOptions& o) {
   }
   popt.should_stop = [] { return g_stop.load(); };
   popt.overrides = overrides;
+  // Earlier runs' rows are read on a second connection, so the pipeline's
+  // writes (a commit and fsync per page) run on a writer thread.
+  std::string reader_err;
+  std::unique_ptr<Store> reader = Store::Open(o.db, &reader_err);
+  popt.read_store = reader.get();  // null (all on this thread) if it failed
+  popt.parse_threads = o.parse_threads;
   ProgressPrinter progress(stderr, ::isatty(STDERR_FILENO) == 1, sites.size(),
                            rules.items.size());
   if (!o.quiet) {

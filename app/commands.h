@@ -36,6 +36,7 @@ struct RunOptions {
   long timeout_ms = 60000;
   long connect_timeout_ms = 10000;
   int max_run_minutes = 420;
+  int parse_threads = -1;    // helpers reading bodies; -1 = cores - 1, <= 3
   std::vector<std::string> allow_addresses;  // SSRF guard allow-list
   std::vector<std::string> resolve;          // host:port:address
   std::string format = "text";  // report printed at the end: text|json|csv|none

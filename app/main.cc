@@ -3,6 +3,8 @@
 // named exit code (app/commands.h) and main never calls exit() midway.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "app/commands.h"
 #include "app/explain.h"
@@ -15,20 +17,38 @@ const char kExitCodes[] =
     "sites/rules file | 3 another run holds the lock | 4 run finished but "
     "some sites could not be checked | 5 run stopped by the watchdog";
 
-void AddRunFlags(CLI::App* run, oitwatch::RunOptions* o) {
-  run->add_option("--sites", o->sites,
+// Flags `run` and `verify` share: the sites and rules files, and the fiscal
+// year and day judged. `Options` is RunOptions or VerifyOptions.
+template <typename Options>
+void AddJudgeFlags(CLI::App* cmd, Options* o) {
+  cmd->add_option("--sites", o->sites,
                   "YAML list of sites (default: config/bma-districts.yaml)");
-  run->add_option("--rules", o->rules,
+  cmd->add_option("--rules", o->rules,
                   "rule set YAML (default: config/rules/bma-district-<FY>.yaml)");
+  cmd->add_option("--fiscal-year", o->fiscal_year,
+                  "assessed fiscal year, Buddhist era, e.g. 2568 (default: the "
+                  "FY containing --as-of)");
+  cmd->add_option("--as-of", o->as_of,
+                  "judge as of this date, YYYY-MM-DD (default: today, Bangkok)");
+}
+
+// How `run` and `verify` reach the sites: the SSRF guard's allow-list and
+// fixed DNS answers. `who` names what connects ("crawler", "check").
+template <typename Options>
+void AddReachFlags(CLI::App* cmd, Options* o, const std::string& who) {
+  cmd->add_option("--allow-address", o->allow_addresses,
+                  "let the " + who + " connect to this private/loopback IP or "
+                  "CIDR (tests, intranets); repeatable");
+  cmd->add_option("--resolve", o->resolve,
+                  "HOST:PORT:ADDRESS, like curl --resolve; repeatable");
+}
+
+void AddRunFlags(CLI::App* run, oitwatch::RunOptions* o) {
+  AddJudgeFlags(run, o);
   run->add_option("--overrides", o->overrides,
                   "the committee's overrides YAML: pinned URLs per item (checked "
                   "every run) and items marked not applicable");
   run->add_option("--db", o->db, "SQLite database file")->capture_default_str();
-  run->add_option("--fiscal-year", o->fiscal_year,
-                  "assessed fiscal year, Buddhist era, e.g. 2568 (default: the "
-                  "FY containing --as-of)");
-  run->add_option("--as-of", o->as_of,
-                  "judge as of this date, YYYY-MM-DD (default: today, Bangkok)");
   run->add_option("--host-delay-ms", o->host_delay_ms,
                   "minimum gap between two requests to one host")
       ->capture_default_str()->check(CLI::Range(0L, 600000L));
@@ -52,11 +72,12 @@ void AddRunFlags(CLI::App* run, oitwatch::RunOptions* o) {
   run->add_option("--max-run-minutes", o->max_run_minutes,
                   "watchdog: stop the whole run after this long")
       ->capture_default_str()->check(CLI::Range(1, 10080));
-  run->add_option("--allow-address", o->allow_addresses,
-                  "let the crawler connect to this private/loopback IP or CIDR "
-                  "(tests, intranets); repeatable");
-  run->add_option("--resolve", o->resolve,
-                  "HOST:PORT:ADDRESS, like curl --resolve; repeatable");
+  run->add_option("--parse-threads", o->parse_threads,
+                  "threads that help read (parse, match, date) each batch of "
+                  "pages; -1 = one per core beyond the first, at most 3; 0 = "
+                  "none (results are the same either way)")
+      ->capture_default_str()->check(CLI::Range(-1, 16));
+  AddReachFlags(run, o, "crawler");
   run->add_option("--format", o->format,
                   "report printed at the end: text, json, csv or none")
       ->capture_default_str();
@@ -115,20 +136,8 @@ void AddVerifyFlags(CLI::App* verify, oitwatch::VerifyOptions* o) {
   verify->add_option("--submissions", o->submissions,
                      "CSV with header item,url: the URLs you plan to submit")
       ->required();
-  verify->add_option("--sites", o->sites,
-                     "YAML list of sites (default: config/bma-districts.yaml)");
-  verify->add_option("--rules", o->rules,
-                     "rule set YAML (default: config/rules/bma-district-<FY>.yaml)");
-  verify->add_option("--as-of", o->as_of,
-                     "judge as of this date, YYYY-MM-DD (default: today, Bangkok)");
-  verify->add_option("--fiscal-year", o->fiscal_year,
-                     "assessed fiscal year, Buddhist era (default: the FY "
-                     "containing --as-of)");
-  verify->add_option("--allow-address", o->allow_addresses,
-                     "let the check connect to this private/loopback IP or "
-                     "CIDR; repeatable");
-  verify->add_option("--resolve", o->resolve,
-                     "HOST:PORT:ADDRESS, like curl --resolve; repeatable");
+  AddJudgeFlags(verify, o);
+  AddReachFlags(verify, o, "check");
   verify->add_option("--timeout-ms", o->timeout_ms,
                      "per-URL transfer timeout (documents get 5x)")
       ->capture_default_str()->check(CLI::Range(100L, 3600000L));
@@ -137,97 +146,134 @@ void AddVerifyFlags(CLI::App* verify, oitwatch::VerifyOptions* o) {
       "CSV, sites or rules file | 4 some item has a problem");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{
-      "oitwatch - checks Thai public agency websites for the ITA OIT "
-      "disclosure items (O1-O22 for Bangkok's 50 district offices) and "
-      "reports which are missing, stale, partial or broken.\n\n"
-      "  oitwatch run                      crawl the shipped 50 districts\n"
-      "  oitwatch run --as-of 2025-04-10   judge as on that day (FY2568)\n"
-      "  oitwatch report --format json     the newest run as JSON\n"
-      "  oitwatch rules check config/rules/bma-district-2568.yaml",
-      "oitwatch"};
-  app.footer(kExitCodes);
-  app.require_subcommand(1);
-  // Defaults for every flag can come from a TOML/INI file, so that the
-  // nightly timer's command line stays short: `[run]` db = "/var/lib/...".
-  app.set_config("--config", "", "TOML/INI file with defaults for the flags "
-                 "(sections [run], [report]); see deploy/oitwatch.toml");
-  app.set_version_flag("--version", "oitwatch 0.1.0");
-
+// Each command's options and its CLI11 subcommand (which one ran is known
+// after parsing).
+struct Cli {
   oitwatch::RunOptions run_options;
-  CLI::App* run = app.add_subcommand(
-      "run", "crawl every site, judge O1-O22, store the evidence, print the report");
-  AddRunFlags(run, &run_options);
-  AddAlertFlags(run, &run_options.alerts, true);
-  run->footer(kExitCodes);
-
+  CLI::App* run = nullptr;
   oitwatch::ReportOptions report_options;
-  CLI::App* report =
-      app.add_subcommand("report", "print the report of a stored run");
-  AddReportFlags(report, &report_options);
-
+  CLI::App* report = nullptr;
   std::vector<std::string> rule_files;
-  CLI::App* rules = app.add_subcommand("rules", "work with rule sets");
-  rules->require_subcommand(1);
-  CLI::App* check = rules->add_subcommand(
-      "check", "validate rule files: patterns compile, ids unique, fields known");
-  check->add_option("files", rule_files, "rule YAML files")->required();
-
+  CLI::App* check = nullptr;
   oitwatch::ExplainOptions explain_options;
-  CLI::App* explain = app.add_subcommand(
-      "explain", "show the chain a verdict rests on: page -> link -> document "
-                 "-> matched text -> date -> verdict");
-  explain->add_option("--db", explain_options.db, "SQLite database file")
-      ->capture_default_str();
-  explain->add_option("--run", explain_options.run,
-                      "run id (default: newest finished run)");
-  explain->add_option("--site", explain_options.site, "site id, e.g. laksi")
-      ->required();
-  explain->add_option("--item", explain_options.item, "item id, e.g. O15")
-      ->required();
-
+  CLI::App* explain = nullptr;
   oitwatch::VerifyOptions verify_options;
-  CLI::App* verify = app.add_subcommand(
-      "verify", "check the item,url pairs you plan to submit: reachable, on "
-                "the office's site, matching the item, current (exit 4 if not)");
-  AddVerifyFlags(verify, &verify_options);
-
+  CLI::App* verify = nullptr;
   oitwatch::AlertOptions send_options;
   std::string alerts_db = "oitwatch.db";
   int alerts_limit = 50;
-  CLI::App* alerts = app.add_subcommand("alerts", "the alert outbox");
-  alerts->require_subcommand(1);
-  CLI::App* alerts_send = alerts->add_subcommand(
-      "send", "deliver the pending alerts of the outbox (exit 1 if any failed)");
-  alerts_send->add_option("--db", alerts_db, "SQLite database file")
-      ->capture_default_str();
-  AddAlertFlags(alerts_send, &send_options, false);
-  CLI::App* alerts_list =
-      alerts->add_subcommand("list", "show the newest outbox rows");
-  alerts_list->add_option("--db", alerts_db, "SQLite database file")
-      ->capture_default_str();
-  alerts_list->add_option("--limit", alerts_limit, "rows")->capture_default_str();
-
+  CLI::App* alerts_send = nullptr;
+  CLI::App* alerts_list = nullptr;
   std::string runs_db = "oitwatch.db";
-  CLI::App* runs = app.add_subcommand("runs", "list the runs in a database");
-  runs->add_option("--db", runs_db, "SQLite database file")->capture_default_str();
+  CLI::App* runs = nullptr;
+};
 
+const char kDescription[] =
+    "oitwatch - checks Thai public agency websites for the ITA OIT "
+    "disclosure items (O1-O22 for Bangkok's 50 district offices) and "
+    "reports which are missing, stale, partial or broken.\n\n"
+    "  oitwatch run                      crawl the shipped 50 districts\n"
+    "  oitwatch run --as-of 2025-04-10   judge as on that day (FY2568)\n"
+    "  oitwatch report --format json     the newest run as JSON\n"
+    "  oitwatch rules check config/rules/bma-district-2568.yaml";
+
+void SetUpTop(CLI::App* app) {
+  app->footer(kExitCodes);
+  app->require_subcommand(1);
+  // Defaults for every flag can come from a TOML/INI file, so that the
+  // nightly timer's command line stays short: `[run]` db = "/var/lib/...".
+  app->set_config("--config", "", "TOML/INI file with defaults for the flags "
+                  "(sections [run], [report]); see deploy/oitwatch.toml");
+  app->set_version_flag("--version", "oitwatch 0.1.0");
+}
+
+void AddRunAndReport(CLI::App* app, Cli* cli) {
+  cli->run = app->add_subcommand(
+      "run", "crawl every site, judge O1-O22, store the evidence, print the report");
+  AddRunFlags(cli->run, &cli->run_options);
+  AddAlertFlags(cli->run, &cli->run_options.alerts, true);
+  cli->run->footer(kExitCodes);
+  cli->report =
+      app->add_subcommand("report", "print the report of a stored run");
+  AddReportFlags(cli->report, &cli->report_options);
+}
+
+void AddRulesAndExplain(CLI::App* app, Cli* cli) {
+  CLI::App* rules = app->add_subcommand("rules", "work with rule sets");
+  rules->require_subcommand(1);
+  cli->check = rules->add_subcommand(
+      "check", "validate rule files: patterns compile, ids unique, fields known");
+  cli->check->add_option("files", cli->rule_files, "rule YAML files")
+      ->required();
+  oitwatch::ExplainOptions& o = cli->explain_options;
+  CLI::App* explain = cli->explain = app->add_subcommand(
+      "explain", "show the chain a verdict rests on: page -> link -> document "
+                 "-> matched text -> date -> verdict");
+  explain->add_option("--db", o.db, "SQLite database file")
+      ->capture_default_str();
+  explain->add_option("--run", o.run, "run id (default: newest finished run)");
+  explain->add_option("--site", o.site, "site id, e.g. laksi")->required();
+  explain->add_option("--item", o.item, "item id, e.g. O15")->required();
+}
+
+void AddVerify(CLI::App* app, Cli* cli) {
+  cli->verify = app->add_subcommand(
+      "verify", "check the item,url pairs you plan to submit: reachable, on "
+                "the office's site, matching the item, current (exit 4 if not)");
+  AddVerifyFlags(cli->verify, &cli->verify_options);
+}
+
+void AddAlertsAndRuns(CLI::App* app, Cli* cli) {
+  CLI::App* alerts = app->add_subcommand("alerts", "the alert outbox");
+  alerts->require_subcommand(1);
+  cli->alerts_send = alerts->add_subcommand(
+      "send", "deliver the pending alerts of the outbox (exit 1 if any failed)");
+  cli->alerts_send->add_option("--db", cli->alerts_db, "SQLite database file")
+      ->capture_default_str();
+  AddAlertFlags(cli->alerts_send, &cli->send_options, false);
+  cli->alerts_list =
+      alerts->add_subcommand("list", "show the newest outbox rows");
+  cli->alerts_list->add_option("--db", cli->alerts_db, "SQLite database file")
+      ->capture_default_str();
+  cli->alerts_list->add_option("--limit", cli->alerts_limit, "rows")
+      ->capture_default_str();
+  cli->runs = app->add_subcommand("runs", "list the runs in a database");
+  cli->runs->add_option("--db", cli->runs_db, "SQLite database file")
+      ->capture_default_str();
+}
+
+// Runs the command that was parsed; returns its exit code.
+int Dispatch(const Cli& cli) {
+  if (*cli.run) return oitwatch::RunCommand(cli.run_options);
+  if (*cli.report) return oitwatch::ReportCommand(cli.report_options);
+  if (*cli.check) return oitwatch::RulesCheckCommand(cli.rule_files);
+  if (*cli.runs) return oitwatch::RunsCommand(cli.runs_db);
+  if (*cli.alerts_send) {
+    return oitwatch::AlertsSendCommand(cli.send_options, cli.alerts_db);
+  }
+  if (*cli.alerts_list) {
+    return oitwatch::AlertsListCommand(cli.alerts_db, cli.alerts_limit);
+  }
+  if (*cli.verify) return oitwatch::VerifyCommand(cli.verify_options);
+  if (*cli.explain) return oitwatch::ExplainCommand(cli.explain_options);
+  return oitwatch::kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{kDescription, "oitwatch"};
+  SetUpTop(&app);
+  Cli cli;
+  AddRunAndReport(&app, &cli);
+  AddRulesAndExplain(&app, &cli);
+  AddVerify(&app, &cli);
+  AddAlertsAndRuns(&app, &cli);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? oitwatch::kExitOk : oitwatch::kExitUsage;
   }
-  if (*run) return oitwatch::RunCommand(run_options);
-  if (*report) return oitwatch::ReportCommand(report_options);
-  if (*check) return oitwatch::RulesCheckCommand(rule_files);
-  if (*runs) return oitwatch::RunsCommand(runs_db);
-  if (*alerts_send) return oitwatch::AlertsSendCommand(send_options, alerts_db);
-  if (*alerts_list) return oitwatch::AlertsListCommand(alerts_db, alerts_limit);
-  if (*verify) return oitwatch::VerifyCommand(verify_options);
-  if (*explain) return oitwatch::ExplainCommand(explain_options);
-  return oitwatch::kExitUsage;
+  return Dispatch(cli);
 }

@@ -12,6 +12,7 @@
 
 #include "crawler/charset.h"
 #include "crawler/url.h"
+#include "app/page_read.h"
 #include "rules/document.h"
 #include "rules/pdf_text.h"
 #include "rules/thai_date.h"
@@ -53,29 +54,6 @@ void AfterPageCommit(int64_t run_id, const std::string& url) {
 constexpr int kHitPriority = 100;
 constexpr int kIndexPriority = 200;
 constexpr int kCurrentYearBonus = 50;
-constexpr size_t kPageTextForDates = 64u << 10;
-
-// Anchor texts that say nothing about the target ("ดาวน์โหลด", "คลิกที่นี่",
-// an icon): the row or list item around the link says what it is.
-bool IsGenericLinkText(const std::string& text) {
-  static const char* const kGeneric[] = {
-      "ดาวน์โหลด", "download", "คลิก", "คลิกที่นี่", "คลิกเพื่อดู", "คลิกดู",
-      "ที่นี่", "ดูรายละเอียด", "รายละเอียด", "อ่านต่อ", "อ่านเพิ่มเติม",
-      "เพิ่มเติม", "ลิงก์", "ลิ้งค์", "link", "pdf", "ไฟล์", "เอกสาร",
-      "ดู", "เปิด", "view", "more", "click", "click here", "here"};
-  std::string t = NormalizeThai(text);
-  for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (t.size() <= 3) return true;  // "", "1", ">>", an icon's alt
-  for (const char* g : kGeneric) {
-    if (t == g) return true;
-  }
-  return false;
-}
-
-std::string EffectiveLinkText(const Link& link) {
-  if (link.context.empty() || !IsGenericLinkText(link.text)) return link.text;
-  return link.context;  // the row's text already holds the anchor text
-}
 
 bool IsOk(const FetchResult& r) {
   return r.outcome == FetchOutcome::kOk ||
@@ -115,11 +93,6 @@ bool LooksBinary(const std::string& body) {
 // B10: a start page that is only a JavaScript shell (scripts, no links,
 // almost no text) cannot be judged without running it.
 constexpr char kNeedsJsNote[] = "start page needs JavaScript: not evaluable";
-
-bool NeedsJavaScript(const Document& doc, const std::string& html) {
-  return doc.links.empty() && doc.text.size() < 300 &&
-         html.find("<script") != std::string::npos;
-}
 
 std::string KindName(RequestKind kind) {
   switch (kind) {
@@ -192,20 +165,6 @@ bool UnderOtherSite(const std::vector<std::string>& prefixes,
 
 // Fewer bytes of text of its own than this, and a page is empty.
 constexpr size_t kEmptyPageBytes = 24;
-
-// Normalised, non-empty text lines of a parsed page.
-std::vector<std::string> TextLines(const std::string& text) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string line = NormalizeThai(text.substr(start, end - start));
-    if (!line.empty()) lines.push_back(std::move(line));
-    start = end + 1;
-  }
-  return lines;
-}
 
 // True if a page says nothing beyond the site's chrome (the first page's
 // lines: menus, sidebars) and its own headings: a CMS page with a title only.
@@ -335,14 +294,50 @@ bool IsOwnDate(const DateFact& d, const std::string& url) {
 
 Pipeline::Pipeline(Store* store, const Matcher& matcher,
                    const PipelineOptions& options)
-    : store_(store), matcher_(matcher), options_(options) {}
+    : store_(store),
+      reader_(options.read_store ? options.read_store : store),
+      matcher_(matcher),
+      options_(options) {
+  const int helpers = options_.parse_threads < 0 ? ParsePool::DefaultHelpers()
+                                                 : options_.parse_threads;
+  if (helpers > 0) pool_ = std::make_unique<ParsePool>(helpers);
+  if (options_.read_store) writer_ = std::make_unique<StoreWriter>(store_);
+}
+
+void Pipeline::Write(StoreWriter::Job job) {
+  if (writer_) return writer_->Post(std::move(job));
+  std::string err;
+  if (!job(store_, &err) && error_.empty()) error_ = err;
+}
+
+void Pipeline::OnCrawlDone() {
+  if (!writer_) return;
+  writer_->Drain();
+  if (error_.empty()) error_ = writer_->error();
+}
+
+void Pipeline::CallOnProgress(const SiteProgress& p) {
+  if (!options_.on_progress) return;
+  std::lock_guard<std::mutex> lock(callback_mu_);
+  options_.on_progress(p);
+}
 
 void Pipeline::OnSiteStart(const Site& site) {
   SiteState& s = sites_[site.id];
   s.prefix = ScopePrefix(site.url);
   SiteRow row{site.id, site.name, site.name_en, site.url, site.contacts};
-  std::string err;
-  if (!store_->UpsertSite(row, &err) && error_.empty()) error_ = err;
+  Write([row](Store* store, std::string* err) {
+    return store->UpsertSite(row, err);
+  });
+}
+
+UrlKind Pipeline::KindOf(const SiteState& s, const std::string& url) const {
+  UrlKind kind = ToUrlKind(ClassifyLink(s.prefix, url));
+  if (kind == UrlKind::kOtherSite && !options_.site_prefixes.empty() &&
+      !UnderOtherSite(options_.site_prefixes, s.prefix, url)) {
+    kind = UrlKind::kExternal;  // a central BMA page (/pipd/): no district
+  }
+  return kind;
 }
 
 UrlFacts& Pipeline::Facts(SiteState& s, const std::string& url,
@@ -351,11 +346,7 @@ UrlFacts& Pipeline::Facts(SiteState& s, const std::string& url,
   UrlFacts& f = it->second;
   if (!inserted) return f;
   f.url = url;
-  f.kind = ToUrlKind(ClassifyLink(s.prefix, url));
-  if (f.kind == UrlKind::kOtherSite && !options_.site_prefixes.empty() &&
-      !UnderOtherSite(options_.site_prefixes, s.prefix, url)) {
-    f.kind = UrlKind::kExternal;  // a central BMA page (/pipd/): no district
-  }
+  f.kind = KindOf(s, url);
   f.found_on = found_on;
   std::string path = NormalizeThai(PercentDecode(PathOf(url)));
   AddHits(s, Field::kUrl, path, url, found_on, out);
@@ -369,7 +360,14 @@ void Pipeline::AddHits(SiteState& s, Field field, const std::string& text,
   if (text.empty() || UnderOtherSite(options_.site_prefixes, s.prefix, url)) {
     return;  // another district's page is never this site's evidence
   }
-  for (const FieldMatch& m : matcher_.Match(field, text)) {
+  AddMatches(s, field, matcher_.Match(field, text), url, found_on, out);
+}
+
+void Pipeline::AddMatches(SiteState& s, Field field,
+                          const std::vector<FieldMatch>& matches,
+                          const std::string& url, const std::string& found_on,
+                          Extract* out) {
+  for (const FieldMatch& m : matches) {
     std::string key = url + "\n" + m.item_id + "\n" + m.component_id + "\n" +
                       FieldName(field);
     if (!s.hit_keys.insert(key).second) continue;
@@ -381,13 +379,19 @@ void Pipeline::AddHits(SiteState& s, Field field, const std::string& text,
   }
 }
 
-void Pipeline::AddDates(SiteState& s, Field field, const std::string& source,
+bool Pipeline::AddDates(SiteState& s, Field field, const std::string& source,
                         const std::string& text, const std::string& url,
                         Extract* out) {
+  return AddMentions(s, field, source, FindDates(text), url, out);
+}
+
+bool Pipeline::AddMentions(SiteState& s, Field field, const std::string& source,
+                           const std::vector<DateMention>& mentions,
+                           const std::string& url, Extract* out) {
   size_t kept = 0;
   UrlFacts& f = s.facts[url];
-  for (const DateMention& d : FindDates(text)) {
-    if (kept >= options_.max_dates_per_field) break;
+  for (const DateMention& d : mentions) {
+    if (kept >= options_.max_dates_per_field) return true;
     std::string key = url + "\n" + source + "\n" + d.text + "\n" +
                       std::to_string(d.offset);
     if (!s.date_keys.insert(key).second) continue;
@@ -397,21 +401,41 @@ void Pipeline::AddDates(SiteState& s, Field field, const std::string& source,
     out->dates.push_back(fact);
     ++kept;
   }
+  return false;
 }
 
 void Pipeline::ProcessLink(SiteState& s, const std::string& page_url,
                            const std::string& url, const std::string& text,
                            Extract* out) {
-  std::string norm = NormalizeThai(text);
-  Facts(s, url, page_url, out);
-  AddHits(s, Field::kLinkText, norm, url, page_url, out);
-  AddDates(s, Field::kLinkText, "link_text", norm, url, out);
+  std::string key = url + "\n" + text;
+  auto memo = s.links_read.find(key);
+  if (memo == s.links_read.end()) {
+    // First time on this site: read it. A repeat would find the same hits
+    // and dates again (their keys are taken), unless the date cap cut the
+    // first read short: then it is read every time, as always.
+    const std::string norm = NormalizeThai(text);
+    Facts(s, url, page_url, out);
+    AddHits(s, Field::kLinkText, norm, url, page_url, out);
+    const bool capped =
+        AddDates(s, Field::kLinkText, "link_text", norm, url, out);
+    SiteState::LinkMemo read{LooksLikeIndex(norm),
+                             LooksLikePagination(norm, url),
+                             LooksLikeDocument(url)};
+    if (capped) return AddOutlink(s, url, text, read, out);
+    memo = s.links_read.emplace(std::move(key), read).first;
+  }
+  AddOutlink(s, url, text, memo->second, out);
+}
+
+void Pipeline::AddOutlink(SiteState& s, const std::string& url,
+                          const std::string& text,
+                          const SiteState::LinkMemo& read, Extract* out) {
   Outlink link{url, text, 0, false};
   if (s.hit_urls.count(url)) {
     link.priority = kHitPriority;
     link.check_external = true;
   }
-  if (LooksLikeIndex(norm)) link.priority = std::max(link.priority, kIndexPriority);
+  if (read.index) link.priority = std::max(link.priority, kIndexPriority);
   const std::vector<DateFact>& dates = s.facts[url].dates;
   for (const DateFact& d : dates) {
     if (d.fiscal_year == options_.judge.fiscal_year) {
@@ -419,8 +443,7 @@ void Pipeline::ProcessLink(SiteState& s, const std::string& page_url,
       break;
     }
   }
-  if (!LooksLikeDocument(url) &&
-      (LooksLikePagination(norm, url) || NamesADay(dates))) {
+  if (!read.document && (read.pagination || NamesADay(dates))) {
     link.priority -= kNewsArchivePenalty;
   }
   out->outlinks.push_back(link);
@@ -428,50 +451,69 @@ void Pipeline::ProcessLink(SiteState& s, const std::string& page_url,
 
 void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
                            Extract* out) {
-  DecodedText decoded = DecodeToUtf8(r.body, r.content_type);
-  out->charset = decoded.encoding;
-  Document doc;
-  std::string err;
-  if (!ParseHtml(decoded.utf8, r.final_url.empty() ? r.request.url : r.final_url,
-                 DocumentLimits(), &doc, &err)) {
-    facts.error = "HTML parse failed: " + err;
+  auto ahead = read_ahead_.find(&r);
+  const HtmlRead read = ahead != read_ahead_.end() ? std::move(ahead->second)
+                                                   : ReadHtml(r, matcher_);
+  out->charset = read.charset;
+  if (!read.parse_error.empty()) {
+    facts.error = read.parse_error;
     return;
   }
-  out->title = doc.title;
-  if (r.request.depth == 0 && NeedsJavaScript(doc, decoded.utf8))
-    facts.error = kNeedsJsNote;
+  out->title = read.title;
+  if (read.needs_js) facts.error = kNeedsJsNote;
   const std::string& url = r.request.url;
-  std::string title = NormalizeThai(doc.title);
-  std::string headings = NormalizeThai(doc.headings);
-  std::string text = NormalizeThai(doc.text);
-  facts.placeholder = matcher_.IsPlaceholder(text);
-  const std::vector<std::string> lines = TextLines(doc.text);
+  facts.placeholder = read.placeholder;
   if (!s.chrome_known) {
-    s.chrome_lines.insert(lines.begin(), lines.end());
+    s.chrome_lines.insert(read.lines.begin(), read.lines.end());
     s.chrome_known = true;
-  } else if (EmptyPage(lines, s.chrome_lines, headings)) {
+  } else if (EmptyPage(read.lines, s.chrome_lines, read.headings.text)) {
     facts.placeholder = true;
   }
-  AddHits(s, Field::kTitle, title, url, url, out);
-  AddHits(s, Field::kHeadings, headings, url, url, out);
-  AddHits(s, Field::kPageText, text, url, url, out);
-  AddDates(s, Field::kTitle, "title", title, url, out);
-  AddDates(s, Field::kHeadings, "headings", headings, url, out);
-  AddDates(s, Field::kPageText, "page_text",
-           TruncateUtf8(text, kPageTextForDates), url, out);
-  for (const Link& link : doc.links) {
-    std::optional<std::string> target = NormalizeUrl(link.url);
-    if (!target || *target == url) continue;
-    std::string link_text = EffectiveLinkText(link);
-    out->links.push_back(LinkRecord{*target, link_text});
-    ProcessLink(s, url, *target, link_text, out);
+  AddFieldHits(s, Field::kTitle, read.title_field, url, out);
+  AddFieldHits(s, Field::kHeadings, read.headings, url, out);
+  AddFieldHits(s, Field::kPageText, read.page_text, url, out);
+  AddMentions(s, Field::kTitle, "title", read.title_field.dates, url, out);
+  AddMentions(s, Field::kHeadings, "headings", read.headings.dates, url, out);
+  AddMentions(s, Field::kPageText, "page_text", read.page_text.dates, url, out);
+  for (const LinkRecord& link : read.links) {
+    out->links.push_back(link);
+    ProcessLink(s, url, link.to_url, link.text, out);
   }
-  if (!doc.meta_refresh.empty()) {
-    if (std::optional<std::string> target = NormalizeUrl(doc.meta_refresh)) {
-      out->links.push_back(LinkRecord{*target, ""});
-      ProcessLink(s, url, *target, "", out);
-    }
+}
+
+void Pipeline::AddFieldHits(SiteState& s, Field field, const FieldRead& read,
+                            const std::string& url, Extract* out) {
+  if (read.text.empty() || UnderOtherSite(options_.site_prefixes, s.prefix, url)) {
+    return;  // as AddHits
   }
+  AddMatches(s, field, read.matches, url, url, out);
+}
+
+// Reads the batch's HTML bodies on the pool (ProcessHtml applies each when
+// its turn comes, in the engine's order).
+void Pipeline::ReadAhead(const std::vector<FetchResult>& batch) {
+  read_ahead_.clear();
+  if (!pool_) return;
+  std::vector<const FetchResult*> todo;
+  for (const FetchResult& r : batch) {
+    if (WillReadHtml(r)) todo.push_back(&r);
+  }
+  if (todo.size() < 2) return;
+  std::vector<HtmlRead> reads(todo.size());
+  pool_->ForEach(todo.size(), [&](size_t i) {
+    reads[i] = ReadHtml(*todo[i], matcher_);
+  });
+  for (size_t i = 0; i < todo.size(); ++i) {
+    read_ahead_.emplace(todo[i], std::move(reads[i]));
+  }
+}
+
+// True if OnResponse will parse `r` as HTML (its branches, in its order).
+bool Pipeline::WillReadHtml(const FetchResult& r) const {
+  if (r.request.kind != RequestKind::kPage || !IsOk(r)) return false;
+  auto s = sites_.find(r.request.site_id);
+  if (s == sites_.end() || Reusable(s->second, r) != nullptr) return false;
+  return !IsPdf(r) && IsHtml(r) && !LooksBinary(r.body);
 }
 
 void Pipeline::ProcessPdf(SiteState& s, const FetchResult& r, UrlFacts& facts,
@@ -508,7 +550,7 @@ void Pipeline::PrepareRequest(const Site& site, Request* request) {
   StoredPage prior;
   bool found = false;
   std::string err;
-  if (!store_->FindReusablePage(site.id, request->url, &prior, &found, &err)) {
+  if (!reader_->FindReusablePage(site.id, request->url, &prior, &found, &err)) {
     if (error_.empty()) error_ = err;
     return;
   }
@@ -520,7 +562,8 @@ void Pipeline::PrepareRequest(const Site& site, Request* request) {
 
 // The earlier fetch to re-use for `r`: on a 304, or when the server ignored
 // the conditional headers but sent the same bytes again.
-const StoredPage* Pipeline::Reusable(SiteState& s, const FetchResult& r) const {
+const StoredPage* Pipeline::Reusable(const SiteState& s,
+                                    const FetchResult& r) const {
   auto it = s.prior.find(r.request.url);
   if (it == s.prior.end()) return nullptr;
   if (r.outcome == FetchOutcome::kNotModified) return &it->second;
@@ -545,7 +588,7 @@ void Pipeline::Reuse(SiteState& s, const FetchResult& r,
                      const StoredPage& prior, UrlFacts& facts, Extract* out) {
   StoredPage rows = prior;
   std::string err;
-  if (!store_->LoadPageRows(&rows, &err)) {
+  if (!reader_->LoadPageRows(&rows, &err)) {
     if (error_.empty()) error_ = err;
     return;
   }
@@ -585,7 +628,7 @@ void Pipeline::ReportProgress(SiteState& s, const Site& site,
     s.items_found.insert(s.hits[s.hits_counted].item_id);
   }
   p.items_found = static_cast<int>(s.items_found.size());
-  if (options_.on_progress) options_.on_progress(p);
+  CallOnProgress(p);
 }
 
 std::vector<Outlink> Pipeline::OnResponse(const Site& site,
@@ -599,6 +642,17 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
   facts.outcome = FetchOutcomeName(r.outcome);
   facts.error = r.error;
   facts.last_modified = r.last_modified;
+  // A redirect out of the site's scope (to another district or host) makes
+  // the URL someone else's page: judge it by where it landed.
+  if (!r.final_url.empty() && r.final_url != r.request.url &&
+      facts.kind != UrlKind::kExternal) {
+    UrlKind landed = KindOf(s, r.final_url);
+    if (landed == UrlKind::kOtherSite ||
+        (landed == UrlKind::kExternal &&
+         !SameHostAnyScheme(r.final_url, r.request.url))) {
+      facts.kind = landed;  // (http -> https on the same host is not a move)
+    }
+  }
   bool parsed = false;
   const StoredPage* prior = Reusable(s, r);
   if (prior) {
@@ -634,7 +688,7 @@ void Pipeline::OnNotFetched(const Site& site, const Request& request,
 }
 
 void Pipeline::Save(const Site& site, const Request& request,
-                    const FetchResult* r, const Extract& extract) {
+                    const FetchResult* r, Extract& extract) {
   PageRecord page;
   page.site_id = site.id;
   page.url = request.url;
@@ -656,13 +710,13 @@ void Pipeline::Save(const Site& site, const Request& request,
   page.charset = extract.charset;
   if (extract.facts) AddParsedFacts(*extract.facts, &page);
   if (extract.reused) CarryContent(extract.reused->page, &page);
-  std::string err;
-  if (store_->SavePage(options_.run_id, page, extract.links, extract.hits,
-                       extract.dates, &err)) {
-    AfterPageCommit(options_.run_id, page.url);
-  } else if (error_.empty()) {
-    error_ = err;
-  }
+  Write([run_id = options_.run_id, page = std::move(page),
+         links = std::move(extract.links), hits = std::move(extract.hits),
+         dates = std::move(extract.dates)](Store* store, std::string* err) {
+    if (!store->SavePage(run_id, page, links, hits, dates, err)) return false;
+    AfterPageCommit(run_id, page.url);  // acknowledged once committed
+    return true;
+  });
 }
 
 std::string Pipeline::UncheckedReason(const SiteCrawlStats& stats) const {
@@ -741,12 +795,18 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
     }
     ++sites_checked_;
   }
-  std::string err;
-  if (!store_->SaveSiteResult(options_.run_id, info, verdicts, &err) &&
-      error_.empty()) {
-    error_ = err;
-  }
-  if (options_.on_site_done) options_.on_site_done(info, verdicts);
+  // The site's result follows its pages; on_site_done (alerts read the
+  // store) follows the result, on the same thread as every other write.
+  Write([this, info = std::move(info), verdicts = std::move(verdicts)](
+            Store* store, std::string* err) {
+    const bool ok =
+        store->SaveSiteResult(options_.run_id, info, verdicts, err);
+    if (options_.on_site_done) {
+      std::lock_guard<std::mutex> lock(callback_mu_);
+      options_.on_site_done(info, verdicts);
+    }
+    return ok;
+  });
   sites_.erase(site.id);  // free the site's facts: memory stays flat
 }
 

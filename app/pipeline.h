@@ -6,17 +6,26 @@
 //
 //   fetch -> decode -> parse -> match -> evidence -> storage -> (judge)
 //
-// Not thread-safe: called on the engine's thread.
+// Not thread-safe: called on the engine's thread. With
+// PipelineOptions::read_store set, the writes (pages, site results) and
+// on_site_done run on a StoreWriter thread instead, in the order they were
+// made (see read_store).
 #ifndef OITWATCH_APP_PIPELINE_H_
 #define OITWATCH_APP_PIPELINE_H_
 
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "app/page_read.h"
+#include "app/parse_pool.h"
+#include "app/store_writer.h"
 #include "crawler/crawl.h"
 #include "rules/evidence.h"
 #include "rules/judge.h"
@@ -59,6 +68,20 @@ struct PipelineOptions {
   bool incremental = true;
   // Polled by the engine; true stops the crawl (SIGTERM). May be empty.
   std::function<bool()> should_stop;
+  // A second connection to the same database, for the reads of the
+  // incremental re-crawl (FindReusablePage, LoadPageRows: earlier runs'
+  // rows, which the crawl never changes). With it, the pipeline's store is
+  // written by a StoreWriter thread: a page is committed (one transaction,
+  // as before) and then acknowledged on that thread while the engine goes
+  // on crawling; site results and on_site_done follow their site's pages in
+  // the same queue, and on_site_done may use the store. OnCrawlDone waits
+  // for all of it. Null: everything runs on the engine's thread.
+  Store* read_store = nullptr;
+  // Threads that help the engine's thread read the HTML bodies of each batch
+  // of responses (decode, parse, normalise, dates, matching: PageRead); the
+  // results are applied in the engine's order, so they do not depend on
+  // timing. -1: ParsePool::DefaultHelpers(); 0: the engine's thread alone.
+  int parse_threads = -1;
 };
 
 class Pipeline : public CrawlSink {
@@ -73,11 +96,18 @@ class Pipeline : public CrawlSink {
   void OnNotFetched(const Site& site, const Request& request,
                     FetchOutcome why) override;
   void OnSiteDone(const Site& site, const SiteCrawlStats& stats) override;
+  // Reads the batch's HTML bodies in parallel (ParsePool); OnResponse then
+  // applies each read in turn.
+  void ReadAhead(const std::vector<FetchResult>& batch) override;
+  // Waits until every write is committed (read_store mode); error() then
+  // holds the writer's first failure too. Called by the engine at its end.
+  void OnCrawlDone() override;
   bool Aborted() const override {
-    return !error_.empty() || (options_.should_stop && options_.should_stop());
+    return !error_.empty() || (writer_ && writer_->failed()) ||
+           (options_.should_stop && options_.should_stop());
   }
 
-  // The first storage error, "" if none.
+  // The first storage error, "" if none (complete after OnCrawlDone).
   const std::string& error() const { return error_; }
   int sites_checked() const { return sites_checked_; }
   int sites_unchecked() const { return sites_unchecked_; }
@@ -99,6 +129,15 @@ class Pipeline : public CrawlSink {
     // with almost nothing else is an empty page (EmptyPage in pipeline.cc).
     std::set<std::string> chrome_lines;
     bool chrome_known = false;
+    // Links already read on this site, by URL + "\n" + anchor text (a menu
+    // repeats the same links on every page): their hits and dates are in
+    // already, so a repeat only re-ranks the outlink (ProcessLink).
+    struct LinkMemo {
+      bool index = false;       // LooksLikeIndex(normalised text)
+      bool pagination = false;  // LooksLikePagination(normalised text, url)
+      bool document = false;    // LooksLikeDocument(url)
+    };
+    std::unordered_map<std::string, LinkMemo> links_read;
   };
   struct Extract {  // what one response yields for storage
     std::vector<LinkRecord> links;
@@ -110,14 +149,26 @@ class Pipeline : public CrawlSink {
     const StoredPage* reused = nullptr;   // the earlier fetch re-used
   };
 
+  UrlKind KindOf(const SiteState& s, const std::string& url) const;
   UrlFacts& Facts(SiteState& s, const std::string& url,
                   const std::string& found_on, Extract* out);
   void AddHits(SiteState& s, Field field, const std::string& text,
                const std::string& url, const std::string& found_on,
                Extract* out);
-  void AddDates(SiteState& s, Field field, const std::string& source,
+  void AddMatches(SiteState& s, Field field,
+                  const std::vector<FieldMatch>& matches,
+                  const std::string& url, const std::string& found_on,
+                  Extract* out);
+  void AddFieldHits(SiteState& s, Field field, const FieldRead& read,
+                    const std::string& url, Extract* out);
+  // Returns true if it stopped at options_.max_dates_per_field.
+  bool AddDates(SiteState& s, Field field, const std::string& source,
                 const std::string& text, const std::string& url,
                 Extract* out);
+  bool AddMentions(SiteState& s, Field field, const std::string& source,
+                   const std::vector<DateMention>& mentions,
+                   const std::string& url, Extract* out);
+  bool WillReadHtml(const FetchResult& r) const;
   void ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
                    Extract* out);
   void ProcessPdf(SiteState& s, const FetchResult& r, UrlFacts& facts,
@@ -125,23 +176,36 @@ class Pipeline : public CrawlSink {
   void ProcessLink(SiteState& s, const std::string& page_url,
                    const std::string& url, const std::string& text,
                    Extract* out);
-  const StoredPage* Reusable(SiteState& s, const FetchResult& r) const;
+  void AddOutlink(SiteState& s, const std::string& url,
+                  const std::string& text, const SiteState::LinkMemo& read,
+                  Extract* out);
+  const StoredPage* Reusable(const SiteState& s, const FetchResult& r) const;
   void Reuse(SiteState& s, const FetchResult& r, const StoredPage& prior,
              UrlFacts& facts, Extract* out);
   void AddStoredHit(SiteState& s, Hit hit, Extract* out);
   void ReportProgress(SiteState& s, const Site& site, const FetchResult& r,
                       bool parsed, bool reused);
+  // Moves extract's links, hits and dates into the page's write.
   void Save(const Site& site, const Request& request, const FetchResult* r,
-            const Extract& extract);
+            Extract& extract);
+  // Runs `job` on the writer thread, or now when there is none.
+  void Write(StoreWriter::Job job);
+  void CallOnProgress(const SiteProgress& p);
   std::string UncheckedReason(const SiteCrawlStats& stats) const;
 
   Store* store_;
+  Store* reader_;  // options_.read_store, else store_
   const Matcher& matcher_;
   PipelineOptions options_;
   std::map<std::string, SiteState> sites_;
   std::string error_;
   int sites_checked_ = 0, sites_unchecked_ = 0;
   bool timed_out_ = false;
+  std::mutex callback_mu_;  // on_progress and on_site_done never overlap
+  std::unique_ptr<ParsePool> pool_;  // null: bodies read on this thread
+  // This batch's HTML bodies read ahead (ReadAhead), by response.
+  std::unordered_map<const FetchResult*, HtmlRead> read_ahead_;
+  std::unique_ptr<StoreWriter> writer_;  // last: joined before the rest goes
 };
 
 }  // namespace oitwatch

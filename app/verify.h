@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "app/submissions.h"  // Submission, ParseSubmissions
 #include "rules/rule_set.h"
 
 namespace oitwatch {
@@ -32,21 +33,6 @@ struct VerifyOptions {
   long timeout_ms = 60000;                   // per URL (documents get 5x)
   long connect_timeout_ms = 10000;
 };
-
-struct Submission {
-  int line = 0;         // line in the CSV file (1 = header)
-  std::string item_id;  // as in the rule set, e.g. "O5"
-  std::string url;      // normalised absolute http(s) URL
-};
-
-// Parses the submissions CSV (RFC 4180 quoting; UTF-8, a BOM is skipped;
-// LF or CRLF). The first row must be the header `item,url` (any case);
-// blank rows are skipped; item ids are matched case-insensitively against
-// `rules`. Returns false with one "FILE:LINE: what is wrong" per bad row
-// (newline-separated) in *err; `path` is only used in messages.
-bool ParseSubmissions(const std::string& path, const std::string& content,
-                      const RuleSet& rules, std::vector<Submission>* out,
-                      std::string* err);
 
 // The command: prints one line per submitted item on stdout. Returns
 // kExitOk if every item is fine, kExitSitesUnchecked (4) if any has a

@@ -146,9 +146,10 @@ void Engine::Run() {
       auto until = std::chrono::duration_cast<milliseconds>(*ready - now);
       wait = std::clamp<long>(until.count(), 0, 200);
     }
-    for (const FetchResult& r : fetcher_->Poll(static_cast<int>(wait))) {
-      Handle(r, Clock::now());
-    }
+    const std::vector<FetchResult> batch =
+        fetcher_->Poll(static_cast<int>(wait));
+    sink_->ReadAhead(batch);
+    for (const FetchResult& r : batch) Handle(r, Clock::now());
   }
   for (auto& [id, s] : sites_) {
     if (!s.done) {
@@ -156,6 +157,7 @@ void Engine::Run() {
       sink_->OnSiteDone(*s.site, s.stats);
     }
   }
+  sink_->OnCrawlDone();
 }
 
 void Engine::Seed(SiteState& s) {
@@ -434,7 +436,7 @@ LinkScope ClassifyLink(const std::string& scope_prefix, const std::string& url) 
   if (InScope(scope_prefix, url)) {
     return LooksLikeDocument(url) ? LinkScope::kDocument : LinkScope::kPage;
   }
-  if (HostKey(url) != HostKey(scope_prefix)) return LinkScope::kOtherHost;
+  if (!SameHostAnyScheme(url, scope_prefix)) return LinkScope::kOtherHost;
   return LooksLikeDocument(url) ? LinkScope::kDocument
                                 : LinkScope::kOtherSitePage;
 }

@@ -67,6 +67,12 @@ class CrawlSink {
     (void)site;
     (void)request;
   }
+  // Each batch of responses the fetcher returned, before they go to
+  // OnResponse one by one in this order (retries and robots.txt included):
+  // lets the sink read their bodies in parallel. Default: nothing.
+  virtual void ReadAhead(const std::vector<FetchResult>& batch) {
+    (void)batch;
+  }
   // Every response of a site (pages, documents, checks; robots excluded).
   // Returns the links to consider.
   virtual std::vector<Outlink> OnResponse(const Site& site,
@@ -76,6 +82,9 @@ class CrawlSink {
                             FetchOutcome why) = 0;
   // Called once per site when nothing of it is left in flight or queued.
   virtual void OnSiteDone(const Site& site, const SiteCrawlStats& stats) = 0;
+  // Called once after the last OnSiteDone, before Crawl returns (e.g. to
+  // wait for writes still queued).
+  virtual void OnCrawlDone() {}
   // True when the sink cannot go on (e.g. the database failed): the engine
   // then stops as it does for the watchdog.
   virtual bool Aborted() const { return false; }

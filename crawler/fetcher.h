@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "crawler/address_guard.h"  // IsNonPublicAddress
 #include "crawler/fetch_result.h"
 
 namespace oitwatch {
@@ -66,11 +67,6 @@ class Fetcher {
   explicit Fetcher(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
-
-// True if `ip` (IPv4 or IPv6 text) is loopback, private, link-local,
-// CGNAT, unique-local, multicast, unspecified or a metadata address, taking
-// IPv4-mapped IPv6 into account.
-bool IsNonPublicAddress(const std::string& ip);
 
 }  // namespace oitwatch
 

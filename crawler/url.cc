@@ -216,9 +216,30 @@ std::string ScopePrefix(std::string_view site_url) {
       GetPart(handle.get(), CURLUPART_URL, CURLU_NO_DEFAULT_PORT));
 }
 
+bool SameHostAnyScheme(std::string_view a, std::string_view b) {
+  // HostKey is "scheme://host:port" with the port always written.
+  struct Key {
+    std::string scheme, host, port;
+  };
+  auto split = [](const std::string& key, Key* k) {
+    const size_t sep = key.find("://"), colon = key.rfind(':');
+    if (sep == std::string::npos || colon <= sep + 3) return false;
+    *k = Key{key.substr(0, sep), key.substr(sep + 3, colon - sep - 3),
+             key.substr(colon + 1)};
+    return true;
+  };
+  auto is_default = [](const Key& k) {
+    return (k.scheme == "http" && k.port == "80") ||
+           (k.scheme == "https" && k.port == "443");
+  };
+  Key ka, kb;
+  if (!split(HostKey(a), &ka) || !split(HostKey(b), &kb)) return false;
+  if (ka.host != kb.host) return false;
+  return ka.port == kb.port || (is_default(ka) && is_default(kb));
+}
+
 bool InScope(std::string_view prefix, std::string_view url) {
-  const std::string host = HostKey(url);
-  if (host.empty() || host != HostKey(prefix)) return false;
+  if (!SameHostAnyScheme(url, prefix)) return false;
   std::string scope = PathOnly(prefix);
   const std::string path = PathOnly(url);
   if (path.compare(0, scope.size(), scope) == 0) return true;

@@ -34,8 +34,13 @@ std::string PathOf(std::string_view url);
 // "http://h/laksi/" for "http://h/laksi".
 std::string ScopePrefix(std::string_view site_url);
 
-// True if `url` is under `prefix` (same host key, path starts with it).
+// True if `url` is under `prefix` (same host, path starts with it). http and
+// https of one host are one site: many servers upgrade http to https.
 bool InScope(std::string_view prefix, std::string_view url);
+
+// True if both URLs name the same host and port, whatever their scheme
+// (default ports dropped, so http://h and https://h are the same host).
+bool SameHostAnyScheme(std::string_view a, std::string_view b);
 
 // True if the path names a document by its extension: pdf, doc(x), xls(x),
 // ppt(x), odt, ods, rtf, zip, rar, 7z, csv, txt.

@@ -1,6 +1,6 @@
 // Alerts: which verdict changes a site's contacts must hear about, the
-// messages that tell them (e-mail, Slack, Teams, Google Chat, generic JSON),
-// and their delivery through libcurl (SMTP and HTTPS; libcurl stays inside
+// messages that tell them (e-mail, Slack, Teams, Google Chat, generic JSON;
+// built in alert_message.h), and their delivery through libcurl (SMTP and HTTPS; libcurl stays inside
 // alert.cc). Decisions are pure functions of the verdicts, the open problems
 // (storage/outbox.h) and `now`; the outbox makes delivery at-least-once.
 //
@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "reports/alert_message.h"  // ComposeMessage, BuildEmail, ...
 #include "rules/evidence.h"
 #include "storage/outbox.h"
 
@@ -85,26 +86,6 @@ void DigestWindow(DigestPeriod period, std::time_t now, std::string* key,
 std::string EventsToJson(const std::vector<AlertEvent>& events);
 bool EventsFromJson(const std::string& json, std::vector<AlertEvent>* events,
                     std::string* err);
-
-// Sets subject, body and fingerprint of `m` from its events_json, for its
-// channel ("email": plain text; "slack", "teams", "gchat", "json": the
-// webhook's JSON payload). Unknown channels get the generic JSON.
-void ComposeMessage(OutboxMessage* m);
-
-// True for a plain addr-spec local@domain (dot-atom, no quotes, comments,
-// spaces, CR/LF, commas or angle brackets, <= 254 bytes). The message names
-// the address (made printable) and what is wrong with it.
-bool ValidateMailbox(const std::string& address, std::string* err);
-
-// The Subject header value: CR/LF and controls removed, capped at
-// `max_bytes` of UTF-8 (whole characters, "..." added), then RFC 2047
-// base64 encoded-words of <= 75 chars, folded with CRLF SP.
-std::string EncodeSubject(const std::string& utf8, size_t max_bytes = 180);
-
-// A complete RFC 5322 message (CRLF line ends, base64 UTF-8 body) for `m`.
-// REQUIRES: from and m.recipient passed ValidateMailbox.
-std::string BuildEmail(const OutboxMessage& m, const std::string& from,
-                       std::time_t now);
 
 struct SmtpOptions {
   std::string url;       // smtp://host:587 or smtps://host:465

@@ -11,57 +11,30 @@
 //  * A candidate is "broken" only on a definite failure (kBrokenOutcomes
 //    below); transient failures (timeout, 429, 403 block, DNS...) leave it
 //    "unfetched", which can make the item kUnchecked but never kMissing.
-//  * The year of a candidate comes from its DateFacts, by field, in this
-//    precedence (first source that has any dated fact wins):
-//
-//      rank  source         counts for a year?
-//      0     link_text      yes
-//      1     title          yes
-//      2     headings       yes
-//      3     url            yes  (a year in the file name; the last one wins)
-//      4     doc_text       yes
-//      5     pdf_meta       yes
-//      6     url_folder     no   (a year only in a folder: /ITA/2568/)
-//      7     page_text      yes
-//      8     last_modified  no   (shown for in_force/live only)
-//
-//    Within the winning source, facts with a fiscal marker ("ปีงบประมาณ",
-//    "ประจำปี", "FY") win, then the latest fiscal year. In the url source
-//    the fact that appears last wins instead. A folder year is the target
-//    year of the assessment, not the content's (a FY2567 plan sits in
-//    /ITA/2568/), so it never decides a year: a scan in /ITA/2568/ with no
-//    other date is "stale, no year" (review by eye), not a pass.
+//  * The year of a candidate comes from its DateFacts by a fixed precedence
+//    of sources (rules/dating.h): a folder year (/ITA/2568/) never decides
+//    a year, so a scan in /ITA/2568/ with no other date is "stale, no year"
+//    (review by eye), not a pass.
 #include "rules/judge.h"
 
 #include <algorithm>
 #include <cstdio>
-#include <iterator>
 #include <map>
 #include <set>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 
+#include "rules/dating.h"
 #include "rules/thai_text.h"
 
 namespace oitwatch {
 namespace {
 
-struct DateSource {
-  const char* name;
-  bool counts_for_year;
-};
-constexpr DateSource kDatePrecedence[] = {
-    {"link_text", true}, {"title", true},      {"headings", true},
-    {"url", true},       {"doc_text", true},   {"pdf_meta", true},
-    {"url_folder", false}, {"page_text", true}, {"last_modified", false},
-};
-constexpr int kUrlRank = 3;
 // A heading that recurs on this many of the site's pages (and on at least
 // kChromeMinPages) is a sidebar or banner, not the subject of each page.
 constexpr double kChromeShare = 0.5;
 constexpr size_t kChromeMinPages = 3;
-constexpr int kNoRank = 100;
 
 // Outcomes that mean the target itself fails (a user would see an error).
 constexpr std::string_view kBrokenOutcomes[] = {
@@ -81,8 +54,6 @@ constexpr const char* kStateNames[] = {
 const char* StateName(State state) {
   return kStateNames[static_cast<int>(state)];
 }
-
-using Month = std::pair<int, int>;  // (year BE, month)
 
 struct Candidate {
   std::string url;
@@ -104,90 +75,6 @@ struct ComponentResult {
   bool unfetched_alternative = false;  // stale/no_date, but another
                                        // candidate could not be fetched
 };
-
-// True if a year read from a URL lies in its last path segment (the file
-// name), not in a folder such as /ITA/2568/ (the target year of the
-// assessment, not the content's year).
-bool InFileName(const DateFact& fact) {
-  std::string path = fact.url.substr(0, fact.url.find_first_of("?#"));
-  path = NormalizeThai(PercentDecode(path.substr(path.rfind('/') + 1)));
-  return path.find(fact.text) != std::string::npos;
-}
-
-int SourceRank(const DateFact& fact) {
-  std::string source =
-      fact.source.empty() ? FieldName(fact.field) : fact.source;
-  if (source == "url" && !fact.url.empty() && !InFileName(fact)) {
-    source = "url_folder";
-  }
-  for (int i = 0; i < static_cast<int>(std::size(kDatePrecedence)); ++i) {
-    if (source == kDatePrecedence[i].name) return i;
-  }
-  return kNoRank;
-}
-
-bool CountsForYear(int rank) {
-  return rank < kNoRank && kDatePrecedence[rank].counts_for_year;
-}
-
-// True if `a` is a better date than `b` of the same source.
-bool BetterDate(const DateFact& a, const DateFact& b, bool url_source) {
-  if (url_source) return true;  // facts come in text order: the later wins
-  if (a.fiscal_marker != b.fiscal_marker) return a.fiscal_marker;
-  return a.fiscal_year > b.fiscal_year;
-}
-
-// The date a verdict rests on; `display` also accepts last_modified.
-const DateFact* PickDate(const UrlFacts* facts, bool display) {
-  if (facts == nullptr) return nullptr;
-  const DateFact* best = nullptr;
-  int best_rank = kNoRank;
-  for (const DateFact& fact : facts->dates) {
-    const int rank = SourceRank(fact);
-    if (fact.fiscal_year <= 0 || rank >= kNoRank) continue;
-    if (!display && !CountsForYear(rank)) continue;
-    if (rank < best_rank ||
-        (rank == best_rank && BetterDate(fact, *best, rank == kUrlRank))) {
-      best = &fact;
-      best_rank = rank;
-    }
-  }
-  return best;
-}
-
-bool InFiscalYear(Month month, int fiscal_year) {
-  return (month.first == fiscal_year - 1 && month.second >= 10) ||
-         (month.first == fiscal_year && month.second <= 9);
-}
-
-// Months of the assessed FY named by the best-ranked source that names any.
-std::vector<Month> CandidateMonths(const UrlFacts* facts, int fiscal_year) {
-  std::vector<Month> months;
-  if (facts == nullptr) return months;
-  int best_rank = kNoRank;
-  for (const DateFact& fact : facts->dates) {
-    const int rank = SourceRank(fact);
-    if (fact.month < 1 || fact.month > 12 || fact.year_be <= 0) continue;
-    if (!CountsForYear(rank) || rank > best_rank) continue;
-    if (rank < best_rank) months.clear();
-    best_rank = rank;
-    const Month month{fact.year_be, fact.month};
-    if (InFiscalYear(month, fiscal_year)) months.push_back(month);
-  }
-  std::sort(months.begin(), months.end());
-  months.erase(std::unique(months.begin(), months.end()), months.end());
-  return months;
-}
-
-// October of FY-1 up to the month before as-of, capped at September of FY.
-std::vector<Month> RequiredMonths(const JudgeContext& context) {
-  std::vector<Month> months;
-  const int as_of = (context.as_of_year + 543) * 12 + context.as_of_month - 1;
-  const int first = (context.fiscal_year - 1) * 12 + 9;  // October FY-1
-  const int last = std::min(as_of - 1, context.fiscal_year * 12 + 8);
-  for (int m = first; m <= last; ++m) months.push_back({m / 12, m % 12 + 1});
-  return months;
-}
 
 State FetchState(const UrlFacts* facts) {
   if (facts == nullptr || !facts->fetched) return State::kUnfetched;

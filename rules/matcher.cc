@@ -74,6 +74,8 @@ struct Matcher::Impl {
   std::vector<ComponentRef> components;  // rule order
   std::array<FieldIndex, kFieldCount> fields;
   std::vector<std::unique_ptr<RE2>> placeholders;
+  // All placeholder patterns in one pass over a page (null: none).
+  std::unique_ptr<RE2::Set> placeholder_set;
 
   bool AddPatterns(const std::vector<Pattern>& patterns, int component,
                    bool exclude, const std::string& context, std::string* err);
@@ -121,6 +123,19 @@ bool Matcher::Impl::BuildSets(std::string* err) {
              FieldName(static_cast<Field>(f)) + " do not fit in memory";
       return false;
     }
+  }
+  if (placeholders.empty()) return true;
+  placeholder_set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+  for (const std::unique_ptr<RE2>& re : placeholders) {
+    std::string add_err;
+    if (placeholder_set->Add(re->pattern(), &add_err) < 0) {
+      *err = rules.path + ": placeholders: " + add_err;
+      return false;
+    }
+  }
+  if (!placeholder_set->Compile()) {
+    *err = rules.path + ": placeholder patterns do not fit in memory";
+    return false;
   }
   return true;
 }
@@ -213,6 +228,11 @@ std::vector<FieldMatch> Matcher::Match(Field field,
 }
 
 bool Matcher::IsPlaceholder(std::string_view text) const {
+  if (impl_->placeholder_set != nullptr) {
+    RE2::Set::ErrorInfo info;
+    if (impl_->placeholder_set->Match(Piece(text), nullptr, &info)) return true;
+    if (info.kind == RE2::Set::kNoError) return false;
+  }  // else DFA out of memory: ask each pattern on its own
   for (const std::unique_ptr<RE2>& re : impl_->placeholders) {
     if (RE2::PartialMatch(Piece(text), *re)) return true;
   }

@@ -136,15 +136,50 @@ constexpr std::array<ThaiMonth, 12> kThaiMonths = {{
     {"ธันวาคม", "ธ", "ค"},
 }};
 
-// Thai month name or abbreviation at i: returns 1-12 (0 if none).
+// Which months' full names and abbreviations start with each Thai letter
+// (bit m = month m + 1), so MatchThaiMonth compares only those: the scanner
+// tries a month at most Thai letters ก ม พ ส ต, common ones (hot loop).
+class ThaiMonthIndex {
+ public:
+  ThaiMonthIndex() {
+    for (size_t m = 0; m < kThaiMonths.size(); ++m) {
+      full_[Index(kThaiMonths[m].full)] |= 1u << m;
+      abbr_[Index(kThaiMonths[m].abbr_a)] |= 1u << m;
+    }
+  }
+  // Months whose full name / abbreviation may start at i (0: none; every
+  // month name starts with a Thai letter, so anything else has none).
+  uint16_t full(std::string_view t, size_t i) const { return At(full_, t, i); }
+  uint16_t abbr(std::string_view t, size_t i) const { return At(abbr_, t, i); }
+
+ private:
+  static size_t Index(std::string_view s) {  // REQUIRES: a Thai letter
+    return (static_cast<uint8_t>(s[1]) & 1u) << 6 |
+           (static_cast<uint8_t>(s[2]) & 0x3Fu);
+  }
+  static uint16_t At(const std::array<uint16_t, 128>& bits,
+                     std::string_view t, size_t i) {
+    if (i + 3 > t.size() || static_cast<uint8_t>(t[i]) != 0xE0) return 0;
+    const auto b1 = static_cast<uint8_t>(t[i + 1]);
+    if (b1 != 0xB8 && b1 != 0xB9) return 0;
+    return bits[Index(t.substr(i, 3))];
+  }
+  std::array<uint16_t, 128> full_{}, abbr_{};
+};
+
+// Thai month name or abbreviation at i: returns 1-12 (0 if none). Full
+// names first, then abbreviations, each in month order.
 int MatchThaiMonth(std::string_view t, size_t i, size_t* end) {
-  for (size_t m = 0; m < kThaiMonths.size(); ++m) {
+  static const ThaiMonthIndex kIndex;
+  for (uint16_t bits = kIndex.full(t, i); bits != 0; bits &= bits - 1) {
+    const size_t m = static_cast<size_t>(__builtin_ctz(bits));
     if (LitAt(t, i, kThaiMonths[m].full)) {
       *end = i + kThaiMonths[m].full.size();
       return static_cast<int>(m) + 1;
     }
   }
-  for (size_t m = 0; m < kThaiMonths.size(); ++m) {
+  for (uint16_t bits = kIndex.abbr(t, i); bits != 0; bits &= bits - 1) {
+    const size_t m = static_cast<size_t>(__builtin_ctz(bits));
     if (MatchAbbr(t, i, kThaiMonths[m].abbr_a, kThaiMonths[m].abbr_b, end)) {
       return static_cast<int>(m) + 1;
     }
@@ -152,12 +187,17 @@ int MatchThaiMonth(std::string_view t, size_t i, size_t* end) {
   return 0;
 }
 
-constexpr std::array<const char*, 12> kEnglishMonths = {
+constexpr std::array<std::string_view, 12> kEnglishMonths = {
     "january", "february", "march",     "april",   "may",      "june",
     "july",    "august",   "september", "october", "november", "december"};
 
 // English month name (full, or 3 letters, "sept") at i, case-insensitive.
 int MatchEnglishMonth(std::string_view t, size_t i, size_t* end) {
+  // Every name starts with one of these (called after each digit run).
+  if (i >= t.size() ||
+      std::string_view("jfmasond").find(Lower(t[i])) == std::string_view::npos) {
+    return 0;
+  }
   for (size_t m = 0; m < kEnglishMonths.size(); ++m) {
     const std::string_view full = kEnglishMonths[m];
     for (size_t len : {full.size(), size_t{4}, size_t{3}}) {

@@ -1,31 +1,23 @@
 // The outbox tables (schema v2) through SQLiteCpp. Every SQLite::Exception
-// (and JSON error) is caught here and becomes false + a message that starts
-// with the database path.
+// (and JSON error) is caught (guard.h) and becomes false + a message that
+// starts with the database path.
 #include "storage/outbox.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <SQLiteCpp/VariadicBind.h>
 
-#include <chrono>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <utility>
 
+#include "storage/guard.h"
+#include "storage/rows.h"
 #include "storage/schema.h"
 
 namespace oitwatch {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string NowUtc() {
-  std::time_t now =
-      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
-}
 
 constexpr char kColumns[] =
     "id, created_at, run_id, site_id, fingerprint, channel, recipient, "
@@ -70,24 +62,16 @@ struct Outbox::Impl {
   explicit Impl(const std::string& file)
       : path(file), db(file, SQLite::OPEN_READWRITE, 10000) {}
 
-  template <typename Fn>
-  bool Guard(const std::string& what, std::string* err, Fn&& fn) {
-    try {
-      return fn();
-    } catch (const std::exception& e) {
-      *err = path + ": " + what + ": " + e.what();
-    }
-    return false;
+  // Runs `fn`, which returns false after setting *err itself.
+  bool Guard(const std::string& what, std::string* err,
+             const std::function<bool()>& fn) {
+    return GuardedCall(path, what, err, fn);
   }
 
-  template <typename Fn>
-  bool Write(const std::string& what, std::string* err, Fn&& fn) {
-    return Guard(what, err, [&] {
-      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-      fn();
-      tx.commit();
-      return true;
-    });
+  // Runs `fn` inside BEGIN IMMEDIATE ... COMMIT; rolls back on any failure.
+  bool Write(const std::string& what, std::string* err,
+             const std::function<void()>& fn) {
+    return GuardedWrite(db, path, what, err, fn);
   }
 
   bool FindDigest(const std::string& site_id, const OutboxMessage& m,
@@ -164,7 +148,7 @@ std::unique_ptr<Outbox> Outbox::Open(const std::string& path,
     impl->db.exec("PRAGMA synchronous=FULL");
     return std::unique_ptr<Outbox>(new Outbox(std::move(impl)));
   } catch (const std::exception& e) {
-    *err = path + ": open outbox: " + e.what();
+    *err = DescribeFailure(path, "open outbox", e);
   }
   return nullptr;
 }

@@ -74,6 +74,17 @@ void ServeLaksi(TestServer* s) {
   ita += "</ul><table><tr><td>O6</td><td>คู่มือการปฏิบัติงาน ฝ่ายทะเบียน</td>"
          "<td><a href=\"" + files + "m01.pdf\">ดาวน์โหลด</a></td></tr></table>";
   s->Route(files + "m01.pdf", Pdf("scan 01"));
+  // A link inside laksi's prefix that redirects into another district.
+  ita += "<a href=\"/laksi/page/sub/99/discretion\">O20 แนวทางการใช้ดุลยพินิจ"
+         "ของเจ้าหน้าที่ ประจำปี 2568</a>";
+  s->Route("/laksi/page/sub/99/discretion",
+           TestResponse{302, "text/html", "", {{"Location", "/dindaeng/discretion"}}});
+  s->Route("/dindaeng/discretion", TestResponse{200, "text/html",
+      Html("แนวทางการใช้ดุลยพินิจ 2568", "<h1>แนวทางการใช้ดุลยพินิจของเจ้าหน้าที่ "
+           "ประจำปีงบประมาณ 2568 สำนักงานเขตดินแดง</h1><p>เพื่อให้การใช้ดุลยพินิจของ"
+           "เจ้าหน้าที่ในการอนุมัติ อนุญาต และเปรียบเทียบปรับ เป็นไปอย่างโปร่งใสและ"
+           "ตรวจสอบได้ สำนักงานเขตดินแดงจึงกำหนดแนวทางปฏิบัติ ขั้นตอน ผู้อนุมัติ และการ"
+           "ตรวจสอบ ดังต่อไปนี้</p>"), {}});
   s->Route("/laksi/ita", TestResponse{200, "text/html", Html("ITA", Menu("laksi") + ita), {}});
   s->Route(files + "Action_Plan_2568.pdf", Pdf("Action plan FY 2568"));
   s->Route(files + "Report_2567.pdf", Pdf("Performance report FY 2567"));
@@ -199,6 +210,9 @@ TEST_F(EndToEndTest, RunJudgesItemsAndStoresEvidence) {
   EXPECT_EQ(Status(laksi, "O6"), "pass")
       << "a bare 'ดาวน์โหลด' link is read through its table row\n"
       << Item(laksi, "O6").dump(2);
+  EXPECT_NE(Status(laksi, "O20"), "pass")
+      << "a link that redirects into another district is not laksi's evidence\n"
+      << Item(laksi, "O20").dump(2);
   EXPECT_EQ(Status(laksi, "O10"), "missing")
       << "another district's revenue page must not count for laksi";
   const json& o5 = Item(laksi, "O5");

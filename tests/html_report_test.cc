@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "tests/test_process.h"
+#include "tests/test_reports.h"
 
 namespace oitwatch {
 namespace {
@@ -132,17 +133,7 @@ ItemVerdict Verdict(int n, ItemStatus status) {
 
 EvidenceRef Evidence(const std::string& url, const std::string& found_on,
                      const std::string& text) {
-  EvidenceRef e;
-  e.component_id = "doc";
-  e.url = url;
-  e.found_on = found_on;
-  e.text = text;
-  e.field = "link_text";
-  e.date = "2025-01-15";
-  e.fiscal_year = 2568;
-  e.date_source = "link_text";
-  e.state = "ok";
-  return e;
+  return SampleEvidence("doc", url, found_on, text);
 }
 
 // Two finished runs in a real store: run 1 (laksi O2 pass), run 2 with
@@ -187,14 +178,9 @@ class HtmlReportTest : public testing::Test {
   }
 
   int64_t BeginRun(const std::string& as_of) {
-    RunInfo run;
-    run.ruleset_id = "bma-district";
-    run.ruleset_version = "2568.1";
-    run.fiscal_year = 2568;
-    run.as_of = as_of;
     int64_t id = 0;
     std::string err;
-    EXPECT_TRUE(store_->BeginRun(run, &id, &err)) << err;
+    EXPECT_TRUE(store_->BeginRun(SampleRunInfo(as_of), &id, &err)) << err;
     return id;
   }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "reports/escape.h"
+#include "tests/test_reports.h"
 
 namespace oitwatch {
 namespace {
@@ -15,17 +16,8 @@ const std::string kFffd = "\xEF\xBF\xBD";
 const std::string kRlo = "\xE2\x80\xAE";  // U+202E RIGHT-TO-LEFT OVERRIDE
 
 EvidenceRef Evidence(const std::string& url, const std::string& text) {
-  EvidenceRef e;
-  e.component_id = "plan";
-  e.url = url;
-  e.found_on = "https://www.bangkok.go.th/laksi/page/ita";
-  e.text = text;
-  e.field = "link_text";
-  e.date = "2025-01-15";
-  e.fiscal_year = 2568;
-  e.date_source = "link_text";
-  e.state = "ok";
-  return e;
+  return SampleEvidence("plan", url, "https://www.bangkok.go.th/laksi/page/ita",
+                        text);
 }
 
 ItemReport Item(const std::string& id, const std::string& status,

@@ -1,11 +1,14 @@
 #include "reports/report.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "tests/test_process.h"
+#include "tests/test_reports.h"
 
 namespace oitwatch {
 namespace {
@@ -20,17 +23,10 @@ ItemVerdict Verdict(const std::string& id, ItemStatus status,
 }
 
 EvidenceRef Evidence() {
-  EvidenceRef e;
-  e.component_id = "structure";
-  e.url = "https://www.bangkok.go.th/laksi/ita/2568/O1.pdf";
-  e.found_on = "https://www.bangkok.go.th/laksi/page/ita";
-  e.text = "โครงสร้างหน่วยงาน ปีงบประมาณ พ.ศ. ๒๕๖๘";
-  e.field = "link_text";
-  e.date = "2025-01-15";
-  e.fiscal_year = 2568;
-  e.date_source = "link_text";
-  e.state = "ok";
-  return e;
+  return SampleEvidence("structure",
+                        "https://www.bangkok.go.th/laksi/ita/2568/O1.pdf",
+                        "https://www.bangkok.go.th/laksi/page/ita",
+                        "โครงสร้างหน่วยงาน ปีงบประมาณ พ.ศ. ๒๕๖๘");
 }
 
 SiteRunInfo SiteRun(const std::string& id, const std::string& state,
@@ -48,18 +44,13 @@ SiteRunInfo SiteRun(const std::string& id, const std::string& state,
 class ReportTest : public testing::Test {
  protected:
   void SetUp() override {
-    std::string templ = testing::TempDir() + "report_test_XXXXXX";
-    ASSERT_NE(mkdtemp(templ.data()), nullptr);
-    dir_ = templ;
+    dir_ = MakeTempDir();
+    ASSERT_FALSE(dir_.empty());
     std::string err;
     store_ = Store::Open(dir_ + "/oitwatch.db", &err);
     ASSERT_NE(store_, nullptr) << err;
-    RunInfo run;
-    run.ruleset_id = "bma-district";
-    run.ruleset_version = "2568.1";
-    run.fiscal_year = 2568;
-    run.as_of = "2025-04-10";
-    ASSERT_TRUE(store_->BeginRun(run, &run_id_, &err)) << err;
+    ASSERT_TRUE(store_->BeginRun(SampleRunInfo("2025-04-10"), &run_id_, &err))
+        << err;
     AddSite("laksi", "สำนักงานเขตหลักสี่", "Lak Si District Office");
     AddSite("bangkhen", "สำนักงานเขตบางเขน", "Bang Khen District Office");
     AddSite("dusit", "สำนักงานเขตดุสิต", "Dusit District Office");
@@ -70,8 +61,9 @@ class ReportTest : public testing::Test {
 
   void TearDown() override {
     store_.reset();
-    std::string cmd = "rm -rf '" + dir_ + "'";
-    EXPECT_EQ(system(cmd.c_str()), 0);
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+    EXPECT_FALSE(ec) << ec.message();
   }
 
   void AddSite(const std::string& id, const std::string& name,

@@ -116,17 +116,6 @@ std::string PageContent(const std::string& text) {
   return ops + "ET";
 }
 
-std::string TextString(const std::string& utf8) {
-  std::string out = "<FEFF";
-  char buf[8];
-  for (unsigned cp : CodePoints(utf8)) {
-    if (cp > 0xFFFF) continue;
-    std::snprintf(buf, sizeof buf, "%04X", cp);
-    out += buf;
-  }
-  return out + ">";
-}
-
 bool LoadRoute(const YAML::Node& node, const fs::path& site_dir,
                const std::string& where, const std::string& portal_base,
                const std::string& external_base, TestServer* portal,
@@ -380,57 +369,80 @@ constexpr int kNewsPerList = 6;
 // The paginated news archive ("ข่าวกิจกรรม", 4 list pages of 6 dated items,
 // each item linking back and to its neighbours). Returns the home page's
 // "latest news" box.
-std::string ServeNews(const FillerSite& site, const SiteTemplate& page,
-                      TestServer* portal, size_t* routes) {
-  const bool current = site.mode == "current";
-  const int lists = kNewsItems / kNewsPerList;
-  auto item_path = [&](int k) {
+// Where the filler's news pages of one site live, and what they say.
+struct News {
+  const FillerSite& site;
+  bool current;  // dated this fiscal year, or years ago
+
+  std::string ItemPath(int k) const {
     return site.base + "page/sub/" + std::to_string(5000 + k) + "/ข่าว";
-  };
-  auto list_path = [&](int n) {
+  }
+  std::string ListPath(int n) const {
     return site.base + "page/main/31/" + std::to_string(n);
-  };
-  auto headline = [&](int k) {
+  }
+  std::string GalleryPath() const {
+    return site.base + "page/main/50/ภาพกิจกรรม";
+  }
+  static std::string Headline(int k) {
     return std::string(kNewsTopics[k % std::size(kNewsTopics)].headline);
-  };
+  }
+  std::string Date(int k) const { return ThaiDate(NewsDay(k, current)); }
+};
+
+// One page per news item, each linking its neighbours and its list page.
+void ServeNewsItems(const News& news, const SiteTemplate& page,
+                    TestServer* portal, size_t* routes) {
+  const FillerSite& site = news.site;
   for (int k = 0; k < kNewsItems; ++k) {
-    const std::string date = ThaiDate(NewsDay(k, current));
-    std::string main = "<h2>" + headline(k) + "</h2>\n<p>วันที่ " + date + " " +
+    const std::string date = news.Date(k);
+    std::string main = "<h2>" + News::Headline(k) + "</h2>\n<p>วันที่ " + date + " " +
                        site.name + " " +
                        kNewsTopics[k % std::size(kNewsTopics)].body + "</p>\n" +
                        "<p><img src=\"" + site.base + "images/news/" +
                        std::to_string(5000 + k) + ".jpg\" alt=\"ภาพข่าว\"></p>\n<p>ข่าวอื่น ๆ: ";
     for (int j : {k - 1, k + 1}) {
       if (j < 0 || j >= kNewsItems) continue;
-      main += A(item_path(j), headline(j) + " (" + ThaiDate(NewsDay(j, current)) + ")") + " ";
+      main += A(news.ItemPath(j), News::Headline(j) + " (" + news.Date(j) + ")") + " ";
     }
-    main += "</p>\n<p>" + A(list_path(k / kNewsPerList + 1), "กลับหน้ารวมข่าว") + "</p>";
-    ServePage(site, item_path(k), page.Page(headline(k), main), portal, routes);
+    main += "</p>\n<p>" + A(news.ListPath(k / kNewsPerList + 1), "กลับหน้ารวมข่าว") + "</p>";
+    ServePage(site, news.ItemPath(k), page.Page(News::Headline(k), main), portal,
+              routes);
   }
+}
+
+// The paged list of all news items.
+void ServeNewsLists(const News& news, const SiteTemplate& page,
+                    TestServer* portal, size_t* routes) {
+  const int lists = kNewsItems / kNewsPerList;
   for (int n = 1; n <= lists; ++n) {
     std::string main = "<h2>ข่าวกิจกรรม หน้า " + std::to_string(n) + "</h2>\n<ul>\n";
     for (int k = (n - 1) * kNewsPerList; k < n * kNewsPerList; ++k) {
-      main += "<li>" + A(item_path(k), headline(k)) + " <span>" +
-              ThaiDate(NewsDay(k, current)) + "</span></li>\n";
+      main += "<li>" + A(news.ItemPath(k), News::Headline(k)) + " <span>" +
+              news.Date(k) + "</span></li>\n";
     }
     main += "</ul>\n<p>หน้า ";
     for (int m = 1; m <= lists; ++m) {
-      main += (m == n ? std::to_string(m) : A(list_path(m), std::to_string(m))) + " ";
+      main += (m == n ? std::to_string(m) : A(news.ListPath(m), std::to_string(m))) + " ";
     }
-    if (n < lists) main += A(list_path(n + 1), "ถัดไป »");
+    if (n < lists) main += A(news.ListPath(n + 1), "ถัดไป »");
     main += "</p>";
     const std::string title =
         n == 1 ? "ข่าวกิจกรรม" : "ข่าวกิจกรรม หน้า " + std::to_string(n);
-    ServePage(site, list_path(n), page.Page(title, main), portal, routes);
+    ServePage(news.site, news.ListPath(n), page.Page(title, main), portal, routes);
   }
-  // The photo gallery: an index and one album per recent activity.
+}
+
+// The photo gallery: an index and one album per recent activity.
+void ServeGallery(const News& news, const SiteTemplate& page,
+                  TestServer* portal, size_t* routes) {
+  const FillerSite& site = news.site;
   const int albums = 4;
   std::string gallery = "<h2>ภาพกิจกรรม</h2>\n<ul>\n";
   for (int g = 0; g < albums; ++g) {
     const int k = g * 3;
     const std::string path = site.base + "page/gallery/" + std::to_string(g + 1);
     const std::string caption =
-        "ภาพ" + headline(k) + " (" + ThaiDate(NewsDay(k, current)) + ")";
+        "ภาพ" + News::Headline(k) + " (" + news.Date(k) + ")";
     gallery += "<li>" + A(path, caption) + "</li>\n";
     std::string album = "<h2>" + caption + "</h2>\n<p>";
     for (int i = 1; i <= 6; ++i) {
@@ -438,21 +450,31 @@ std::string ServeNews(const FillerSite& site, const SiteTemplate& page,
                "_" + std::to_string(i) + ".jpg\" alt=\"ภาพที่ " + std::to_string(i) +
                "\"> ";
     }
-    album += "</p>\n<p>" + A(site.base + "page/main/50/ภาพกิจกรรม", "กลับหน้าภาพกิจกรรม") +
+    album += "</p>\n<p>" + A(news.GalleryPath(), "กลับหน้าภาพกิจกรรม") +
              "</p>";
     ServePage(site, path, page.Page("ภาพกิจกรรม", album), portal, routes);
   }
   gallery += "</ul>";
-  ServePage(site, site.base + "page/main/50/ภาพกิจกรรม",
-            page.Page("ภาพกิจกรรม", gallery), portal, routes);
+  ServePage(site, news.GalleryPath(), page.Page("ภาพกิจกรรม", gallery), portal,
+            routes);
+}
+
+// Serves the news items, their lists and the gallery; returns the home
+// page's "latest news" box.
+std::string ServeNews(const FillerSite& site, const SiteTemplate& page,
+                      TestServer* portal, size_t* routes) {
+  const News news{site, site.mode == "current"};
+  ServeNewsItems(news, page, portal, routes);
+  ServeNewsLists(news, page, portal, routes);
+  ServeGallery(news, page, portal, routes);
   std::string box = "<section><h2>ข่าวกิจกรรมล่าสุด</h2>\n<ul>\n";
   for (int k = 0; k < kNewsPerList; ++k) {
-    box += "<li>" + A(item_path(k), headline(k) + " (" +
-                                        ThaiDate(NewsDay(k, current)) + ")") +
+    box += "<li>" + A(news.ItemPath(k), News::Headline(k) + " (" +
+                                            news.Date(k) + ")") +
            "</li>\n";
   }
-  return box + "</ul>\n<p>" + A(list_path(1), "ข่าวกิจกรรมทั้งหมด") + " | " +
-         A(site.base + "page/main/50/ภาพกิจกรรม", "ภาพกิจกรรม") + "</p></section>\n";
+  return box + "</ul>\n<p>" + A(news.ListPath(1), "ข่าวกิจกรรมทั้งหมด") + " | " +
+         A(news.GalleryPath(), "ภาพกิจกรรม") + "</p></section>\n";
 }
 
 // History, places and communities: undated pages every site has. Returns the
@@ -565,7 +587,7 @@ std::string MakeThaiPdf(const std::vector<std::string>& pages,
   // 1 catalog, 2 pages, 3 Type0 font, 4 CID font, 5 ToUnicode, 6 info,
   // then a page and its content per page.
   std::string info_dict = "<<";
-  if (!info.title.empty()) info_dict += " /Title " + TextString(info.title);
+  if (!info.title.empty()) info_dict += " /Title " + PdfTextString(info.title);
   if (!info.creation_date.empty()) {
     info_dict += " /CreationDate (" + info.creation_date + ")";
   }
@@ -590,108 +612,142 @@ std::string MakeThaiPdf(const std::vector<std::string>& pages,
   }
   objects[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " +
                std::to_string(pages.size()) + " >>";
-  std::string pdf = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const size_t xref = pdf.size();
-  pdf += "xref\n0 " + std::to_string(objects.size() + 1) +
-         "\n0000000000 65535 f \n";
-  for (size_t off : offsets) {
-    char line[24];
-    std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
-    pdf += line;
-  }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R /Info 6 0 R >>\nstartxref\n" + std::to_string(xref) +
-         "\n%%EOF\n";
-  return pdf;
+  return AssemblePdf(objects, 6);
 }
+
+namespace {
+
+// The two loopback servers a corpus is served from.
+struct CorpusServers {
+  TestServer* portal;
+  TestServer* external;
+  std::string portal_base, external_base;  // their url("")
+};
+
+// The site folders of `dir`, sorted; counts the corpus's source bytes.
+bool ListSiteDirs(const std::string& dir, std::vector<fs::path>* dirs,
+                  Corpus* corpus, std::string* err) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_directory()) dirs->push_back(entry.path());
+  }
+  if (ec || dirs->empty()) {
+    *err = dir + ": no corpus sites" + (ec ? " (" + ec.message() + ")" : "");
+    return false;
+  }
+  std::sort(dirs->begin(), dirs->end());
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) corpus->source_bytes += entry.file_size();
+  }
+  return true;
+}
+
+bool LoadSiteYaml(const fs::path& file, YAML::Node* root, std::string* err) {
+  try {
+    *root = YAML::LoadFile(file.string());
+  } catch (const YAML::Exception& e) {
+    *err = file.string() + ":" + std::to_string(e.mark.line + 1) + ": " +
+           e.msg;
+    return false;
+  }
+  if (!root->IsMap() || !CheckKeys(*root, kSiteKeys, file.string(), err)) {
+    if (err->empty()) *err = file.string() + ": not a mapping";
+    return false;
+  }
+  return true;
+}
+
+bool ServeRoutes(const YAML::Node& root, const fs::path& site_dir,
+                 const fs::path& file, const CorpusServers& servers,
+                 Corpus* corpus, std::string* err) {
+  int n = 0;
+  try {
+    for (const auto& route : root["routes"]) {
+      const std::string where =
+          file.string() + " route " + std::to_string(++n);
+      if (!LoadRoute(route, site_dir, where, servers.portal_base,
+                     servers.external_base, servers.portal, servers.external,
+                     err)) {
+        return false;
+      }
+      ++corpus->routes;
+    }
+  } catch (const YAML::Exception& e) {
+    *err = file.string() + ":" + std::to_string(e.mark.line + 1) + ": " +
+           e.msg;
+    return false;
+  }
+  return true;
+}
+
+// id, name, name_en and url of site.yaml; the id must be new in `ids`.
+bool ReadSiteHeader(const YAML::Node& root, const fs::path& file,
+                    std::set<std::string>* ids, CorpusSite* site,
+                    std::string* err) {
+  for (const char* key : {"id", "name", "name_en", "url"}) {
+    if (!root[key]) {
+      *err = file.string() + ": missing '" + key + "'";
+      return false;
+    }
+  }
+  site->id = root["id"].as<std::string>();
+  site->name = root["name"].as<std::string>();
+  site->name_en = root["name_en"].as<std::string>();
+  site->url_path = root["url"].as<std::string>();
+  if (!ids->insert(site->id).second) {
+    *err = file.string() + ": site id " + site->id + " used twice";
+    return false;
+  }
+  return true;
+}
+
+// The generated pages around the site's own (news, about, ...), per its
+// `filler` mode.
+bool ServeSiteFiller(const YAML::Node& root, const fs::path& site_dir,
+                     const fs::path& file, const CorpusServers& servers,
+                     Corpus* corpus, std::string* err) {
+  FillerSite filler{root["url"].as<std::string>(), root["name"].as<std::string>(),
+                    root["filler"] ? root["filler"].as<std::string>() : "current",
+                    ""};
+  if (std::find(std::begin(kFillerModes), std::end(kFillerModes), filler.mode) ==
+      std::end(kFillerModes)) {
+    *err = file.string() + ": filler must be current, old, no_news or none, not " +
+           filler.mode;
+    return false;
+  }
+  if (filler.mode == "none") return true;
+  std::string home;
+  if (!HomeOf(root, site_dir, servers.portal_base, servers.external_base, &home,
+              &filler.charset, err) ||
+      !ServeFiller(filler, home, servers.portal, &corpus->routes, err)) {
+    *err = file.string() + ": " + *err;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 bool LoadCorpus(const std::string& dir, TestServer* portal,
                 TestServer* external, Corpus* corpus, std::string* err) {
   std::vector<fs::path> dirs;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_directory()) dirs.push_back(entry.path());
-  }
-  if (ec || dirs.empty()) {
-    *err = dir + ": no corpus sites" + (ec ? " (" + ec.message() + ")" : "");
-    return false;
-  }
-  std::sort(dirs.begin(), dirs.end());
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file()) corpus->source_bytes += entry.file_size();
-  }
-  const std::string portal_base = portal->url("");
-  const std::string external_base = external->url("");
+  if (!ListSiteDirs(dir, &dirs, corpus, err)) return false;
+  const CorpusServers servers{portal, external, portal->url(""),
+                              external->url("")};
   std::set<std::string> ids;
   for (const fs::path& site_dir : dirs) {
     const fs::path file = site_dir / "site.yaml";
     YAML::Node root;
-    try {
-      root = YAML::LoadFile(file.string());
-    } catch (const YAML::Exception& e) {
-      *err = file.string() + ":" + std::to_string(e.mark.line + 1) + ": " +
-             e.msg;
-      return false;
-    }
-    if (!root.IsMap() || !CheckKeys(root, kSiteKeys, file.string(), err)) {
-      if (err->empty()) *err = file.string() + ": not a mapping";
-      return false;
-    }
-    int n = 0;
-    try {
-      for (const auto& route : root["routes"]) {
-        const std::string where =
-            file.string() + " route " + std::to_string(++n);
-        if (!LoadRoute(route, site_dir, where, portal_base, external_base,
-                       portal, external, err)) {
-          return false;
-        }
-        ++corpus->routes;
-      }
-    } catch (const YAML::Exception& e) {
-      *err = file.string() + ":" + std::to_string(e.mark.line + 1) + ": " +
-             e.msg;
+    if (!LoadSiteYaml(file, &root, err) ||
+        !ServeRoutes(root, site_dir, file, servers, corpus, err)) {
       return false;
     }
     if (site_dir.filename().string().front() == '_') continue;
     CorpusSite site;
-    for (const char* key : {"id", "name", "name_en", "url"}) {
-      if (!root[key]) {
-        *err = file.string() + ": missing '" + key + "'";
-        return false;
-      }
-    }
-    site.id = root["id"].as<std::string>();
-    site.name = root["name"].as<std::string>();
-    site.name_en = root["name_en"].as<std::string>();
-    site.url_path = root["url"].as<std::string>();
-    if (!ids.insert(site.id).second) {
-      *err = file.string() + ": site id " + site.id + " used twice";
+    if (!ReadSiteHeader(root, file, &ids, &site, err) ||
+        !LoadExpected(site_dir / "expected.yaml", &site, err) ||
+        !ServeSiteFiller(root, site_dir, file, servers, corpus, err)) {
       return false;
-    }
-    if (!LoadExpected(site_dir / "expected.yaml", &site, err)) return false;
-    FillerSite filler{root["url"].as<std::string>(), root["name"].as<std::string>(),
-                      root["filler"] ? root["filler"].as<std::string>() : "current",
-                      ""};
-    if (std::find(std::begin(kFillerModes), std::end(kFillerModes), filler.mode) ==
-        std::end(kFillerModes)) {
-      *err = file.string() + ": filler must be current, old, no_news or none, not " +
-             filler.mode;
-      return false;
-    }
-    if (filler.mode != "none") {
-      std::string home;
-      if (!HomeOf(root, site_dir, portal_base, external_base, &home,
-                  &filler.charset, err) ||
-          !ServeFiller(filler, home, portal, &corpus->routes, err)) {
-        *err = file.string() + ": " + *err;
-        return false;
-      }
     }
     corpus->sites.push_back(std::move(site));
   }

@@ -24,8 +24,9 @@ std::string Literal(const std::string& s) {
   return out + ")";
 }
 
-// A PDF text string for the Info dictionary: UTF-16BE with BOM, as hex.
-std::string TextString(const std::string& utf8) {
+}  // namespace
+
+std::string PdfTextString(const std::string& utf8) {
   std::string out = "<FEFF";
   char buf[8];
   for (size_t i = 0; i < utf8.size();) {
@@ -54,6 +55,8 @@ std::string TextString(const std::string& utf8) {
   return out + ">";
 }
 
+namespace {
+
 std::string ContentStream(const std::string& text) {
   std::string ops = "BT /F1 12 Tf 14 TL 72 760 Td\n";
   size_t start = 0;
@@ -71,7 +74,7 @@ std::string ContentStream(const std::string& text) {
 
 std::string InfoDict(const SimplePdfInfo& info) {
   std::string d = "<<";
-  if (!info.title.empty()) d += " /Title " + TextString(info.title);
+  if (!info.title.empty()) d += " /Title " + PdfTextString(info.title);
   if (!info.creation_date.empty()) {
     d += " /CreationDate " + Literal(info.creation_date);
   }
@@ -102,6 +105,11 @@ std::string MakeSimplePdfPages(const std::vector<std::string>& pages,
   }
   objects[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " +
                std::to_string(pages.size()) + " >>";
+  return AssemblePdf(objects, 4);
+}
+
+std::string AssemblePdf(const std::vector<std::string>& objects,
+                        int info_object) {
   std::string pdf = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
   std::vector<size_t> offsets;
   for (size_t i = 0; i < objects.size(); ++i) {
@@ -117,7 +125,7 @@ std::string MakeSimplePdfPages(const std::vector<std::string>& pages,
     pdf += line;
   }
   pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R /Info 4 0 R >>\nstartxref\n" + std::to_string(xref) +
+         " /Root 1 0 R /Info " + std::to_string(info_object) + " 0 R >>\nstartxref\n" + std::to_string(xref) +
          "\n%%EOF\n";
   return pdf;
 }

@@ -24,6 +24,16 @@ struct SimplePdfInfo {
 std::string MakeSimplePdfPages(const std::vector<std::string>& pages,
                                const SimplePdfInfo& info = {});
 
+// The bytes of a PDF 1.4 file whose object i+1 is objects[i]: header,
+// objects, xref table and a trailer naming object 1 as /Root and object
+// `info_object` as /Info. Every PDF maker of the tests ends with this.
+std::string AssemblePdf(const std::vector<std::string>& objects,
+                        int info_object);
+
+// A PDF text string for an Info dictionary: UTF-16BE with BOM, as hex
+// (<FEFF...>; characters beyond U+FFFF as surrogate pairs).
+std::string PdfTextString(const std::string& utf8);
+
 }  // namespace oitwatch
 
 #endif  // OITWATCH_TESTS_TEST_PDF_H_

@@ -115,7 +115,11 @@ TEST(UrlTest, InScopeTable) {
       {"http://h/laksi2/x", false},
       {"http://h/bangrak/x", false},
       {"http://other/laksi/x", false},
-      {"https://h/laksi/x", false},
+      // http and https of one host are one site (servers upgrade to https;
+      // a site listed as http:// must not lose every page after the seed).
+      {"https://h/laksi/x", true},
+      {"http://h:8080/laksi/x", false},
+      {"https://h:8443/laksi/x", false},
       {"http://h/public/user_files_editor/1/a.pdf", false},
   };
   for (const auto& c : kCases)

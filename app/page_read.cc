@@ -1,0 +1,106 @@
+#include "app/page_read.h"
+
+#include <cctype>
+#include <optional>
+
+#include "crawler/charset.h"
+#include "crawler/url.h"
+#include "rules/document.h"
+#include "rules/thai_text.h"
+
+namespace oitwatch {
+namespace {
+
+// Anchor texts that say nothing about the target ("ดาวน์โหลด", "คลิกที่นี่",
+// an icon): the row or list item around the link says what it is.
+bool IsGenericLinkText(const std::string& text) {
+  static const char* const kGeneric[] = {
+      "ดาวน์โหลด", "download", "คลิก", "คลิกที่นี่", "คลิกเพื่อดู", "คลิกดู",
+      "ที่นี่", "ดูรายละเอียด", "รายละเอียด", "อ่านต่อ", "อ่านเพิ่มเติม",
+      "เพิ่มเติม", "ลิงก์", "ลิ้งค์", "link", "pdf", "ไฟล์", "เอกสาร",
+      "ดู", "เปิด", "view", "more", "click", "click here", "here"};
+  std::string t = NormalizeThai(text);
+  for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (t.size() <= 3) return true;  // "", "1", ">>", an icon's alt
+  for (const char* g : kGeneric) {
+    if (t == g) return true;
+  }
+  return false;
+}
+
+std::string EffectiveLinkText(const Link& link) {
+  if (link.context.empty() || !IsGenericLinkText(link.text)) return link.text;
+  return link.context;  // the row's text already holds the anchor text
+}
+
+// B10: a start page that is only a JavaScript shell (scripts, no links,
+// almost no text) cannot be judged without running it.
+bool NeedsJavaScript(const Document& doc, const std::string& html) {
+  return doc.links.empty() && doc.text.size() < 300 &&
+         html.find("<script") != std::string::npos;
+}
+
+// Normalised, non-empty text lines of a parsed page.
+std::vector<std::string> TextLines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line =
+        NormalizeThai(std::string_view(text).substr(start, end - start));
+    if (!line.empty()) lines.push_back(std::move(line));
+    start = end + 1;
+  }
+  return lines;
+}
+
+FieldRead ReadField(const Matcher& matcher, Field field, const std::string& raw,
+                    size_t max_date_bytes) {
+  FieldRead f;
+  f.text = NormalizeThai(raw);
+  if (!f.text.empty()) f.matches = matcher.Match(field, f.text);
+  f.dates = f.text.size() > max_date_bytes
+                ? FindDates(TruncateUtf8(f.text, max_date_bytes))
+                : FindDates(f.text);
+  return f;
+}
+
+}  // namespace
+
+HtmlRead ReadHtml(const FetchResult& r, const Matcher& matcher) {
+  HtmlRead read;
+  DecodedText decoded = DecodeToUtf8(r.body, r.content_type);
+  read.charset = decoded.encoding;
+  Document doc;
+  std::string err;
+  if (!ParseHtml(decoded.utf8, r.final_url.empty() ? r.request.url : r.final_url,
+                 DocumentLimits(), &doc, &err)) {
+    read.parse_error = "HTML parse failed: " + err;
+    return read;
+  }
+  read.title = doc.title;
+  read.needs_js = r.request.depth == 0 && NeedsJavaScript(doc, decoded.utf8);
+  const size_t all = std::string::npos;
+  read.title_field = ReadField(matcher, Field::kTitle, doc.title, all);
+  read.headings = ReadField(matcher, Field::kHeadings, doc.headings, all);
+  read.page_text =
+      ReadField(matcher, Field::kPageText, doc.text, kPageTextForDates);
+  read.placeholder = matcher.IsPlaceholder(read.page_text.text);
+  read.lines = TextLines(doc.text);
+  const std::string& url = r.request.url;
+  read.links.reserve(doc.links.size() + 1);
+  for (const Link& link : doc.links) {
+    std::optional<std::string> target = NormalizeUrl(link.url);
+    if (!target || *target == url) continue;
+    read.links.push_back(LinkRecord{std::move(*target), EffectiveLinkText(link)});
+  }
+  if (!doc.meta_refresh.empty()) {
+    if (std::optional<std::string> target = NormalizeUrl(doc.meta_refresh)) {
+      read.links.push_back(LinkRecord{std::move(*target), ""});
+    }
+  }
+  return read;
+}
+
+}  // namespace oitwatch

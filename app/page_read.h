@@ -1,0 +1,54 @@
+// PageRead: everything an HTML response says that needs no site state:
+// the body decoded to UTF-8, parsed (Gumbo), its title, headings and text
+// normalised, the rules matched and the dates read in each of them, its
+// text lines and its links (normalised URL, the text that names them). The
+// pipeline then applies it to the site (dedup keys, facts, outlinks,
+// storage) on the engine's thread; a ParsePool reads a batch of bodies at
+// the same time.
+//
+// Thread-safe: ReadHtml touches only its arguments (and const Matcher).
+#ifndef OITWATCH_APP_PAGE_READ_H_
+#define OITWATCH_APP_PAGE_READ_H_
+
+#include <string>
+#include <vector>
+
+#include "crawler/fetch_result.h"
+#include "rules/matcher.h"
+#include "rules/thai_date.h"
+#include "storage/store.h"
+
+namespace oitwatch {
+
+// Page text beyond this many bytes is not scanned for dates.
+inline constexpr size_t kPageTextForDates = 64u << 10;
+
+// One field of a page (title, headings, text): normalised, with its matches
+// and date mentions.
+struct FieldRead {
+  std::string text;                  // NormalizeThai
+  std::vector<FieldMatch> matches;   // Matcher::Match(field, text)
+  std::vector<DateMention> dates;    // FindDates (page text: the first 64 KiB)
+};
+
+struct HtmlRead {
+  std::string charset;      // the encoding the body was decoded from
+  std::string parse_error;  // "HTML parse failed: ..."; then nothing below
+  std::string title;        // as in the page (not normalised)
+  bool needs_js = false;    // a start page (depth 0) that is a script shell
+  FieldRead title_field, headings, page_text;
+  bool placeholder = false;         // Matcher::IsPlaceholder(page text)
+  std::vector<std::string> lines;   // normalised, non-empty text lines
+  // <a>, <area>, <iframe> targets (normalised, not the page itself) with the
+  // text that names them (anchor text, or its row's for "ดาวน์โหลด"), then
+  // the <meta refresh> target with "".
+  std::vector<LinkRecord> links;
+};
+
+// Reads the HTML body of `r` (REQUIRES: an HTML page response that is not
+// binary; the pipeline decides that).
+HtmlRead ReadHtml(const FetchResult& r, const Matcher& matcher);
+
+}  // namespace oitwatch
+
+#endif  // OITWATCH_APP_PAGE_READ_H_

@@ -1,0 +1,111 @@
+// Dating a candidate (see dating.h).
+#include "rules/dating.h"
+
+#include <algorithm>
+#include <iterator>
+#include <string>
+
+#include "rules/thai_text.h"
+
+namespace oitwatch {
+namespace {
+
+struct DateSource {
+  const char* name;
+  bool counts_for_year;
+};
+constexpr DateSource kDatePrecedence[] = {
+    {"link_text", true}, {"title", true},      {"headings", true},
+    {"url", true},       {"doc_text", true},   {"pdf_meta", true},
+    {"url_folder", false}, {"page_text", true}, {"last_modified", false},
+};
+constexpr int kUrlRank = 3;
+constexpr int kNoRank = 100;
+
+// True if a year read from a URL lies in its last path segment (the file
+// name), not in a folder such as /ITA/2568/ (the target year of the
+// assessment, not the content's year).
+bool InFileName(const DateFact& fact) {
+  std::string path = fact.url.substr(0, fact.url.find_first_of("?#"));
+  path = NormalizeThai(PercentDecode(path.substr(path.rfind('/') + 1)));
+  return path.find(fact.text) != std::string::npos;
+}
+
+int SourceRank(const DateFact& fact) {
+  std::string source =
+      fact.source.empty() ? FieldName(fact.field) : fact.source;
+  if (source == "url" && !fact.url.empty() && !InFileName(fact)) {
+    source = "url_folder";
+  }
+  for (int i = 0; i < static_cast<int>(std::size(kDatePrecedence)); ++i) {
+    if (source == kDatePrecedence[i].name) return i;
+  }
+  return kNoRank;
+}
+
+bool CountsForYear(int rank) {
+  return rank < kNoRank && kDatePrecedence[rank].counts_for_year;
+}
+
+// True if `a` is a better date than `b` of the same source.
+bool BetterDate(const DateFact& a, const DateFact& b, bool url_source) {
+  if (url_source) return true;  // facts come in text order: the later wins
+  if (a.fiscal_marker != b.fiscal_marker) return a.fiscal_marker;
+  return a.fiscal_year > b.fiscal_year;
+}
+
+}  // namespace
+
+// The date a verdict rests on; `display` also accepts last_modified.
+const DateFact* PickDate(const UrlFacts* facts, bool display) {
+  if (facts == nullptr) return nullptr;
+  const DateFact* best = nullptr;
+  int best_rank = kNoRank;
+  for (const DateFact& fact : facts->dates) {
+    const int rank = SourceRank(fact);
+    if (fact.fiscal_year <= 0 || rank >= kNoRank) continue;
+    if (!display && !CountsForYear(rank)) continue;
+    if (rank < best_rank ||
+        (rank == best_rank && BetterDate(fact, *best, rank == kUrlRank))) {
+      best = &fact;
+      best_rank = rank;
+    }
+  }
+  return best;
+}
+
+bool InFiscalYear(Month month, int fiscal_year) {
+  return (month.first == fiscal_year - 1 && month.second >= 10) ||
+         (month.first == fiscal_year && month.second <= 9);
+}
+
+// Months of the assessed FY named by the best-ranked source that names any.
+std::vector<Month> CandidateMonths(const UrlFacts* facts, int fiscal_year) {
+  std::vector<Month> months;
+  if (facts == nullptr) return months;
+  int best_rank = kNoRank;
+  for (const DateFact& fact : facts->dates) {
+    const int rank = SourceRank(fact);
+    if (fact.month < 1 || fact.month > 12 || fact.year_be <= 0) continue;
+    if (!CountsForYear(rank) || rank > best_rank) continue;
+    if (rank < best_rank) months.clear();
+    best_rank = rank;
+    const Month month{fact.year_be, fact.month};
+    if (InFiscalYear(month, fiscal_year)) months.push_back(month);
+  }
+  std::sort(months.begin(), months.end());
+  months.erase(std::unique(months.begin(), months.end()), months.end());
+  return months;
+}
+
+// October of FY-1 up to the month before as-of, capped at September of FY.
+std::vector<Month> RequiredMonths(const JudgeContext& context) {
+  std::vector<Month> months;
+  const int as_of = (context.as_of_year + 543) * 12 + context.as_of_month - 1;
+  const int first = (context.fiscal_year - 1) * 12 + 9;  // October FY-1
+  const int last = std::min(as_of - 1, context.fiscal_year * 12 + 8);
+  for (int m = first; m <= last; ++m) months.push_back({m / 12, m % 12 + 1});
+  return months;
+}
+
+}  // namespace oitwatch

@@ -1,0 +1,58 @@
+// Dating a candidate for the judge: which of the DateFacts read from a URL
+// a verdict rests on, and which months of the assessed fiscal year a
+// monthly report covers. Pure functions; thread-safe.
+//
+// The year of a candidate comes from its DateFacts, by field, in this
+//    precedence (first source that has any dated fact wins):
+//
+//      rank  source         counts for a year?
+//      0     link_text      yes
+//      1     title          yes
+//      2     headings       yes
+//      3     url            yes  (a year in the file name; the last one wins)
+//      4     doc_text       yes
+//      5     pdf_meta       yes
+//      6     url_folder     no   (a year only in a folder: /ITA/2568/)
+//      7     page_text      yes
+//      8     last_modified  no   (shown for in_force/live only)
+//
+//    Within the winning source, facts with a fiscal marker ("ปีงบประมาณ",
+//    "ประจำปี", "FY") win, then the latest fiscal year. In the url source
+//    the fact that appears last wins instead. A folder year is the target
+//    year of the assessment, not the content's (a FY2567 plan sits in
+//    /ITA/2568/), so it never decides a year: a scan in /ITA/2568/ with no
+//    other date is "stale, no year" (review by eye), not a pass.
+#ifndef OITWATCH_RULES_DATING_H_
+#define OITWATCH_RULES_DATING_H_
+
+#include <utility>
+#include <vector>
+
+#include "rules/evidence.h"
+#include "rules/judge.h"
+
+namespace oitwatch {
+
+using Month = std::pair<int, int>;  // (year BE, month)
+
+// The date a verdict rests on, by the precedence above; `display` also
+// accepts last_modified and folder years (for in_force/live items). Returns
+// nullptr when `facts` is null or has no usable fact. The result points
+// into facts->dates.
+const DateFact* PickDate(const UrlFacts* facts, bool display);
+
+// True if `month` lies in fiscal year `fiscal_year` (BE): October of the
+// year before up to September.
+bool InFiscalYear(Month month, int fiscal_year);
+
+// Months of the assessed FY named by the best-ranked source that names any,
+// sorted, without repeats. Empty when `facts` is null.
+std::vector<Month> CandidateMonths(const UrlFacts* facts, int fiscal_year);
+
+// The months whose summary is due by the as-of date: October of FY-1 up to
+// the month before as-of, capped at September of FY.
+std::vector<Month> RequiredMonths(const JudgeContext& context);
+
+}  // namespace oitwatch
+
+#endif  // OITWATCH_RULES_DATING_H_

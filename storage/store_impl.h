@@ -1,0 +1,57 @@
+// Internal to storage/: Store's private state, shared by store.cc (opening,
+// writing) and store_read.cc (reading). Not part of the Store API.
+// Thread-compatible, like Store.
+#ifndef OITWATCH_STORAGE_STORE_IMPL_H_
+#define OITWATCH_STORAGE_STORE_IMPL_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/guard.h"
+#include "storage/store.h"
+
+namespace SQLite {
+class Database;
+}  // namespace SQLite
+
+namespace oitwatch {
+
+struct Store::Impl {
+  // Opens (or creates) `file`; throws SQLite::Exception on failure.
+  Impl(const std::string& file, const StoreOptions& options);
+  ~Impl();
+
+  // Runs `fn` inside BEGIN IMMEDIATE ... COMMIT; rolls back on any failure.
+  bool Write(const std::string& what, std::string* err,
+             const std::function<void()>& fn) {
+    return GuardedWrite(db, path, what, err, fn);
+  }
+
+  // Runs `fn`, which returns false after setting *err itself.
+  bool Read(const std::string& what, std::string* err,
+            const std::function<bool()>& fn) {
+    return GuardedCall(path, what, err, fn);
+  }
+
+  bool CheckIdentity(std::string* err);
+  void Configure(const StoreOptions& options);
+  void Migrate();
+  void InsertPageRows(int64_t run_id, const PageRecord& page, int64_t page_id,
+                      const std::vector<LinkRecord>& links,
+                      const std::vector<Hit>& hits,
+                      const std::vector<DateFact>& dates);
+  void InsertVerdict(int64_t run_id, const std::string& site_id, int position,
+                     const ItemVerdict& verdict);
+
+  std::string path;
+  std::unique_ptr<SQLite::Database> connection;
+  SQLite::Database& db;  // *connection
+  int version = 0;
+};
+
+}  // namespace oitwatch
+
+#endif  // OITWATCH_STORAGE_STORE_IMPL_H_

@@ -1,0 +1,237 @@
+// Reading the evidence store: runs, sites, verdicts, pages and the rows
+// saved with them (the writing half is store.cc). Every exception is caught
+// (guard.h) and becomes false + a message that starts with the database path.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <SQLiteCpp/Savepoint.h>
+#include <SQLiteCpp/VariadicBind.h>
+
+#include <utility>
+
+#include "storage/rows.h"
+#include "storage/store.h"
+#include "storage/store_impl.h"
+
+namespace oitwatch {
+namespace {
+
+// Clears *out, then steps `q` to its end, appending from_row(q) per row.
+template <typename T, typename FromRow>
+void ReadAll(SQLite::Statement& q, std::vector<T>* out, FromRow from_row) {
+  out->clear();
+  while (q.executeStep()) out->push_back(from_row(q));
+}
+
+}  // namespace
+
+bool Store::LatestRun(bool finished_only, int64_t* run_id, std::string* err) {
+  return impl_->Read("latest run", err, [&] {
+    SQLite::Statement q(impl_->db, finished_only
+                                       ? "SELECT id FROM runs WHERE status = "
+                                         "'finished' ORDER BY id DESC LIMIT 1"
+                                       : "SELECT max(id) FROM runs");
+    if (q.executeStep() && !q.getColumn(0).isNull()) {
+      *run_id = q.getColumn(0).getInt64();
+      return true;
+    }
+    *err = impl_->path +
+           (finished_only ? ": no finished run yet" : ": no run yet");
+    return false;
+  });
+}
+
+bool Store::GetRun(int64_t run_id, RunInfo* info, std::string* err) {
+  return impl_->Read("get run", err, [&] {
+    SQLite::Statement q(impl_->db, std::string("SELECT ") + kRunColumns +
+                                       " FROM runs WHERE id = ?");
+    q.bind(1, run_id);
+    if (q.executeStep()) {
+      *info = RunFromRow(q);
+      return true;
+    }
+    *err = impl_->path + ": no run " + std::to_string(run_id);
+    return false;
+  });
+}
+
+bool Store::ListRuns(std::vector<RunInfo>* runs, std::string* err) {
+  return impl_->Read("list runs", err, [&] {
+    SQLite::Statement q(impl_->db, std::string("SELECT ") + kRunColumns +
+                                       " FROM runs ORDER BY id");
+    ReadAll(q, runs, RunFromRow);
+    return true;
+  });
+}
+
+bool Store::ListSiteRuns(int64_t run_id, std::vector<SiteRunInfo>* sites,
+                         std::string* err) {
+  return impl_->Read("list sites of run", err, [&] {
+    SQLite::Statement q(
+        impl_->db,
+        "SELECT r.site_id, coalesce(s.name, ''), coalesce(s.name_en, ''), "
+        "coalesce(s.url, ''), r.state, r.reason, r.pages, r.documents, "
+        "r.errors, r.skipped, r.started_at, r.finished_at, r.parsed, "
+        "r.reused FROM run_sites r "
+        "LEFT JOIN sites s ON s.id = r.site_id WHERE r.run_id = ? "
+        // Sites in the order they were first listed (the site list's order,
+        // e.g. the official district order), not alphabetically.
+        "ORDER BY s.rowid, r.site_id");
+    q.bind(1, run_id);
+    ReadAll(q, sites, SiteRunFromRow);
+    return true;
+  });
+}
+
+bool Store::GetSite(const std::string& site_id, SiteRow* site,
+                    std::string* err) {
+  return impl_->Read("get site", err, [&] {
+    SQLite::Statement q(impl_->db,
+                        "SELECT id, name, name_en, url, contacts_json "
+                        "FROM sites WHERE id = ?");
+    q.bind(1, site_id);
+    if (!q.executeStep()) {
+      *err = impl_->path + ": no site '" + site_id + "'";
+      return false;
+    }
+    site->id = q.getColumn(0).getString();
+    site->name = q.getColumn(1).getString();
+    site->name_en = q.getColumn(2).getString();
+    site->url = q.getColumn(3).getString();
+    site->contacts = FromJsonList(q.getColumn(4).getString(), "contacts_json");
+    return true;
+  });
+}
+
+bool Store::ListVerdicts(int64_t run_id, const std::string& site_id,
+                         std::vector<ItemVerdict>* verdicts, std::string* err) {
+  return impl_->Read("list verdicts of " + site_id, err, [&] {
+    SQLite::Savepoint snapshot(impl_->db, "list_verdicts");
+    SQLite::Statement q(impl_->db,
+                        "SELECT item_id, title, status, reason, "
+                        "missing_components_json, missing_months_json FROM "
+                        "item_states WHERE run_id = ? AND site_id = ? "
+                        "ORDER BY position");
+    SQLite::Statement ev(impl_->db,
+                         "SELECT component_id, url, found_on, text, field, "
+                         "date, fiscal_year, date_source, state FROM "
+                         "item_evidence WHERE run_id = ? AND site_id = ? AND "
+                         "item_id = ? ORDER BY rank");
+    SQLite::bind(q, run_id, site_id);
+    verdicts->clear();
+    while (q.executeStep()) {
+      ItemVerdict v = VerdictFromRow(q);
+      SQLite::bind(ev, run_id, site_id, v.item_id);
+      while (ev.executeStep()) v.evidence.push_back(EvidenceFromRow(ev));
+      ev.reset();
+      verdicts->push_back(std::move(v));
+    }
+    snapshot.release();
+    return true;
+  });
+}
+
+bool Store::ListPages(int64_t run_id, const std::string& site_id,
+                      std::vector<PageRecord>* pages, std::string* err) {
+  return impl_->Read("list pages of " + site_id, err, [&] {
+    SQLite::Statement q(impl_->db, std::string("SELECT ") + kPageColumns +
+                                       " FROM pages WHERE run_id = ? AND "
+                                       "site_id = ? ORDER BY id");
+    SQLite::bind(q, run_id, site_id);
+    ReadAll(q, pages, PageFromRow);
+    return true;
+  });
+}
+
+bool Store::ListHits(int64_t run_id, const std::string& site_id,
+                     const std::string& item_id, std::vector<Hit>* hits,
+                     std::string* err) {
+  return impl_->Read("list hits of " + site_id, err, [&] {
+    SQLite::Statement q(impl_->db, std::string("SELECT ") + kHitColumns +
+                                       " FROM hits WHERE run_id = ? AND "
+                                       "site_id = ? AND item_id = ? ORDER BY id");
+    SQLite::bind(q, run_id, site_id, item_id);
+    ReadAll(q, hits, HitFromRow);
+    return true;
+  });
+}
+
+bool Store::ListDates(int64_t run_id, const std::string& site_id,
+                      const std::string& url, std::vector<DateFact>* dates,
+                      std::string* err) {
+  return impl_->Read("list dates of " + url, err, [&] {
+    SQLite::Statement q(impl_->db, std::string("SELECT ") + kDateColumns +
+                                       " FROM url_dates WHERE run_id = ? AND "
+                                       "site_id = ? AND url = ? ORDER BY id");
+    SQLite::bind(q, run_id, site_id, url);
+    ReadAll(q, dates, DateFromRow);
+    return true;
+  });
+}
+
+bool Store::LastGoodPage(const std::string& site_id, const std::string& url,
+                         PageRecord* page, std::string* err) {
+  return impl_->Read("last good fetch of " + url, err, [&] {
+    SQLite::Statement q(impl_->db,
+                        std::string("SELECT ") + kPageColumns +
+                            " FROM pages WHERE site_id = ? AND url = ? AND "
+                            "outcome = 'ok' AND http_status BETWEEN 200 AND "
+                            "299 ORDER BY run_id DESC, id DESC LIMIT 1");
+    SQLite::bind(q, site_id, url);
+    if (q.executeStep()) {
+      *page = PageFromRow(q);
+      return true;
+    }
+    *err = impl_->path + ": no good earlier fetch of " + url;
+    return false;
+  });
+}
+
+bool Store::FindReusablePage(const std::string& site_id, const std::string& url,
+                             StoredPage* stored, bool* found,
+                             std::string* err) {
+  return impl_->Read("reusable fetch of " + url, err, [&] {
+    SQLite::Statement q(
+        impl_->db,
+        std::string("SELECT id, run_id, ") + kPageColumns +
+            " FROM pages WHERE site_id = ? AND url = ? AND ((outcome = 'ok' "
+            "AND http_status BETWEEN 200 AND 299) OR (outcome = "
+            "'not_modified' AND content_hash != '')) ORDER BY run_id DESC, "
+            "id DESC LIMIT 1");
+    SQLite::bind(q, site_id, url);
+    *found = q.executeStep();
+    if (!*found) return true;
+    stored->page_id = q.getColumn(0).getInt64();
+    stored->run_id = q.getColumn(1).getInt64();
+    SQLite::Statement page(impl_->db, std::string("SELECT ") + kPageColumns +
+                                          " FROM pages WHERE id = ?");
+    page.bind(1, stored->page_id);
+    if (page.executeStep()) stored->page = PageFromRow(page);
+    return true;
+  });
+}
+
+bool Store::LoadPageRows(StoredPage* stored, std::string* err) {
+  return impl_->Read("rows of page " + stored->page.url, err, [&] {
+    SQLite::Database& db = impl_->db;
+    SQLite::Statement links(db,
+                            "SELECT to_url, text FROM links WHERE page_id = ? "
+                            "ORDER BY rowid");
+    links.bind(1, stored->page_id);
+    stored->links.clear();
+    while (links.executeStep()) {
+      stored->links.push_back(
+          {links.getColumn(0).getString(), links.getColumn(1).getString()});
+    }
+    SQLite::Statement hits(db, std::string("SELECT ") + kHitColumns +
+                                   " FROM hits WHERE page_id = ? ORDER BY id");
+    hits.bind(1, stored->page_id);
+    ReadAll(hits, &stored->hits, HitFromRow);
+    SQLite::Statement dates(db, std::string("SELECT ") + kDateColumns +
+                                    " FROM url_dates WHERE page_id = ? "
+                                    "ORDER BY id");
+    dates.bind(1, stored->page_id);
+    ReadAll(dates, &stored->dates, DateFromRow);
+    return true;
+  });
+}
+
+}  // namespace oitwatch
