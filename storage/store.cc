@@ -6,7 +6,10 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <SQLiteCpp/VariadicBind.h>
 
+#include <sqlite3.h>
+
 #include <cstdio>
+#include <mutex>
 #include <stdexcept>
 #include <utility>
 
@@ -110,9 +113,19 @@ std::unique_ptr<Store> Store::Open(const std::string& path, std::string* err) {
   return Open(path, StoreOptions{}, err);
 }
 
+// SQLite keeps global memory statistics behind one mutex that every
+// connection takes on each allocation; the crawl's reader and writer
+// connections then contend for it. We never read the statistics. The call
+// only works before SQLite initialises (later it is a harmless no-op).
+static void DisableSqliteMemoryStatistics() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 std::unique_ptr<Store> Store::Open(const std::string& path,
                                    const StoreOptions& options,
                                    std::string* err) {
+  DisableSqliteMemoryStatistics();
   try {
     auto impl = std::make_unique<Impl>(path, options);
     if (!impl->CheckIdentity(err)) return nullptr;
