@@ -605,13 +605,19 @@ void Pipeline::Reuse(SiteState& s, const FetchResult& r,
     if (hit.field == Field::kDocText) hit.found_on = r.request.found_on;
     AddStoredHit(s, std::move(hit), out);
   }
-  for (const DateFact& d : rows.dates) {
+  for (DateFact& d : rows.dates) {
     if (!IsOwnDate(d, url)) continue;
     facts.dates.push_back(d);
-    out->dates.push_back(d);
+    out->dates.push_back(std::move(d));
   }
+  // An earlier run's links are stored by reference to the row holding them
+  // (no copy); a row of this same run (a resumed save) is replaced by this
+  // save, so its links are copied.
+  const bool by_reference =
+      prior.run_id != options_.run_id && rows.links_page_id != 0;
+  if (by_reference) out->links_from = rows.links_page_id;
   for (const LinkRecord& link : rows.links) {
-    out->links.push_back(link);
+    if (!by_reference) out->links.push_back(link);
     ProcessLink(s, url, link.to_url, link.text, out);
   }
 }
@@ -710,6 +716,7 @@ void Pipeline::Save(const Site& site, const Request& request,
   page.charset = extract.charset;
   if (extract.facts) AddParsedFacts(*extract.facts, &page);
   if (extract.reused) CarryContent(extract.reused->page, &page);
+  page.links_from = extract.links_from;
   Write([run_id = options_.run_id, page = std::move(page),
          links = std::move(extract.links), hits = std::move(extract.hits),
          dates = std::move(extract.dates)](Store* store, std::string* err) {

@@ -147,6 +147,7 @@ class Pipeline : public CrawlSink {
     std::string title, charset;
     const UrlFacts* facts = nullptr;      // the fetched URL's facts
     const StoredPage* reused = nullptr;   // the earlier fetch re-used
+    int64_t links_from = 0;  // links carried by reference (re-use), not rows
   };
 
   UrlKind KindOf(const SiteState& s, const std::string& url) const;

@@ -84,30 +84,32 @@ extern const char kPageColumns[] =
     "bytes, fetched_at, last_modified, etag, title, error, found_on, depth, "
     "charset, captured_at, placeholder, needs_review, parse_error";
 
-PageRecord PageFromRow(SQLite::Statement& q) {
+PageRecord PageFromColumns(SQLite::Statement& q, int first) {
   PageRecord p;
-  p.site_id = q.getColumn(0).getString();
-  p.url = q.getColumn(1).getString();
-  p.kind = q.getColumn(2).getString();
-  p.outcome = q.getColumn(3).getString();
-  p.http_status = q.getColumn(4).getInt();
-  p.content_type = q.getColumn(5).getString();
-  p.content_hash = q.getColumn(6).getString();
-  p.bytes = q.getColumn(7).getInt64();
-  p.fetched_at = q.getColumn(8).getString();
-  p.last_modified = q.getColumn(9).getString();
-  p.etag = q.getColumn(10).getString();
-  p.title = q.getColumn(11).getString();
-  p.error = q.getColumn(12).getString();
-  p.found_on = q.getColumn(13).getString();
-  p.depth = q.getColumn(14).getInt();
-  p.charset = q.getColumn(15).getString();
-  p.captured_at = q.getColumn(16).getString();
-  p.placeholder = q.getColumn(17).getInt() != 0;
-  p.needs_review = q.getColumn(18).getInt() != 0;
-  p.parse_error = q.getColumn(19).getString();
+  p.site_id = q.getColumn(first + 0).getString();
+  p.url = q.getColumn(first + 1).getString();
+  p.kind = q.getColumn(first + 2).getString();
+  p.outcome = q.getColumn(first + 3).getString();
+  p.http_status = q.getColumn(first + 4).getInt();
+  p.content_type = q.getColumn(first + 5).getString();
+  p.content_hash = q.getColumn(first + 6).getString();
+  p.bytes = q.getColumn(first + 7).getInt64();
+  p.fetched_at = q.getColumn(first + 8).getString();
+  p.last_modified = q.getColumn(first + 9).getString();
+  p.etag = q.getColumn(first + 10).getString();
+  p.title = q.getColumn(first + 11).getString();
+  p.error = q.getColumn(first + 12).getString();
+  p.found_on = q.getColumn(first + 13).getString();
+  p.depth = q.getColumn(first + 14).getInt();
+  p.charset = q.getColumn(first + 15).getString();
+  p.captured_at = q.getColumn(first + 16).getString();
+  p.placeholder = q.getColumn(first + 17).getInt() != 0;
+  p.needs_review = q.getColumn(first + 18).getInt() != 0;
+  p.parse_error = q.getColumn(first + 19).getString();
   return p;
 }
+
+PageRecord PageFromRow(SQLite::Statement& q) { return PageFromColumns(q, 0); }
 
 SiteRunInfo SiteRunFromRow(SQLite::Statement& q) {
   SiteRunInfo s;

@@ -39,6 +39,8 @@ RunInfo RunFromRow(SQLite::Statement& q);
 
 extern const char kPageColumns[];
 PageRecord PageFromRow(SQLite::Statement& q);
+// The same from kPageColumns starting at column `first`.
+PageRecord PageFromColumns(SQLite::Statement& q, int first);
 
 // r.site_id, name, name_en, url (joined from sites), state, reason, pages,
 // documents, errors, skipped, started_at, finished_at, parsed, reused.

@@ -198,6 +198,31 @@ ALTER TABLE run_sites ADD COLUMN parsed INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE run_sites ADD COLUMN reused INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 4: an unchanged page re-used by a later run keeps its links by
+// reference instead of a copy: pages.links_from is the id of the page row
+// that holds its links rows (NULL = the row's own links rows). A holder
+// always holds its own links (references are one step deep). Deleting a
+// holder first hands its links rows to the oldest row that refers to it, so
+// a reference never dangles (the foreign key refuses any delete that would).
+constexpr char kSchemaV4[] = R"sql(
+ALTER TABLE pages ADD COLUMN links_from INTEGER REFERENCES pages(id);
+CREATE INDEX pages_by_links_from ON pages(links_from)
+  WHERE links_from IS NOT NULL;
+CREATE TRIGGER pages_hand_over_links BEFORE DELETE ON pages
+WHEN EXISTS (SELECT 1 FROM pages WHERE links_from = OLD.id)
+BEGIN
+  UPDATE links SET page_id =
+      (SELECT min(id) FROM pages WHERE links_from = OLD.id)
+    WHERE page_id = OLD.id;
+  UPDATE pages SET links_from =
+      (SELECT min(id) FROM pages WHERE links_from = OLD.id)
+    WHERE links_from = OLD.id AND
+          id != (SELECT min(id) FROM pages WHERE links_from = OLD.id);
+  UPDATE pages SET links_from = NULL
+    WHERE id = (SELECT min(id) FROM pages WHERE links_from = OLD.id);
+END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& StoreMigrations() {
@@ -205,6 +230,7 @@ const std::vector<Migration>& StoreMigrations() {
       {1, kSchemaV1},
       {2, kSchemaV2},
       {3, kSchemaV3},
+      {4, kSchemaV4},
   };
   return kMigrations;
 }

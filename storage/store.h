@@ -75,6 +75,10 @@ struct PageRecord {
   bool placeholder = false;   // the page says "under construction" / is empty
   bool needs_review = false;  // e.g. an image-only PDF: no text layer
   std::string parse_error;    // HTML/PDF could not be read
+  // Written only: when nonzero, the id of an earlier run's page row whose
+  // links rows are this page's links (an unchanged page re-used); SavePage
+  // then stores no links rows of its own for it. Not read back (0).
+  int64_t links_from = 0;
 };
 
 struct LinkRecord {
@@ -87,6 +91,7 @@ struct LinkRecord {
 struct StoredPage {
   int64_t page_id = 0;
   int64_t run_id = 0;
+  int64_t links_page_id = 0;  // the row holding its links rows (links_from)
   PageRecord page;
   std::vector<LinkRecord> links;  // filled by LoadPageRows
   std::vector<Hit> hits;
@@ -152,6 +157,8 @@ class Store {
   // One transaction: the fetched URL, its outgoing links, the hits and dates
   // read from it. Saving the same (run, site, url) again replaces the page
   // and everything saved with it. Text may hold any bytes, NUL included.
+  // With page.links_from set, `links` must be empty and the page's links are
+  // those of that row (error if it does not exist, or is the row replaced).
   bool SavePage(int64_t run_id, const PageRecord& page,
                 const std::vector<LinkRecord>& links,
                 const std::vector<Hit>& hits,
@@ -202,8 +209,8 @@ class Store {
   // page row is read (not its links, hits, dates).
   bool FindReusablePage(const std::string& site_id, const std::string& url,
                         StoredPage* stored, bool* found, std::string* err);
-  // Reads the links, hits and dates saved with stored->page_id, in saved
-  // order. (Saving them into the current run is SavePage: one transaction.)
+  // Reads the links (of stored->links_page_id: the row that holds them),
+  // hits and dates saved with stored->page_id, in saved order. (Saving them into the current run is SavePage: one transaction.)
   bool LoadPageRows(StoredPage* stored, std::string* err);
 
  private:

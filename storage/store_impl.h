@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "storage/guard.h"
@@ -15,6 +16,7 @@
 
 namespace SQLite {
 class Database;
+class Statement;
 }  // namespace SQLite
 
 namespace oitwatch {
@@ -39,6 +41,7 @@ struct Store::Impl {
   bool CheckIdentity(std::string* err);
   void Configure(const StoreOptions& options);
   void Migrate();
+  int64_t LinksHolder(const PageRecord& page);
   void InsertPageRows(int64_t run_id, const PageRecord& page, int64_t page_id,
                       const std::vector<LinkRecord>& links,
                       const std::vector<Hit>& hits,
@@ -46,10 +49,34 @@ struct Store::Impl {
   void InsertVerdict(int64_t run_id, const std::string& site_id, int position,
                      const ItemVerdict& verdict);
 
+  // The statement for `sql`, prepared on its first use and kept for the
+  // connection's lifetime, reset (bindings are rebound by the caller).
+  // Hold it through a Lease so it is reset again after use: a
+  // statement left mid-result would keep its read snapshot open.
+  SQLite::Statement& Cached(const std::string& sql);
+
+  // Resets a cached statement when it goes out of scope (even on
+  // exceptions).
+  class Lease {
+   public:
+    Lease(Impl& impl, const std::string& sql) : statement_(impl.Cached(sql)) {}
+    ~Lease();
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+
+    SQLite::Statement& operator*() { return statement_; }
+
+   private:
+    SQLite::Statement& statement_;
+  };
+
   std::string path;
   std::unique_ptr<SQLite::Database> connection;
   SQLite::Database& db;  // *connection
   int version = 0;
+  // Declared after `connection`: finalized before the connection closes.
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>>
+      statements;
 };
 
 }  // namespace oitwatch

@@ -189,45 +189,49 @@ bool Store::FindReusablePage(const std::string& site_id, const std::string& url,
                              StoredPage* stored, bool* found,
                              std::string* err) {
   return impl_->Read("reusable fetch of " + url, err, [&] {
-    SQLite::Statement q(
-        impl_->db,
-        std::string("SELECT id, run_id, ") + kPageColumns +
+    Impl::Lease lease(
+        *impl_,
+        std::string("SELECT id, run_id, coalesce(links_from, id), ") +
+            kPageColumns +
             " FROM pages WHERE site_id = ? AND url = ? AND ((outcome = 'ok' "
             "AND http_status BETWEEN 200 AND 299) OR (outcome = "
             "'not_modified' AND content_hash != '')) ORDER BY run_id DESC, "
             "id DESC LIMIT 1");
+    SQLite::Statement& q = *lease;
     SQLite::bind(q, site_id, url);
     *found = q.executeStep();
     if (!*found) return true;
     stored->page_id = q.getColumn(0).getInt64();
     stored->run_id = q.getColumn(1).getInt64();
-    SQLite::Statement page(impl_->db, std::string("SELECT ") + kPageColumns +
-                                          " FROM pages WHERE id = ?");
-    page.bind(1, stored->page_id);
-    if (page.executeStep()) stored->page = PageFromRow(page);
+    stored->links_page_id = q.getColumn(2).getInt64();
+    stored->page = PageFromColumns(q, 3);
     return true;
   });
 }
 
 bool Store::LoadPageRows(StoredPage* stored, std::string* err) {
   return impl_->Read("rows of page " + stored->page.url, err, [&] {
-    SQLite::Database& db = impl_->db;
-    SQLite::Statement links(db,
-                            "SELECT to_url, text FROM links WHERE page_id = ? "
-                            "ORDER BY rowid");
-    links.bind(1, stored->page_id);
+    Impl::Lease links_lease(*impl_,
+                            "SELECT to_url, text FROM links WHERE "
+                            "page_id = ? ORDER BY rowid");
+    SQLite::Statement& links = *links_lease;
+    links.bind(1, stored->links_page_id ? stored->links_page_id
+                                        : stored->page_id);
     stored->links.clear();
     while (links.executeStep()) {
       stored->links.push_back(
           {links.getColumn(0).getString(), links.getColumn(1).getString()});
     }
-    SQLite::Statement hits(db, std::string("SELECT ") + kHitColumns +
-                                   " FROM hits WHERE page_id = ? ORDER BY id");
+    Impl::Lease hits_lease(*impl_, std::string("SELECT ") + kHitColumns +
+                                       " FROM hits WHERE page_id = ? "
+                                       "ORDER BY id");
+    SQLite::Statement& hits = *hits_lease;
     hits.bind(1, stored->page_id);
     ReadAll(hits, &stored->hits, HitFromRow);
-    SQLite::Statement dates(db, std::string("SELECT ") + kDateColumns +
-                                    " FROM url_dates WHERE page_id = ? "
-                                    "ORDER BY id");
+    Impl::Lease dates_lease(*impl_, std::string("SELECT ") + kDateColumns +
+                                        " FROM url_dates WHERE page_id = ? "
+                                        "ORDER BY id");
+    SQLite::Statement& dates = *dates_lease;
     dates.bind(1, stored->page_id);
     ReadAll(dates, &stored->dates, DateFromRow);
     return true;

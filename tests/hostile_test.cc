@@ -513,8 +513,10 @@ TEST(HostileTest, A20_RedirectLoopStopsAfterExactlyElevenRequests) {
   SERVE(server, [](FaultConnection& c) {
     const std::string path = c.path();
     const int n = std::atoi(path.substr(path.rfind('/') + 1).c_str());
+    // One request per connection: say so, or curl may reuse a connection
+    // the server is closing (a reset, not the redirect cap, ends the fetch).
     c.Send("HTTP/1.1 302 Found\r\nLocation: /r/" + std::to_string(n + 1) +
-           "\r\nContent-Length: 0\r\n\r\n");
+           "\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
   });
   Fetched f = FetchBeside(server.url("/r/0"));
   EXPECT_EQ(f.hostile.outcome, FetchOutcome::kTooManyRedirects)
@@ -906,7 +908,7 @@ TEST_F(HostileRunTest, A20_RedirectLoopIsUncheckedAfterElevenRequests) {
     const std::string path = c.path();
     const int n = std::atoi(path.substr(path.rfind('/') + 1).c_str());
     c.Send("HTTP/1.1 302 Found\r\nLocation: /loop/" + std::to_string(n + 1) +
-           "\r\nContent-Length: 0\r\n\r\n");
+           "\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
   }));
   RunOutput run = Run({{"loop", server.url("/loop/0")}});
   ExpectGoodSitePasses(run);
