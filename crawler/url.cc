@@ -248,11 +248,22 @@ bool InScope(std::string_view prefix, std::string_view url) {
          path == scope.substr(0, scope.size() - 1);
 }
 
+// The path of an absolute URL by plain string work (no URL parser): it runs
+// for every outlink of every page. "" when `url` has no "scheme://".
+std::string_view FastPath(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  size_t start = url.find_first_of("/?#", scheme + 3);
+  if (start == std::string_view::npos || url[start] != '/') return "/";
+  const size_t end = url.find_first_of("?#", start);
+  return url.substr(start, end == std::string_view::npos ? end : end - start);
+}
+
 bool LooksLikeDocument(std::string_view url) {
   static const char* const kExtensions[] = {
       "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt",
       "ods", "rtf", "zip",  "rar", "7z",   "csv", "txt"};
-  const std::string path = PathOnly(url);
+  const std::string path(FastPath(url));
   const size_t slash = path.rfind('/');
   const size_t dot = path.rfind('.');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash))

@@ -140,6 +140,11 @@ TEST(UrlTest, LooksLikeDocumentTable) {
       {"http://h/laksi/page/sub/123/x", false},
       {"http://h/file.pdf/view", false},
       {"http://h/x?file=a.pdf", false},
+      {"http://h/a/plan.pdf#page=2", true},
+      {"http://h?x.pdf", false},
+      {"http://h.pdf", false},
+      {"a.pdf", false},
+      {"https://h/%E0%B8%81/%E0%B9%81%E0%B8%9C%E0%B8%99.pdf", true},
   };
   for (const auto& c : kCases)
     EXPECT_EQ(LooksLikeDocument(c.url), c.want) << c.url;
