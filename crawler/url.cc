@@ -6,6 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include "crawler/url_split.h"
+
 namespace oitwatch {
 namespace {
 
@@ -24,35 +26,6 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-bool IsHex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-         (c >= 'A' && c <= 'F');
-}
-
-// "%e0%b8" -> "%E0%B8": one spelling per URL, so the seen-set dedups.
-std::string UpperPercentEscapes(std::string text) {
-  for (size_t i = 0; i + 2 < text.size(); ++i) {
-    if (text[i] != '%' || !IsHex(text[i + 1]) || !IsHex(text[i + 2])) continue;
-    for (size_t j = i + 1; j <= i + 2; ++j) {
-      if (text[j] >= 'a' && text[j] <= 'f')
-        text[j] = static_cast<char>(text[j] - 32);
-    }
-  }
-  return text;
-}
-
-// Browsers drop leading/trailing spaces and controls and every tab/newline.
-std::string CleanHref(std::string_view href) {
-  size_t begin = 0, end = href.size();
-  while (begin < end && static_cast<unsigned char>(href[begin]) <= ' ') ++begin;
-  while (end > begin && static_cast<unsigned char>(href[end - 1]) <= ' ') --end;
-  std::string out;
-  for (char c : href.substr(begin, end - begin)) {
-    if (c != '\t' && c != '\n' && c != '\r') out.push_back(c);
-  }
-  return out;
-}
-
 std::string GetPart(CURLU* url, CURLUPart part, unsigned int flags = 0) {
   char* value = nullptr;
   if (curl_url_get(url, part, &value, flags) != CURLUE_OK || value == nullptr)
@@ -60,40 +33,6 @@ std::string GetPart(CURLU* url, CURLUPart part, unsigned int flags = 0) {
   std::string out(value);
   curl_free(value);
   return out;
-}
-
-bool IsSessionParam(std::string_view name) {
-  const std::string key = Lower(name);
-  return key == "jsessionid" || key == "phpsessid" || key == "sid" ||
-         key == "fbclid" || key == "gclid" || key.rfind("utm_", 0) == 0;
-}
-
-std::string StripSessionParams(const std::string& query) {
-  std::string kept;
-  size_t start = 0;
-  while (start <= query.size()) {
-    size_t end = query.find('&', start);
-    if (end == std::string::npos) end = query.size();
-    std::string param = query.substr(start, end - start);
-    std::string name = param.substr(0, param.find('='));
-    if (!param.empty() && !IsSessionParam(name)) {
-      kept += (kept.empty() ? "" : "&") + param;
-    }
-    start = end + 1;
-  }
-  return kept;
-}
-
-// "/a;jsessionid=XYZ/b" -> "/a/b" (Java servlet path parameters).
-std::string StripPathSession(std::string path) {
-  for (const char* marker : {";jsessionid=", ";JSESSIONID=", ";phpsessid="}) {
-    size_t at;
-    while ((at = path.find(marker)) != std::string::npos) {
-      size_t end = path.find_first_of("/?", at);
-      path.erase(at, end == std::string::npos ? std::string::npos : end - at);
-    }
-  }
-  return path;
 }
 
 // Applies the normalisation rules to a parsed http(s) URL.
@@ -128,6 +67,8 @@ UrlHandle Parse(std::string_view url) {
 }
 
 }  // namespace
+
+namespace url_reference {
 
 std::optional<std::string> ResolveUrl(std::string_view base,
                                       std::string_view href,
@@ -174,10 +115,49 @@ std::string PathOf(std::string_view url) {
   return UpperPercentEscapes(path);
 }
 
+}  // namespace url_reference
+
+std::optional<std::string> ResolveUrl(std::string_view base,
+                                      std::string_view href,
+                                      size_t max_length) {
+  if (href.size() > max_length * 4) return std::nullopt;  // do not even parse
+  if (auto fast = FastResolveUrl(base, href, max_length)) return fast;
+  return url_reference::ResolveUrl(base, href, max_length);
+}
+
+std::optional<std::string> NormalizeUrl(std::string_view url,
+                                        size_t max_length) {
+  if (url.size() > max_length * 4) return std::nullopt;
+  if (auto fast = FastNormalizeUrl(url, max_length)) return fast;
+  return url_reference::NormalizeUrl(url, max_length);
+}
+
+std::string HostKey(std::string_view url) {
+  if (std::optional<UrlParts> parts = SplitSimpleUrl(url)) {
+    std::string key;
+    key.reserve(url.size());
+    key.append(parts->scheme).append("://").append(parts->host);
+    return key.append(":").append(parts->PortOrDefault());
+  }
+  return url_reference::HostKey(url);
+}
+
+std::string PathOf(std::string_view url) {
+  if (std::optional<UrlParts> parts = SplitSimpleUrl(url)) {
+    std::string path(parts->path);
+    if (!parts->query.empty()) path.append("?").append(parts->query);
+    return UpperPercentEscapes(std::move(path));
+  }
+  return url_reference::PathOf(url);
+}
+
 namespace {
 
 // Path without query, percent-escapes upper-cased; "" if unparsable.
 std::string PathOnly(std::string_view url) {
+  if (std::optional<UrlParts> parts = SplitSimpleUrl(url)) {
+    return UpperPercentEscapes(std::string(parts->path));
+  }
   UrlHandle handle = Parse(url);
   if (!handle) return "";
   std::string path = GetPart(handle.get(), CURLUPART_PATH);

@@ -1,5 +1,6 @@
-// URL resolution, normalisation and scope, through curl's URL API (CURLU),
-// inside url.cc only. Pure functions; thread-safe.
+// URL resolution, normalisation and scope: simple URLs by string work
+// (url_split.h), the rest through curl's URL API (CURLU), inside url.cc only.
+// Pure functions; thread-safe.
 #ifndef OITWATCH_CRAWLER_URL_H_
 #define OITWATCH_CRAWLER_URL_H_
 
@@ -51,6 +52,19 @@ bool LooksLikeDocument(std::string_view url);
 // more than `max_params` parameters.
 bool LooksLikeTrap(std::string_view url, int max_segments = 20,
                    int max_repeats = 2, int max_params = 8);
+
+// The same four functions through libcurl's parser alone, without the string
+// fast paths of url_split.h that the functions above try first. For tests
+// that check both paths agree.
+namespace url_reference {
+std::optional<std::string> ResolveUrl(std::string_view base,
+                                      std::string_view href,
+                                      size_t max_length = 2048);
+std::optional<std::string> NormalizeUrl(std::string_view url,
+                                        size_t max_length = 2048);
+std::string HostKey(std::string_view url);
+std::string PathOf(std::string_view url);
+}  // namespace url_reference
 
 }  // namespace oitwatch
 

@@ -1,0 +1,294 @@
+#include "crawler/url_split.h"
+
+namespace oitwatch {
+namespace {
+
+constexpr size_t kNpos = std::string_view::npos;
+
+char AsciiLower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool IsHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+         (c >= 'A' && c <= 'F');
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+bool IsAlnum(char c) {
+  return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Bytes libcurl leaves as they are in a path or query (RFC 3986 unreserved,
+// sub-delims, ':', '@', '/', and '%' before two hex digits). Anything else
+// (space, controls, non-ASCII, quotes, brackets, backslash) goes the slow
+// path, which escapes it.
+bool SafeChars(std::string_view s, bool allow_question) {
+  static constexpr std::string_view kMarks = "-._~!$&'()*+,;=:@/";
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (IsAlnum(c) || kMarks.find(c) != kNpos) continue;
+    if (c == '?' && allow_question) continue;
+    if (c == '%' && i + 2 < s.size() && IsHex(s[i + 1]) && IsHex(s[i + 2]))
+      continue;
+    return false;
+  }
+  return true;
+}
+
+// A host name of lower-case labels, or a strict dotted-quad IPv4 address
+// (libcurl rewrites other numeric spellings such as "127.1" or "0x7f.1").
+bool SimpleHost(std::string_view host) {
+  if (host.empty() || host.front() == '.' || host.front() == '-' ||
+      host.back() == '.' || host.find("..") != kNpos) {
+    return false;
+  }
+  for (char c : host) {
+    if (!((c >= 'a' && c <= 'z') || IsDigit(c) || c == '.' || c == '-'))
+      return false;
+  }
+  if (!IsDigit(host.front())) return true;
+  int parts = 0;
+  size_t start = 0;
+  while (start <= host.size()) {
+    size_t end = host.find('.', start);
+    if (end == kNpos) end = host.size();
+    const std::string_view part = host.substr(start, end - start);
+    if (part.empty() || part.size() > 3 || (part.size() > 1 && part[0] == '0'))
+      return false;
+    int value = 0;
+    for (char c : part) {
+      if (!IsDigit(c)) return false;
+      value = value * 10 + (c - '0');
+    }
+    if (value > 255) return false;
+    ++parts;
+    start = end + 1;
+  }
+  return parts == 4;
+}
+
+bool SimplePort(std::string_view port) {
+  if (port.empty() || port.size() > 5 || port[0] == '0') return false;
+  int value = 0;
+  for (char c : port) {
+    if (!IsDigit(c)) return false;
+    value = value * 10 + (c - '0');
+  }
+  return value <= 65535;
+}
+
+// True if a segment of `path` is "." or "..".
+bool HasDotSegment(std::string_view path) {
+  size_t start = 0;
+  while (start < path.size()) {
+    size_t end = path.find('/', start);
+    if (end == kNpos) end = path.size();
+    const std::string_view segment = path.substr(start, end - start);
+    if (segment == "." || segment == "..") return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+bool IsSessionParam(std::string_view name) {
+  std::string key(name);
+  for (char& c : key) c = AsciiLower(c);
+  return key == "jsessionid" || key == "phpsessid" || key == "sid" ||
+         key == "fbclid" || key == "gclid" || key.rfind("utm_", 0) == 0;
+}
+
+}  // namespace
+
+std::string_view UrlParts::PortOrDefault() const {
+  if (!port.empty()) return port;
+  return scheme == "https" ? "443" : "80";
+}
+
+bool UrlParts::DefaultPort() const {
+  return port.empty() || port == (scheme == "https" ? "443" : "80");
+}
+
+std::optional<UrlParts> SplitSimpleUrl(std::string_view url) {
+  UrlParts parts;
+  size_t at;
+  if (url.rfind("http://", 0) == 0) {
+    parts.scheme = url.substr(0, 4);
+    at = 7;
+  } else if (url.rfind("https://", 0) == 0) {
+    parts.scheme = url.substr(0, 5);
+    at = 8;
+  } else {
+    return std::nullopt;
+  }
+  const size_t slash = url.find('/', at);
+  if (slash == kNpos) return std::nullopt;
+  const std::string_view authority = url.substr(at, slash - at);
+  const size_t colon = authority.find(':');
+  parts.host = authority.substr(0, colon);
+  if (!SimpleHost(parts.host)) return std::nullopt;
+  if (colon != kNpos) {
+    parts.port = authority.substr(colon + 1);
+    if (!SimplePort(parts.port)) return std::nullopt;
+  }
+  std::string_view rest = url.substr(slash);
+  if (rest.find('#') != kNpos) return std::nullopt;
+  const size_t question = rest.find('?');
+  parts.path = rest.substr(0, question);
+  if (question != kNpos) {
+    parts.has_query = true;
+    parts.query = rest.substr(question + 1);
+  }
+  if (!SafeChars(parts.path, false) || !SafeChars(parts.query, true) ||
+      HasDotSegment(parts.path)) {
+    return std::nullopt;
+  }
+  return parts;
+}
+
+std::optional<std::string> FastNormalizeUrl(std::string_view url,
+                                            size_t max_length) {
+  std::optional<UrlParts> parts = SplitSimpleUrl(url);
+  if (!parts) return std::nullopt;
+  std::string path = StripPathSession(std::string(parts->path));
+  if (path.empty()) path = "/";
+  const std::string query = StripSessionParams(parts->query);
+  std::string out;
+  out.reserve(url.size());
+  out.append(parts->scheme).append("://").append(parts->host);
+  if (!parts->DefaultPort()) out.append(":").append(parts->port);
+  out.append(path);
+  if (!query.empty()) out.append("?").append(query);
+  out = UpperPercentEscapes(std::move(out));
+  if (out.size() > max_length) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> FastResolveUrl(std::string_view base,
+                                          std::string_view href,
+                                          size_t max_length) {
+  std::optional<UrlParts> b = SplitSimpleUrl(base);
+  if (!b) return std::nullopt;
+  std::string ref = CleanHref(href);
+  const size_t hash = ref.find('#');
+  if (hash == 0 || ref.empty()) return std::nullopt;  // the base itself
+  if (hash != std::string::npos) ref.resize(hash);
+  if (ref.rfind("//", 0) == 0) return std::nullopt;  // network-path reference
+  const size_t first = ref.find_first_of(":/?");
+  if (first != std::string::npos && ref[first] == ':') {
+    // A scheme: only "http://" and "https://" as written are simple.
+    return FastNormalizeUrl(ref, max_length);
+  }
+  const size_t question = ref.find('?');
+  const std::string_view ref_path = std::string_view(ref).substr(0, question);
+  const std::string_view ref_query =
+      question == std::string::npos ? std::string_view()
+                                    : std::string_view(ref).substr(question + 1);
+  if (!SafeChars(ref_path, false) || !SafeChars(ref_query, true))
+    return std::nullopt;
+  std::string path;
+  std::string_view query = ref_query;
+  bool has_query = question != std::string::npos;
+  if (ref_path.empty()) {  // "?q": the base's path with this query
+    path = std::string(b->path);
+  } else if (ref_path.front() == '/') {
+    path = RemoveDotSegments(ref_path);
+  } else {
+    std::string merged(b->path.substr(0, b->path.rfind('/') + 1));
+    merged.append(ref_path);
+    path = RemoveDotSegments(merged);
+  }
+  std::string out;
+  out.reserve(base.size() + ref.size());
+  out.append(b->scheme).append("://").append(b->host);
+  if (!b->port.empty()) out.append(":").append(b->port);
+  out.append(path);
+  if (has_query) out.append("?").append(query);
+  return FastNormalizeUrl(out, max_length);
+}
+
+std::string RemoveDotSegments(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  std::string_view in = path;
+  while (!in.empty()) {
+    if (in.rfind("../", 0) == 0) {
+      in.remove_prefix(3);
+    } else if (in.rfind("./", 0) == 0) {
+      in.remove_prefix(2);
+    } else if (in.rfind("/./", 0) == 0) {
+      in.remove_prefix(2);
+    } else if (in == "/.") {
+      in = "/";
+    } else if (in.rfind("/../", 0) == 0 || in == "/..") {
+      in = in.size() == 3 ? std::string_view("/") : in.substr(3);
+      const size_t slash = out.rfind('/');
+      out.resize(slash == std::string::npos ? 0 : slash);
+    } else if (in == "." || in == "..") {
+      in = {};
+    } else {
+      const size_t next = in.find('/', 1);
+      const size_t n = next == kNpos ? in.size() : next;
+      out.append(in.substr(0, n));
+      in.remove_prefix(n);
+    }
+  }
+  return out;
+}
+
+// "%e0%b8" -> "%E0%B8": one spelling per URL, so the seen-set dedups.
+std::string UpperPercentEscapes(std::string text) {
+  for (size_t i = 0; i + 2 < text.size(); ++i) {
+    if (text[i] != '%' || !IsHex(text[i + 1]) || !IsHex(text[i + 2])) continue;
+    for (size_t j = i + 1; j <= i + 2; ++j) {
+      if (text[j] >= 'a' && text[j] <= 'f')
+        text[j] = static_cast<char>(text[j] - 32);
+    }
+  }
+  return text;
+}
+
+std::string StripSessionParams(std::string_view query) {
+  std::string kept;
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t end = query.find('&', start);
+    if (end == kNpos) end = query.size();
+    const std::string_view param = query.substr(start, end - start);
+    const std::string_view name = param.substr(0, param.find('='));
+    if (!param.empty() && !IsSessionParam(name)) {
+      if (!kept.empty()) kept.push_back('&');
+      kept.append(param);
+    }
+    start = end + 1;
+  }
+  return kept;
+}
+
+// "/a;jsessionid=XYZ/b" -> "/a/b" (Java servlet path parameters).
+std::string StripPathSession(std::string path) {
+  for (const char* marker : {";jsessionid=", ";JSESSIONID=", ";phpsessid="}) {
+    size_t at;
+    while ((at = path.find(marker)) != std::string::npos) {
+      size_t end = path.find_first_of("/?", at);
+      path.erase(at, end == std::string::npos ? std::string::npos : end - at);
+    }
+  }
+  return path;
+}
+
+// Browsers drop leading/trailing spaces and controls and every tab/newline.
+std::string CleanHref(std::string_view href) {
+  size_t begin = 0, end = href.size();
+  while (begin < end && static_cast<unsigned char>(href[begin]) <= ' ') ++begin;
+  while (end > begin && static_cast<unsigned char>(href[end - 1]) <= ' ') --end;
+  std::string out;
+  out.reserve(end - begin);
+  for (char c : href.substr(begin, end - begin)) {
+    if (c != '\t' && c != '\n' && c != '\r') out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace oitwatch
