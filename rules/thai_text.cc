@@ -2,6 +2,7 @@
 #include "rules/thai_text.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace oitwatch {
 namespace {
@@ -93,71 +94,109 @@ bool IsDropped(char32_t cp) {
 bool IsThai(char32_t cp) { return cp >= 0x0E01 && cp <= 0x0E5B; }
 bool IsToneMark(char32_t cp) { return cp >= 0x0E48 && cp <= 0x0E4B; }
 
-// Output state of NormalizeThai: the last two code points written.
-struct NormalizeState {
-  std::string out;
-  char32_t last = 0;
-  char32_t before_last = 0;
-  bool pending_space = false;
+// NormalizeThai's output: written in place into a buffer as large as the
+// input (the output is never longer: spaces collapse, Thai digits shrink,
+// dropped code points vanish, and a valid sequence is copied as it came),
+// with the last two code points written.
+class NormalizeWriter {
+ public:
+  explicit NormalizeWriter(size_t capacity) : out_(capacity, '\0') {}
+
+  void Space() { pending_space_ = true; }
+
+  // Writes `cp`, whose UTF-8 form is `bytes` (as in the input).
+  void Put(char32_t cp, const char* bytes, size_t len) {
+    if (pending_space_) {
+      pending_space_ = false;
+      if (size_ > 0 && !(IsThai(last_) && IsThai(cp))) Write(' ', " ", 1);
+    }
+    if (cp == kThaiSaraAa) return PutSaraAa();
+    Write(cp, bytes, len);
+  }
+
+  std::string Take() && {
+    out_.resize(size_);
+    return std::move(out_);
+  }
+
+ private:
+  static constexpr char kSaraAm[] = "\xE0\xB8\xB3";  // U+0E33 in UTF-8
+
+  void Write(char32_t cp, const char* bytes, size_t len) {
+    std::memcpy(out_.data() + size_, bytes, len);
+    size_ += len;
+    before_last_ = last_;
+    last_ = cp;
+  }
+
+  // SARA AA, joined with a preceding NIKHAHIT (optionally with a tone mark
+  // between: the decomposed and the PDF-split forms of SARA AM).
+  void PutSaraAa() {
+    if (last_ == kThaiNikhahit) {
+      size_ -= 3;
+      std::memcpy(out_.data() + size_, kSaraAm, 3);
+      size_ += 3;
+      before_last_ = 0;
+      last_ = kThaiSaraAm;
+      return;
+    }
+    if (IsToneMark(last_) && before_last_ == kThaiNikhahit) {
+      const char32_t tone = last_;
+      char tone_bytes[3];
+      std::memcpy(tone_bytes, out_.data() + size_ - 3, 3);
+      size_ -= 6;
+      std::memcpy(out_.data() + size_, tone_bytes, 3);
+      std::memcpy(out_.data() + size_ + 3, kSaraAm, 3);
+      size_ += 6;
+      before_last_ = tone;
+      last_ = kThaiSaraAm;
+      return;
+    }
+    Write(kThaiSaraAa, "\xE0\xB8\xB2", 3);
+  }
+
+  std::string out_;
+  size_t size_ = 0;
+  char32_t last_ = 0;
+  char32_t before_last_ = 0;
+  bool pending_space_ = false;
 };
 
-// Writes SARA AA, joining it with a preceding NIKHAHIT (optionally with a
-// tone mark between: the decomposed and the PDF-split forms of SARA AM).
-void EmitSaraAa(NormalizeState* s) {
-  if (s->last == kThaiNikhahit) {
-    s->out.resize(s->out.size() - 3);
-    AppendUtf8(kThaiSaraAm, &s->out);
-    s->before_last = 0;
-    s->last = kThaiSaraAm;
-    return;
-  }
-  if (IsToneMark(s->last) && s->before_last == kThaiNikhahit) {
-    const char32_t tone = s->last;
-    s->out.resize(s->out.size() - 6);
-    AppendUtf8(tone, &s->out);
-    AppendUtf8(kThaiSaraAm, &s->out);
-    s->before_last = tone;
-    s->last = kThaiSaraAm;
-    return;
-  }
-  AppendUtf8(kThaiSaraAa, &s->out);
-  s->before_last = s->last;
-  s->last = kThaiSaraAa;
-}
-
-void Emit(char32_t cp, NormalizeState* s) {
-  if (cp >= 0x0E50 && cp <= 0x0E59) cp = '0' + (cp - 0x0E50);
-  if (s->pending_space) {
-    s->pending_space = false;
-    if (!s->out.empty() && !(IsThai(s->last) && IsThai(cp))) {
-      s->out.push_back(' ');
-      s->before_last = s->last;
-      s->last = ' ';
-    }
-  }
-  if (cp == kThaiSaraAa) return EmitSaraAa(s);
-  AppendUtf8(cp, &s->out);
-  s->before_last = s->last;
-  s->last = cp;
+bool IsAsciiSpace(uint8_t b) {
+  return b == ' ' || (b >= '\t' && b <= '\r');
 }
 
 }  // namespace
 
 std::string NormalizeThai(std::string_view text) {
-  NormalizeState s;
-  s.out.reserve(text.size());
+  NormalizeWriter w(text.size());
   size_t i = 0;
   while (i < text.size()) {
-    size_t len = 1;
-    const char32_t cp = DecodeAt(text, i, &len);
-    i += len;
-    if (IsSpace(cp)) {
-      s.pending_space = true;
-    } else if (!IsDropped(cp)) {
-      Emit(cp, &s);
+    const auto b = static_cast<uint8_t>(text[i]);
+    if (b < 0x80) {
+      if (IsAsciiSpace(b)) {
+        w.Space();
+      } else {
+        w.Put(b, &text[i], 1);
+      }
+      ++i;
+      continue;
     }
+    size_t len = 1;
+    char32_t cp = DecodeAt(text, i, &len);
+    if (IsSpace(cp)) {
+      w.Space();
+    } else if (!IsDropped(cp)) {
+      if (cp >= 0x0E50 && cp <= 0x0E59) {  // Thai digit -> ASCII digit
+        const char digit = static_cast<char>('0' + (cp - 0x0E50));
+        w.Put(static_cast<char32_t>(digit), &digit, 1);
+      } else {
+        w.Put(cp, &text[i], len);  // valid UTF-8: copied as it came
+      }
+    }
+    i += len;
   }
-  return s.out;
+  return std::move(w).Take();
 }
 
 std::string SanitizeUtf8(std::string_view bytes) {
