@@ -1,6 +1,7 @@
 #include "crawler/charset.h"
 
 #include <gtest/gtest.h>
+#include <iconv.h>
 
 namespace oitwatch {
 namespace {
@@ -180,6 +181,50 @@ TEST(CharsetTest, EmptyBody) {
   const DecodedText text = DecodeToUtf8("", "");
   EXPECT_EQ(text.utf8, "");
   EXPECT_EQ(text.encoding, "utf-8");
+}
+
+}  // namespace
+}  // namespace oitwatch
+
+namespace oitwatch {
+namespace {
+
+// What iconv itself gives for `body`, one byte at a time, U+FFFD for a byte
+// it refuses (the reference for the table-driven single-byte decoders).
+std::string IconvBytewise(const std::string& body, const char* name) {
+  iconv_t cd = iconv_open("UTF-8", name);
+  EXPECT_NE(cd, reinterpret_cast<iconv_t>(-1)) << name;
+  std::string out;
+  for (char c : body) {
+    char* in = &c;
+    char buffer[8];
+    char* o = buffer;
+    size_t in_left = 1, out_left = sizeof(buffer);
+    if (iconv(cd, &in, &in_left, &o, &out_left) == static_cast<size_t>(-1)) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out.append(buffer, sizeof(buffer) - out_left);
+    }
+  }
+  iconv_close(cd);
+  return out;
+}
+
+TEST(CharsetTest, SingleByteDecodersGiveWhatIconvGives) {
+  const struct {
+    const char* label;
+    const char* iconv_name;
+  } kCases[] = {{"tis-620", "WINDOWS-874"},
+                {"windows-1251", "WINDOWS-1251"},
+                {"iso-8859-1", "WINDOWS-1252"}};
+  std::string every_byte = "<p>";
+  for (int b = 1; b < 256; ++b) every_byte.push_back(static_cast<char>(b));
+  every_byte += std::string("\0x", 2);
+  for (const auto& c : kCases) {
+    const DecodedText text = DecodeToUtf8(
+        every_byte, std::string("text/html; charset=") + c.label);
+    EXPECT_EQ(text.utf8, IconvBytewise(every_byte, c.iconv_name)) << c.label;
+  }
 }
 
 }  // namespace
