@@ -40,30 +40,21 @@ bool NeedsJavaScript(const Document& doc, const std::string& html) {
          html.find("<script") != std::string::npos;
 }
 
-// Normalised, non-empty text lines of a parsed page.
-std::vector<std::string> TextLines(const std::string& text) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string line =
-        NormalizeThai(std::string_view(text).substr(start, end - start));
-    if (!line.empty()) lines.push_back(std::move(line));
-    start = end + 1;
-  }
-  return lines;
-}
-
-FieldRead ReadField(const Matcher& matcher, Field field, const std::string& raw,
-                    size_t max_date_bytes) {
+// Matches and dates of a field whose text is normalised already.
+FieldRead ReadNormalized(const Matcher& matcher, Field field, std::string text,
+                         size_t max_date_bytes) {
   FieldRead f;
-  f.text = NormalizeThai(raw);
+  f.text = std::move(text);
   if (!f.text.empty()) f.matches = matcher.Match(field, f.text);
   f.dates = f.text.size() > max_date_bytes
                 ? FindDates(TruncateUtf8(f.text, max_date_bytes))
                 : FindDates(f.text);
   return f;
+}
+
+FieldRead ReadField(const Matcher& matcher, Field field, const std::string& raw,
+                    size_t max_date_bytes) {
+  return ReadNormalized(matcher, field, NormalizeThai(raw), max_date_bytes);
 }
 
 }  // namespace
@@ -84,10 +75,11 @@ HtmlRead ReadHtml(const FetchResult& r, const Matcher& matcher) {
   const size_t all = std::string::npos;
   read.title_field = ReadField(matcher, Field::kTitle, doc.title, all);
   read.headings = ReadField(matcher, Field::kHeadings, doc.headings, all);
-  read.page_text =
-      ReadField(matcher, Field::kPageText, doc.text, kPageTextForDates);
+  std::string page_text;  // the lines and the whole text, normalised
+  read.lines = NormalizeThaiLines(doc.text, &page_text);
+  read.page_text = ReadNormalized(matcher, Field::kPageText,
+                                  std::move(page_text), kPageTextForDates);
   read.placeholder = matcher.IsPlaceholder(read.page_text.text);
-  read.lines = TextLines(doc.text);
   const std::string& url = r.request.url;
   read.links.reserve(doc.links.size() + 1);
   for (const Link& link : doc.links) {

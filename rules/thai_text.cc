@@ -199,6 +199,39 @@ std::string NormalizeThai(std::string_view text) {
   return std::move(w).Take();
 }
 
+std::vector<std::string> NormalizeThaiLines(std::string_view text,
+                                            std::string* joined) {
+  std::vector<std::string> lines;
+  joined->clear();
+  bool exact = true;
+  char32_t last = 0;  // the last code point of *joined
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line = NormalizeThai(text.substr(start, end - start));
+    start = end + 1;
+    if (line.empty()) continue;
+    size_t len = 1;
+    const char32_t first = DecodeAt(line, 0, &len);
+    // SARA AA at a line's start, or after a tone mark there, may join a
+    // NIKHAHIT on the line before: then normalise the whole text instead.
+    if (first == kThaiSaraAa || IsToneMark(first)) exact = false;
+    if (exact) {
+      if (!joined->empty() && !(IsThai(last) && IsThai(first))) {
+        joined->push_back(' ');
+      }
+      joined->append(line);
+      size_t at = line.size() - 1;  // back to the last sequence's start
+      while (at > 0 && (static_cast<uint8_t>(line[at]) & 0xC0) == 0x80) --at;
+      last = DecodeAt(line, at, &len);
+    }
+    lines.push_back(std::move(line));
+  }
+  if (!exact) *joined = NormalizeThai(text);
+  return lines;
+}
+
 std::string SanitizeUtf8(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size());

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace oitwatch {
 
@@ -21,6 +22,13 @@ namespace oitwatch {
 //    patterns never need spaces between Thai letters.
 // Case is kept (patterns use (?i) where they want it).
 std::string NormalizeThai(std::string_view text);
+
+// The non-empty NormalizeThai of each '\n'-separated line of `text`, and in
+// `*joined` NormalizeThai(text) itself, built from the lines where that is
+// exact (one space between lines, none between two Thai letters) instead of
+// normalising the text twice.
+std::vector<std::string> NormalizeThaiLines(std::string_view text,
+                                            std::string* joined);
 
 // For text from PDFs whose font maps sara aa (U+0E32) to sara am (U+0E33)
 // ("แผนปฏิบัติรำชกำร", "ข้อควำม"): if `normalized` (NormalizeThai output)

@@ -160,3 +160,35 @@ TEST(ThaiTextTest, NormalTextIsNotRepaired) {
 
 }  // namespace
 }  // namespace oitwatch
+
+namespace oitwatch {
+namespace {
+
+TEST(ThaiTextTest, NormalizeThaiLinesGivesTheLinesAndTheWholeText) {
+  for (const char* text :
+       {"ก\nข", "a\nb", " a \n\n b ", "ํ\nา", "ํ\n่า", "๑๒\n๓", "ก\n1",
+        "\n\n", "", "กำร\r\nงาน  \n x", "\xE2\x80\x8B\nก", "ก\n\xE2\x80\x8B\nข"}) {
+    std::string joined;
+    const std::vector<std::string> lines = NormalizeThaiLines(text, &joined);
+    EXPECT_EQ(joined, NormalizeThai(text)) << text;
+    std::vector<std::string> want;
+    std::string_view rest = text;
+    while (true) {
+      const size_t nl = rest.find('\n');
+      std::string line = NormalizeThai(rest.substr(0, nl));
+      if (!line.empty()) want.push_back(line);
+      if (nl == std::string_view::npos) break;
+      rest.remove_prefix(nl + 1);
+    }
+    EXPECT_EQ(lines, want) << text;
+  }
+  std::string joined;
+  EXPECT_EQ(NormalizeThaiLines("ก\nข", &joined),
+            (std::vector<std::string>{"ก", "ข"}));
+  EXPECT_EQ(joined, "กข");  // no space between two Thai letters
+  NormalizeThaiLines("ํ\nา", &joined);
+  EXPECT_EQ(joined, "ำ");  // NIKHAHIT + SARA AA across the break
+}
+
+}  // namespace
+}  // namespace oitwatch
