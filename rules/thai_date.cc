@@ -7,6 +7,7 @@
 #include "rules/thai_date.h"
 
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <cstring>
 
@@ -215,6 +216,7 @@ int MatchEnglishMonth(std::string_view t, size_t i, size_t* end) {
 
 // "พ.ศ." / "ค.ศ." (dots optional) at i, with trailing spaces.
 bool MatchEra(std::string_view t, size_t i, Era* era, size_t* end) {
+  if (i >= t.size() || static_cast<uint8_t>(t[i]) != 0xE0) return false;
   if (MatchAbbr(t, i, "พ", "ศ", end)) {
     *era = Era::kAny;
   } else if (MatchAbbr(t, i, "ค", "ศ", end)) {
@@ -486,7 +488,11 @@ constexpr std::array<Marker, 7> kMarkers = {{
 }};
 
 const Marker* MarkerAt(std::string_view t, size_t i) {
+  if (i >= t.size()) return nullptr;
+  const bool thai = static_cast<uint8_t>(t[i]) == 0xE0;  // as Thai markers
+  if (!thai && !IsAlpha(t[i])) return nullptr;            // as "fy", "fiscal"
   for (const Marker& m : kMarkers) {
+    if (m.ascii == thai) continue;  // cannot match: skip the comparison
     if (m.ascii ? LitAtNoCase(t, i, m.text) : LitAt(t, i, m.text)) return &m;
   }
   return nullptr;
@@ -494,43 +500,55 @@ const Marker* MarkerAt(std::string_view t, size_t i) {
 
 // Speed: most Thai characters cannot start a month or a marker, and trying
 // every form at each of them dominated the crawl's CPU (bench/RESULTS.md).
-// The set holds the first Thai letter of every form TryMonth/TryMarker can
-// match at a Thai character: month names and abbreviations, Thai markers and
-// the eras MatchEra knows (พ.ศ., ค.ศ.). Built from the tables above.
+// The set holds the first two characters of every form TryMonth/TryMarker
+// can match at a Thai character: month names, abbreviations (MatchAbbr:
+// the first part, then '.' or the second part), Thai markers and the eras
+// MatchEra knows (พ.ศ., ค.ศ.). Built from the tables above.
 class ThaiStartSet {
  public:
   ThaiStartSet() {
     for (const ThaiMonth& m : kThaiMonths) {
-      AddFirst(m.full);
-      AddFirst(m.abbr_a);
+      AddPrefix(m.full);
+      AddAbbr(m.abbr_a, m.abbr_b);
     }
     for (const Marker& m : kMarkers) {
-      if (!m.ascii) AddFirst(m.text);
+      if (!m.ascii) AddPrefix(m.text);
     }
-    AddFirst("พ");
-    AddFirst("ค");
+    AddAbbr("พ", "ศ");
+    AddAbbr("ค", "ศ");
   }
   // REQUIRES: ThaiAt(t, i).
   bool Contains(std::string_view t, size_t i) const {
-    return bits_[Index(t[i + 1], t[i + 2])];
+    if (all_) return true;
+    const size_t first = Index(t[i + 1], t[i + 2]);
+    if (i + 3 < t.size() && t[i + 3] == '.') return seconds_[first][kDot];
+    if (!ThaiAt(t, i + 3)) return false;
+    return seconds_[first][Index(t[i + 4], t[i + 5])];
   }
 
  private:
+  static constexpr size_t kDot = 128;
   static size_t Index(char b1, char b2) {
     return (static_cast<uint8_t>(b1) & 1u) << 6 | (static_cast<uint8_t>(b2) & 0x3Fu);
   }
-  void AddFirst(std::string_view s) {
-    const bool thai = s.size() >= 3 && static_cast<uint8_t>(s[0]) == 0xE0 &&
-                      (static_cast<uint8_t>(s[1]) == 0xB8 ||
-                       static_cast<uint8_t>(s[1]) == 0xB9);
-    if (!thai) {
-      bits_.fill(true);  // a form not starting with a Thai letter: no filter
-      all_ = true;
-    } else if (!all_) {
-      bits_[Index(s[1], s[2])] = true;
-    }
+  static bool Thai(std::string_view s) {
+    return ThaiAt(s, 0);
   }
-  std::array<bool, 128> bits_{};
+  // A form starting with `s`: its first two characters.
+  void AddPrefix(std::string_view s) {
+    if (!Thai(s) || !(s.size() > 3 && (s[3] == '.' || Thai(s.substr(3))))) {
+      all_ = true;  // not two Thai characters (or a dot): no filter
+      return;
+    }
+    seconds_[Index(s[1], s[2])][s[3] == '.' ? kDot : Index(s[4], s[5])] = true;
+  }
+  // MatchAbbr(a, b): a, then '.' or b.
+  void AddAbbr(std::string_view a, std::string_view b) {
+    if (a.size() > 3) return AddPrefix(a);
+    AddPrefix(std::string(a) + ".");
+    AddPrefix(std::string(a) + std::string(b));
+  }
+  std::array<std::bitset<kDot + 1>, 128> seconds_{};
   bool all_ = false;
 };
 
