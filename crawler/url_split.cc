@@ -151,16 +151,23 @@ std::optional<std::string> FastNormalizeUrl(std::string_view url,
                                             size_t max_length) {
   std::optional<UrlParts> parts = SplitSimpleUrl(url);
   if (!parts) return std::nullopt;
-  std::string path = StripPathSession(std::string(parts->path));
-  if (path.empty()) path = "/";
-  const std::string query = StripSessionParams(parts->query);
   std::string out;
   out.reserve(url.size());
   out.append(parts->scheme).append("://").append(parts->host);
   if (!parts->DefaultPort()) out.append(":").append(parts->port);
-  out.append(path);
-  if (!query.empty()) out.append("?").append(query);
-  out = UpperPercentEscapes(std::move(out));
+  if (parts->path.find(';') == std::string_view::npos) {  // the common case
+    out.append(parts->path);
+  } else {
+    const std::string path = StripPathSession(std::string(parts->path));
+    out.append(path.empty() ? "/" : path);
+  }
+  if (!parts->query.empty()) {
+    const std::string query = StripSessionParams(parts->query);
+    if (!query.empty()) out.append("?").append(query);
+  }
+  if (out.find('%') != std::string::npos) {
+    out = UpperPercentEscapes(std::move(out));
+  }
   if (out.size() > max_length) return std::nullopt;
   return out;
 }
