@@ -1,6 +1,7 @@
 #include "app/page_read.h"
 
-#include <cctype>
+#include <algorithm>
+#include <string_view>
 #include <optional>
 
 #include "crawler/charset.h"
@@ -14,15 +15,23 @@ namespace {
 // Anchor texts that say nothing about the target ("ดาวน์โหลด", "คลิกที่นี่",
 // an icon): the row or list item around the link says what it is.
 bool IsGenericLinkText(const std::string& text) {
-  static const char* const kGeneric[] = {
+  static constexpr std::string_view kGeneric[] = {
       "ดาวน์โหลด", "download", "คลิก", "คลิกที่นี่", "คลิกเพื่อดู", "คลิกดู",
       "ที่นี่", "ดูรายละเอียด", "รายละเอียด", "อ่านต่อ", "อ่านเพิ่มเติม",
       "เพิ่มเติม", "ลิงก์", "ลิ้งค์", "link", "pdf", "ไฟล์", "เอกสาร",
       "ดู", "เปิด", "view", "more", "click", "click here", "here"};
+  static constexpr size_t kLongest = [] {
+    size_t n = 0;
+    for (std::string_view g : kGeneric) n = std::max(n, g.size());
+    return n;
+  }();
   std::string t = NormalizeThai(text);
-  for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (t.size() <= 3) return true;  // "", "1", ">>", an icon's alt
-  for (const char* g : kGeneric) {
+  if (t.size() > kLongest) return false;
+  for (char& c : t) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  for (std::string_view g : kGeneric) {
     if (t == g) return true;
   }
   return false;
