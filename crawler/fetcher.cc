@@ -1,16 +1,22 @@
 #include "crawler/fetcher.h"
 
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "crawler/address_guard.h"
+#include "crawler/http1_sockets.h"
+#include "crawler/url.h"
 
 namespace oitwatch {
 namespace {
@@ -36,7 +42,9 @@ enum class Abort {
 
 struct Guard {
   AddressGuard addresses;
+  std::set<int> ports;  // empty: any port
   int refused = 0;
+  Http1Sockets http1;  // kept-alive HTTP/1.x connections (A16)
 };
 
 // One transfer in flight; its address is the CURLOPT_PRIVATE pointer.
@@ -55,6 +63,8 @@ struct Transfer {
   bool chunked = false;          // ... or Transfer-Encoding: chunked
   Abort abort = Abort::kNone;
   bool refused_address = false;
+  int own_port = 0;      // the request URL's port: always allowed
+  int refused_port = 0;  // the guard refused this port (not the address)
   char error[CURL_ERROR_SIZE] = {};
 };
 
@@ -164,18 +174,49 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   return length;
 }
 
+int PortOf(const sockaddr& address) {
+  if (address.sa_family == AF_INET)
+    return ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port);
+  if (address.sa_family == AF_INET6)
+    return ntohs(reinterpret_cast<const sockaddr_in6&>(address).sin6_port);
+  return 0;
+}
+
 // The SSRF guard: runs for every address curl is about to connect to, on
-// every hop, after DNS; refuses what is not public unless allow-listed.
+// every hop, after DNS; refuses what is not public unless allow-listed, and
+// a port that is neither the request URL's own nor on the allow-list (the
+// server chose it: a redirect to :25 or :6379, A24).
 curl_socket_t OnOpenSocket(void* user, curlsocktype purpose,
                            curl_sockaddr* address) {
   auto* transfer = static_cast<Transfer*>(user);
-  if (purpose != CURLSOCKTYPE_IPCXN ||
-      !transfer->guard->addresses.Permits(address->addr)) {
+  Guard* guard = transfer->guard;
+  const int port = PortOf(address->addr);
+  const bool port_ok = guard->ports.empty() || port == transfer->own_port ||
+                       guard->ports.count(port) > 0;
+  if (purpose != CURLSOCKTYPE_IPCXN || !port_ok ||
+      !guard->addresses.Permits(address->addr)) {
     transfer->refused_address = true;
-    ++transfer->guard->refused;
+    if (!port_ok) transfer->refused_port = port;
+    ++guard->refused;
     return CURL_SOCKET_BAD;
   }
   return socket(address->family, address->socktype, address->protocol);
+}
+
+// Every socket curl closes, whichever transfer closes it (so the data is
+// the fetcher's Guard, which outlives them all).
+int OnCloseSocket(void* user, curl_socket_t fd) {
+  static_cast<Guard*>(user)->http1.Remove(fd);
+  return close(fd);
+}
+
+// Just before a request goes out, on a new or a reused connection: a kept
+// HTTP/1.x connection with bytes already waiting is shut down, so the send
+// fails and curl retries on a fresh connection (A16).
+int OnBeforeRequest(void* user, char* /*remote_ip*/, char* /*local_ip*/,
+                    int remote_port, int local_port) {
+  static_cast<Guard*>(user)->http1.ShutIfUnsolicited(local_port, remote_port);
+  return CURL_PREREQFUNC_OK;
 }
 
 }  // namespace
@@ -190,6 +231,8 @@ struct Fetcher::Impl {
 
   // Moves the results of finished transfers into *done.
   void Collect(std::vector<FetchResult>* done);
+  // Records the connection a finished HTTP/1.x transfer left open.
+  void KeepHttp1Socket(CURL* easy);
 
   ~Impl() {
     for (auto& [easy, transfer] : transfers)
@@ -244,6 +287,10 @@ void SetCallbacks(Transfer* transfer) {
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer);
   curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &OnOpenSocket);
   curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, transfer);
+  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &OnCloseSocket);
+  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, transfer->guard);
+  curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, &OnBeforeRequest);
+  curl_easy_setopt(easy, CURLOPT_PREREQDATA, transfer->guard);
 }
 
 std::unique_ptr<Transfer> NewTransfer(const Request& request,
@@ -251,6 +298,8 @@ std::unique_ptr<Transfer> NewTransfer(const Request& request,
                                       Guard* guard, curl_slist* resolve) {
   auto transfer = std::make_unique<Transfer>();
   transfer->result.request = request;
+  const std::string key = HostKey(request.url);  // "scheme://host:port"
+  transfer->own_port = std::atoi(key.c_str() + key.rfind(':') + 1);
   transfer->easy.reset(curl_easy_init());
   transfer->guard = guard;
   const bool document = request.kind == RequestKind::kDocument;
@@ -421,8 +470,13 @@ void Finish(Transfer* transfer, CURLcode code) {
   if (code == CURLE_OUT_OF_MEMORY)
     result.error = "a response header over curl's 100 KiB limit (" +
                    result.error + ")";
-  if (result.outcome == FetchOutcome::kForbiddenAddress)
-    result.error = "refused a non-public address: " + result.error;
+  if (result.outcome == FetchOutcome::kForbiddenAddress) {
+    result.error = transfer->refused_port != 0
+                       ? "refused port " +
+                             std::to_string(transfer->refused_port) +
+                             " (not an allowed port): " + result.error
+                       : "refused a non-public address: " + result.error;
+  }
   result.body.clear();  // never pass a partial body on as a page
 }
 
@@ -433,6 +487,16 @@ void GlobalInit() {
 
 }  // namespace
 
+void Fetcher::Impl::KeepHttp1Socket(CURL* easy) {
+  long version = 0;
+  curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
+  curl_socket_t fd = CURL_SOCKET_BAD;
+  curl_easy_getinfo(easy, CURLINFO_ACTIVESOCKET, &fd);  // BAD once closed
+  if (fd != CURL_SOCKET_BAD &&
+      (version == CURL_HTTP_VERSION_1_0 || version == CURL_HTTP_VERSION_1_1))
+    guard.http1.Add(fd);
+}
+
 void Fetcher::Impl::Collect(std::vector<FetchResult>* done) {
   int queued = 0;
   while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
@@ -440,6 +504,7 @@ void Fetcher::Impl::Collect(std::vector<FetchResult>* done) {
     CURL* easy = message->easy_handle;
     const CURLcode code = message->data.result;
     auto it = transfers.find(easy);
+    KeepHttp1Socket(easy);
     curl_multi_remove_handle(multi, easy);
     if (it == transfers.end()) continue;
     Finish(it->second.get(), code);
@@ -456,6 +521,8 @@ std::unique_ptr<Fetcher> Fetcher::Create(const FetcherOptions& options,
   GlobalInit();
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  impl->guard.ports.insert(options.allow_ports.begin(),
+                           options.allow_ports.end());
   for (const std::string& entry : options.allow_addresses) {
     if (!impl->guard.addresses.Allow(entry, err)) {
       *err = "allow_addresses: " + *err;
@@ -515,5 +582,7 @@ std::vector<FetchResult> Fetcher::Poll(int max_wait_ms) {
 size_t Fetcher::active() const { return impl_->transfers.size(); }
 
 int Fetcher::refused_connections() const { return impl_->guard.refused; }
+
+int Fetcher::discarded_connections() const { return impl_->guard.http1.shut(); }
 
 }  // namespace oitwatch

@@ -4,7 +4,10 @@
 // `max_redirects`, no proxy from the environment, connect/total/low-speed
 // timeouts, decoded bytes counted in the write callback (gzip/br/zstd bombs),
 // header bytes capped, and a connect-time guard that refuses private,
-// loopback, link-local and metadata addresses unless allow-listed.
+// loopback, link-local and metadata addresses unless allow-listed, and
+// redirects to ports off `allow_ports`. A kept-alive HTTP/1.x connection on
+// which the server wrote bytes nobody asked for is never reused
+// (http1_sockets.h).
 //
 // Politeness is NOT the fetcher's job: the engine calls Start only when a
 // transfer may begin (queued time would count against the timeouts).
@@ -39,6 +42,11 @@ struct FetcherOptions {
   // or loopback: exact IPs or CIDRs ("127.0.0.1", "10.0.0.0/8"). Empty = only
   // public addresses.
   std::vector<std::string> allow_addresses;
+  // Ports a redirect may lead to (a redirect to :25 or :6379 is refused
+  // like a private address); the request URL's own port is always allowed.
+  // Empty = any port. The engine fills it from CrawlConfig::allow_ports and
+  // the sites' own ports.
+  std::vector<int> allow_ports;
   // "host:port:address" entries for CURLOPT_RESOLVE (tests, intranets).
   std::vector<std::string> resolve;
   std::string ca_file;  // extra CA bundle (tests); "" = system default
@@ -61,6 +69,9 @@ class Fetcher {
   size_t active() const;
   // Connections the address guard refused so far (for tests and reports).
   int refused_connections() const;
+  // Kept-alive connections dropped before reuse because the server had
+  // written bytes nobody asked for (A16).
+  int discarded_connections() const;
 
  private:
   struct Impl;

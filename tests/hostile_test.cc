@@ -11,6 +11,8 @@
 // Timeouts are small (0.5-3 s) so the whole file runs in seconds.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
+#include <dirent.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <chrono>
@@ -20,6 +22,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "crawler/fetcher.h"
@@ -417,6 +420,117 @@ TEST(HostileTest, A15_ChunkedOverridesContentLength) {
   EXPECT_EQ(f.hostile.body, "hello") << "RFC 9112 6.3: TE wins over CL";
 }
 
+// Fetches `url` with `fetcher` alone and waits (bounded) for its result.
+FetchResult FetchOne(Fetcher& fetcher, const std::string& url) {
+  Request request;
+  request.url = url;
+  fetcher.Start(request);
+  const auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
+    std::vector<FetchResult> done = fetcher.Poll(50);
+    if (!done.empty()) return std::move(done.front());
+  }
+  ADD_FAILURE() << "no result for " << url;
+  return {};
+}
+
+struct TwoFetches {
+  FetchResult one, two;
+  int connections = 0;  // accepted by the server
+  int discarded = 0;    // Fetcher::discarded_connections()
+};
+
+// Fetches /one, waits `pause_ms`, then fetches /two, with one Fetcher (so
+// /two may reuse /one's connection) from a server running `script`.
+TwoFetches FetchTwo(FaultServer::Script script, int pause_ms) {
+  TwoFetches out;
+  FaultServer server;
+  if (!server.Start(std::move(script))) {
+    ADD_FAILURE() << "fault server did not start";
+    return out;
+  }
+  std::string err;
+  std::unique_ptr<Fetcher> fetcher = Fetcher::Create(Options(), &err);
+  if (!fetcher) {
+    ADD_FAILURE() << err;
+    return out;
+  }
+  out.one = FetchOne(*fetcher, server.url("/one"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+  out.two = FetchOne(*fetcher, server.url("/two"));
+  out.connections = server.connections();
+  out.discarded = fetcher->discarded_connections();
+  return out;
+}
+
+// A16: /one is `Content-Length: 5` + "hello"; then (in the same write, or
+// `gap_ms` later) the server writes a whole second response on the same
+// keep-alive connection and keeps it open. /two on a connection of its own
+// gets the real page.
+FaultServer::Script SmuggledTail(int gap_ms) {
+  return [gap_ms](FaultConnection& c) {
+    if (c.path() != "/one") {
+      c.Send(FaultServer::Response(200, "text/html", "the real second"));
+      return;
+    }
+    const std::string first =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5\r\n"
+        "\r\nhello";
+    const std::string tail =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 17\r\n"
+        "\r\nSMUGGLED-TAIL-A16";
+    if (gap_ms == 0) {
+      c.Send(first + tail);
+    } else {
+      c.Send(first);
+      c.Hold(gap_ms);
+      c.Send(tail);
+    }
+    c.Hold(3000);  // keep-alive: the connection stays open
+  };
+}
+
+TEST(HostileTest, A16_ExtraBytesInTheSameReadAreNotTheNextResponse) {
+  TwoFetches f = FetchTwo(SmuggledTail(0), 200);
+  EXPECT_EQ(f.one.outcome, FetchOutcome::kOk) << f.one.error;
+  EXPECT_EQ(f.one.body, "hello");
+  EXPECT_EQ(f.two.outcome, FetchOutcome::kOk) << f.two.error;
+  EXPECT_EQ(f.two.body, "the real second") << "URL 1's tail became URL 2";
+  EXPECT_EQ(f.connections, 2) << "the desynchronised connection is not reused";
+}
+
+TEST(HostileTest, A16_TailArrivingOnAnIdleConnectionIsNotTheNextResponse) {
+  // curl 7.88 counts a connection with unread bytes as alive and would read
+  // them as /two's response; the fetcher drops it before the request.
+  TwoFetches f = FetchTwo(SmuggledTail(150), 400);
+  EXPECT_EQ(f.one.outcome, FetchOutcome::kOk) << f.one.error;
+  EXPECT_EQ(f.one.body, "hello");
+  EXPECT_EQ(f.two.outcome, FetchOutcome::kOk) << f.two.error;
+  EXPECT_EQ(f.two.body, "the real second") << "URL 1's tail became URL 2";
+  EXPECT_EQ(f.two.body.find("SMUGGLED"), std::string::npos);
+  EXPECT_EQ(f.connections, 2) << "the desynchronised connection is not reused";
+  EXPECT_EQ(f.discarded, 1);
+}
+
+TEST(HostileTest, A16_QuietKeepAliveConnectionIsStillReused) {
+  // The guard must not cost well-behaved servers their keep-alive.
+  TwoFetches f = FetchTwo(
+      [](FaultConnection& c) {
+        do {
+          const std::string body = c.path() == "/one" ? "first" : "second";
+          c.Send(
+              "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+              "Content-Length: " +
+              std::to_string(body.size()) + "\r\n\r\n" + body);
+        } while (c.NextRequest(3000));
+      },
+      200);
+  EXPECT_EQ(f.one.body, "first") << f.one.error;
+  EXPECT_EQ(f.two.body, "second") << f.two.error;
+  EXPECT_EQ(f.connections, 1) << "one connection for both requests";
+  EXPECT_EQ(f.discarded, 0);
+}
+
 TEST(HostileTest, A17_ChunkSizeOverflowIsBadContent) {
   FaultServer server;
   SERVE(server, FaultServer::Reply(Head("Transfer-Encoding: chunked\r\n") +
@@ -612,6 +726,89 @@ TEST(HostileTest, A23_RedirectToNonHttpSchemesIsRefused) {
     EXPECT_EQ(f.hostile.body.find(canary), std::string::npos);
     EXPECT_EQ(f.hostile.error.find(canary), std::string::npos);
   }
+}
+
+TEST(HostileTest, A24_RedirectToAPortOffTheAllowListIsRefused) {
+  FaultServer victim;  // 127.0.0.1: the address is allowed, its port is not
+  ASSERT_TRUE(victim.Start(
+      FaultServer::Reply(FaultServer::Response(200, "text/html", "secret"))));
+  for (const std::string& target :
+       {std::string("http://127.0.0.1:25/"),
+        std::string("http://127.0.0.1:6379/"), victim.url("/admin")}) {
+    SCOPED_TRACE(target);
+    FaultServer server;
+    SERVE(server, FaultServer::Reply("HTTP/1.1 302 Found\r\nLocation: " +
+                                     target + "\r\nContent-Length: 0\r\n\r\n"));
+    FetcherOptions o = Options();
+    o.allow_ports = {80, 443, server.port()};
+    std::string err;
+    std::unique_ptr<Fetcher> fetcher = Fetcher::Create(o, &err);
+    ASSERT_TRUE(fetcher) << err;
+    FetchResult r = FetchOne(*fetcher, server.url("/"));
+    EXPECT_EQ(r.outcome, FetchOutcome::kForbiddenAddress)
+        << Name(r.outcome) << ": " << r.error;
+    EXPECT_NE(r.error.find("refused port"), std::string::npos) << r.error;
+    EXPECT_EQ(server.requests(), 1) << "the allowed port itself is fetched";
+    EXPECT_GE(fetcher->refused_connections(), 1);
+    EXPECT_EQ(r.body.find("secret"), std::string::npos);
+  }
+  EXPECT_EQ(victim.connections(), 0) << "zero bytes reach the odd port";
+}
+
+TEST(HostileTest, A24_AUrlAskedForIsFetchedOnItsOwnPort) {
+  // The allow-list limits where a server may send us; a URL the crawler
+  // chose itself (a site, a link it checks) keeps its own port.
+  FaultServer server;
+  SERVE(server, FaultServer::Reply(
+                    FaultServer::Response(200, "text/html", "own port")));
+  FetcherOptions o = Options();
+  o.allow_ports = {80, 443};
+  std::string err;
+  std::unique_ptr<Fetcher> fetcher = Fetcher::Create(o, &err);
+  ASSERT_TRUE(fetcher) << err;
+  FetchResult r = FetchOne(*fetcher, server.url("/"));
+  EXPECT_EQ(r.outcome, FetchOutcome::kOk) << r.error;
+  EXPECT_EQ(r.body, "own port");
+}
+
+TEST(HostileTest, A24_CredentialsAndCookiesStayWithTheirOrigin) {
+  std::mutex mu;
+  std::vector<std::string> heads;  // what the other origin received
+  FaultServer other;
+  ASSERT_TRUE(other.Start([&](FaultConnection& c) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      heads.push_back(c.request());
+    }
+    c.Send(FaultServer::Response(200, "text/html", "landed"));
+  }));
+  std::string origin_head;
+  FaultServer origin;  // another port: another origin (RFC 6454)
+  SERVE(origin, [&](FaultConnection& c) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      origin_head = c.request();
+    }
+    c.Send("HTTP/1.1 302 Found\r\nLocation: " + other.url("/landing") +
+           "\r\nSet-Cookie: sid=COOKIE-A24; Path=/\r\n"
+           "Content-Length: 0\r\n\r\n");
+  });
+  std::string err;
+  std::unique_ptr<Fetcher> fetcher = Fetcher::Create(Options(), &err);
+  ASSERT_TRUE(fetcher) << err;
+  FetchResult r =
+      FetchOne(*fetcher, "http://user:PASS-A24@127.0.0.1:" +
+                             std::to_string(origin.port()) + "/start");
+  EXPECT_EQ(r.outcome, FetchOutcome::kOk) << r.error;
+  EXPECT_EQ(r.body, "landed");
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_NE(origin_head.find("Authorization: Basic"), std::string::npos)
+      << "the credentials were there to leak:\n"
+      << origin_head;
+  ASSERT_EQ(heads.size(), 1u);
+  EXPECT_EQ(heads[0].find("Authorization"), std::string::npos) << heads[0];
+  EXPECT_EQ(heads[0].find("Cookie"), std::string::npos) << heads[0];
+  EXPECT_EQ(heads[0].find("A24"), std::string::npos) << heads[0];
 }
 
 TEST(HostileTest, A25_RetryAfterIsReportedOn429) {
@@ -1185,6 +1382,156 @@ class PathologicalSite {
   TestServer server_;
 };
 
+TEST_F(HostileRunTest, A24_RedirectsToAnOddPortAreRefusedAndRecorded) {
+  FaultServer victim;  // 127.0.0.1 (allowed) on a port no site names
+  ASSERT_TRUE(victim.Start(FaultServer::Reply(
+      FaultServer::Response(200, "text/html", "<title>secret</title>"))));
+  FaultServer jump;
+  SERVE(jump, NoRobots(FaultServer::Reply(
+                  "HTTP/1.1 302 Found\r\nLocation: " + victim.url("/jump/") +
+                  "\r\nContent-Length: 0\r\n\r\n")));
+  // A document link on the site itself that redirects to the odd port.
+  PathologicalSite link(
+      "oddlink",
+      Html("เขต",
+           kSchoolsLink + std::string("<a href=\"plan2568.pdf\">แผนปฏิบัติราชการ"
+                                      "ประจำปี 2568</a>")));
+  link.server().Route(
+      "/oddlink/plan2568.pdf",
+      TestResponse{
+          302, "text/html", "", {{"Location", victim.url("/plan.pdf")}}});
+  ASSERT_TRUE(link.Start());
+  RunOutput run = Run({{"jump", jump.url("/jump/")}, {"oddlink", link.url()}});
+  ExpectGoodSitePasses(run);
+  ExpectUnchecked(run, "jump", "refused port " + std::to_string(victim.port()));
+  EXPECT_EQ(Status(Site(run.report, "oddlink"), "O3"), "pass");
+  const std::string rows = Join(PageRows("oddlink"));
+  EXPECT_NE(rows.find("/plan2568.pdf | forbidden_address | refused port"),
+            std::string::npos)
+      << rows;
+  EXPECT_EQ(victim.connections(), 0) << "zero bytes reach the odd port";
+}
+
+// Direct children of this process whose command name is `name`.
+std::vector<int> ChildPids(const std::string& name) {
+  std::vector<int> pids;
+  std::unique_ptr<DIR, int (*)(DIR*)> proc(opendir("/proc"), &closedir);
+  if (!proc) return pids;
+  while (dirent* entry = readdir(proc.get())) {
+    const int pid = std::atoi(entry->d_name);
+    if (pid <= 0) continue;
+    // "pid (comm) state ppid ...": comm may hold spaces, so cut at ") ".
+    const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+    const size_t open = stat.find('('), close = stat.rfind(") ");
+    if (open == std::string::npos || close == std::string::npos) continue;
+    const int ppid = std::atoi(stat.c_str() + close + 4);
+    if (ppid == ::getpid() && stat.substr(open + 1, close - open - 1) == name)
+      pids.push_back(pid);
+  }
+  return pids;
+}
+
+struct FdCount {
+  int total = 0;
+  int sockets = 0;  // not counting those shared with `inherited`
+};
+
+// What the entries of /proc/PID/fd point to ("socket:[123]", "/x.db"...).
+std::vector<std::string> FdTargets(const std::string& pid) {
+  std::vector<std::string> targets;
+  const std::string dir = "/proc/" + pid + "/fd";
+  std::unique_ptr<DIR, int (*)(DIR*)> fds(opendir(dir.c_str()), &closedir);
+  if (!fds) return targets;
+  while (dirent* entry = readdir(fds.get())) {
+    if (entry->d_name[0] == '.') continue;
+    char target[256] = {};
+    const std::string link = dir + "/" + entry->d_name;
+    if (readlink(link.c_str(), target, sizeof(target) - 1) > 0)
+      targets.push_back(target);
+  }
+  return targets;
+}
+
+// The child's fds; its sockets leave out those it shares with this process
+// (the test servers' listening sockets, inherited across fork).
+FdCount CountFds(int pid) {
+  std::set<std::string> inherited;
+  for (const std::string& t : FdTargets("self")) inherited.insert(t);
+  FdCount count;
+  for (const std::string& t : FdTargets(std::to_string(pid))) {
+    ++count.total;
+    if (t.rfind("socket:", 0) == 0 && inherited.count(t) == 0)
+      ++count.sockets;
+  }
+  return count;
+}
+
+TEST_F(HostileRunTest, A30_PageLinkingTenThousandHostsKeepsFdsBounded) {
+  // Every hN.localhost (curl resolves *.localhost to loopback itself) lands
+  // on this server, which answers slowly and keeps the connection open: a
+  // crawler without connection caps would hold one socket per host.
+  FaultServer hosts;
+  SERVE(hosts, [](FaultConnection& c) {
+    c.Hold(300);
+    c.Send(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+        "Content-Length: 2\r\n\r\nok");
+    c.Hold(3000);
+  });
+  std::string links;
+  for (int n = 0; n < 10000; ++n) {
+    links += "<a href=\"http://h" + std::to_string(n) +
+             ".localhost:" + std::to_string(hosts.port()) +
+             "/plan2568.pdf\">แผนปฏิบัติราชการประจำปี 2568</a>\n";
+  }
+  // Our own bytes, not the test server: cpp-httplib would brotli-compress
+  // the 1.3 MB page for seconds before sending a byte.
+  const std::string seed = Html("เขต", kSchoolsLink + links);
+  FaultServer site;
+  SERVE(site, NoRobots([&seed](FaultConnection& c) {
+          c.Send(FaultServer::Response(
+              200, "text/html; charset=utf-8",
+              c.path() == "/many/schools"
+                  ? Html("รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร",
+                         "<h1>รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร</h1>"
+                         "<p>โรงเรียนวัดทดสอบ</p>")
+                  : seed));
+        }));
+  RunOutput run;
+  std::atomic<bool> done{false};
+  std::thread runner([&] {
+    run = Run({{"many", site.url("/many/")}});
+    done = true;
+  });
+  FdCount most;
+  int samples = 0;
+  while (!done) {
+    for (int pid : ChildPids("oitwatch")) {
+      const FdCount now = CountFds(pid);
+      most.total = std::max(most.total, now.total);
+      most.sockets = std::max(most.sockets, now.sockets);
+      ++samples;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  runner.join();
+  std::fprintf(stderr,
+               "A30: %d samples, at most %d fds, %d sockets; %d "
+               "connections, %.1f s\n",
+               samples, most.total, most.sockets, hosts.connections(),
+               run.seconds);
+  ExpectGoodSitePasses(run);
+  EXPECT_EQ(Status(Site(run.report, "many"), "O3"), "pass");
+  EXPECT_GT(samples, 10) << "the run was watched while it crawled";
+  EXPECT_GT(hosts.connections(), 16) << "more hosts than connections";
+  EXPECT_LE(hosts.connections(), 60) << "checks per site (FrontierLimits)";
+  // 16 connections (the fetcher's cap) and curl's wake-up socket pair.
+  EXPECT_LE(most.sockets, 16 + 2);
+  EXPECT_LE(most.total, 48) << "the above, stdio, SQLite files, the lock, "
+                               "the test servers' inherited sockets";
+  EXPECT_LT(run.seconds, 30);
+}
+
 TEST_F(HostileRunTest, B01_TagSoupOfStrayEndTagsStillParses) {
   std::string soup;
   for (int i = 0; i < 20000; ++i) soup += "</body></html></table></div>";
@@ -1336,6 +1683,64 @@ TEST_F(HostileRunTest, B11_InfiniteCalendarStopsAtThePageCap) {
   const json& cal = Site(run.report, "cal");
   EXPECT_EQ(cal.value("state", ""), "checked");
   EXPECT_GT(cal.value("skipped", 0), 0) << "the links over the cap are counted";
+}
+
+// B11: an infinite calendar (each month links the next 12, forever) and
+// facet links (the same keys in every order, new values on every page).
+TestResponse CalendarTrapPage(const TestRequest& r) {
+  const size_t at = r.query.find("month=");
+  const long m =
+      at == std::string::npos ? 0 : std::atol(r.query.c_str() + at + 6);
+  std::string body = kSchoolsLink;
+  for (long d = 1; d <= 12; ++d) {
+    body += "<a href=\"/trap/?month=" + std::to_string(m + d) + "\">เดือน</a> ";
+  }
+  const std::string v = std::to_string(m);
+  for (const char* order : {"a=V&b=V&c=V", "b=V&c=V&a=V", "c=V&a=V&b=V"}) {
+    std::string query = order;
+    for (size_t p = query.find('V'); p != std::string::npos;
+         p = query.find('V', p + v.size()))
+      query.replace(p, 1, v);
+    body += "<a href=\"/trap/?" + query + "\">กรอง</a> ";
+  }
+  return TestResponse{200, "text/html; charset=utf-8", Html("ปฏิทิน", body), {}};
+}
+
+TEST_F(HostileRunTest, B11_CalendarAndFacetTrapsAreReportedAsSuspected) {
+  TestServer server;
+  server.Route("/trap/", &CalendarTrapPage);
+  server.Route("/trap/schools",
+               TestResponse{200,
+                            "text/html; charset=utf-8",
+                            Html("รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร",
+                                 "<h1>รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร</h1>"
+                                 "<p>โรงเรียนวัดทดสอบ</p>"),
+                            {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"trap", server.url("/trap/")}});
+  ExpectGoodSitePasses(run);
+  // The seed, then at most 50 URLs per shape (months; facets) are fetched,
+  // far below the page cap (300) the calendar alone would otherwise spend.
+  EXPECT_LE(server.hits("/trap/"), 1 + 50 + 50) << "the template budget holds";
+  EXPECT_GE(server.hits("/trap/"), 60) << "both shapes were crawled";
+  const json& trap = Site(run.report, "trap");
+  EXPECT_EQ(trap.value("state", ""), "checked") << trap.dump();
+  EXPECT_EQ(Status(trap, "O3"), "pass");
+  EXPECT_GT(trap.value("skipped", 0), 0);
+  const std::string reason = trap.value("reason", "");
+  EXPECT_NE(reason.find("สงสัยกับดักโปรแกรมรวบรวม (crawler trap suspected: "),
+            std::string::npos)
+      << reason;
+  EXPECT_NE(reason.find(" URLs like " + server.url("/trap/?")),
+            std::string::npos)
+      << reason;
+  SQLite::Database db(db_);
+  SQLite::Statement q(db,
+                      "SELECT reason FROM run_sites WHERE site_id = 'trap'");
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getString(), reason) << "stored as reported";
+  EXPECT_EQ(Site(run.report, "good").value("reason", ""), "")
+      << "an ordinary site gets no trap note";
 }
 
 TEST_F(HostileRunTest, B12_PathRepetitionLoopIsCut) {

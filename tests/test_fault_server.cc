@@ -26,10 +26,11 @@ bool Ready(int fd, short events) {
 }
 
 // Reads until the blank line ending the head; "" if the peer left first.
-std::string ReadHead(int fd, const std::atomic<bool>& stopping) {
+std::string ReadHead(int fd, const std::atomic<bool>& stopping,
+                     int max_ms = 5000) {
   std::string head;
   const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(max_ms);
   while (!stopping && std::chrono::steady_clock::now() < deadline) {
     if (!Ready(fd, POLLIN)) continue;
     char buffer[4096];
@@ -45,8 +46,12 @@ std::string ReadHead(int fd, const std::atomic<bool>& stopping) {
 }  // namespace
 
 FaultConnection::FaultConnection(int fd, std::string request,
-                                 const std::atomic<bool>* stopping)
-    : fd_(fd), request_(std::move(request)), stopping_(stopping) {}
+                                 const std::atomic<bool>* stopping,
+                                 std::atomic<int>* requests)
+    : fd_(fd),
+      request_(std::move(request)),
+      stopping_(stopping),
+      requests_(requests) {}
 
 bool FaultConnection::Send(std::string_view bytes) {
   while (!bytes.empty()) {
@@ -115,6 +120,14 @@ std::string FaultConnection::path() const {
   return request_.substr(start + 1, end - start - 1);
 }
 
+bool FaultConnection::NextRequest(int ms) {
+  std::string head = ReadHead(fd_, *stopping_, ms);
+  if (head.empty()) return false;
+  request_ = std::move(head);
+  if (requests_ != nullptr) ++*requests_;
+  return true;
+}
+
 struct FaultServer::Impl {
   std::string address;
   int listen_fd = -1;
@@ -131,7 +144,7 @@ struct FaultServer::Impl {
     std::string head = ReadHead(fd, stopping);
     if (!head.empty()) {
       ++requests;
-      FaultConnection connection(fd, std::move(head), &stopping);
+      FaultConnection connection(fd, std::move(head), &stopping, &requests);
       script(connection);
     }
     close(fd);

@@ -1,9 +1,9 @@
 // A scripted raw-socket HTTP server for hostile cases (the fault server of
 // RELIABILITY.md §3): it binds an ephemeral port on a loopback address, reads
 // each request head and hands the connection to a script that writes exact
-// bytes, stalls, drips, streams or resets. One thread per connection; one request per
-// connection (the script closes it). Stop() interrupts stalled scripts.
-// Thread-safe.
+// bytes, stalls, drips, streams or resets. One thread per connection; one
+// request per connection (the script closes it) unless the script reads the
+// next one (keep-alive). Stop() interrupts stalled scripts. Thread-safe.
 #ifndef OITWATCH_TESTS_TEST_FAULT_SERVER_H_
 #define OITWATCH_TESTS_TEST_FAULT_SERVER_H_
 
@@ -18,7 +18,8 @@ namespace oitwatch {
 class FaultConnection {
  public:
   FaultConnection(int fd, std::string request,
-                  const std::atomic<bool>* stopping);
+                  const std::atomic<bool>* stopping,
+                  std::atomic<int>* requests = nullptr);
   const std::string& request() const {
     return request_;
   }  // the head, CRLFs kept
@@ -36,11 +37,15 @@ class FaultConnection {
   size_t Stream(std::string_view pattern, int max_ms);
   // The request target of the head ("/a/b?q"), "" if unparsable.
   std::string path() const;
+  // Keep-alive: waits up to `ms` for the next request head on this
+  // connection; true (and request()/path() now describe it) if one came.
+  bool NextRequest(int ms);
 
  private:
   int fd_;
   std::string request_;
   const std::atomic<bool>* stopping_;
+  std::atomic<int>* requests_;  // the server's count (may be null)
 };
 
 class FaultServer {
