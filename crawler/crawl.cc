@@ -9,6 +9,7 @@
 #include <set>
 
 #include "crawler/robots.h"
+#include "crawler/trap.h"
 #include "crawler/url.h"
 
 namespace oitwatch {
@@ -72,6 +73,7 @@ class Engine {
       order_.push_back(site.id);
       s.stats.scope_prefix = ScopePrefix(site.url);
       s.stats.seed.request.url = site.url;
+      s.templates = TemplateBudget(config.max_urls_per_template);
     }
   }
 
@@ -82,6 +84,7 @@ class Engine {
     const Site* site = nullptr;
     SiteCrawlStats stats;
     std::set<std::string> considered;
+    TemplateBudget templates;  // page URLs per shape (B11)
     int in_flight = 0;
     int held = 0;
     bool done = false;
@@ -101,6 +104,7 @@ class Engine {
   void Enqueue(const Request& r);
   void Admit(HostState& host, const Request& r);
   void NotFetched(const Request& r, FetchOutcome why);
+  void SuspectTrap(SiteState& s, const Request& r);
   void StartReady(TimePoint now);
   void Handle(const FetchResult& r, TimePoint now);
   void HandleRobots(const FetchResult& r);
@@ -228,6 +232,11 @@ void Engine::NotFetched(const Request& r, FetchOutcome why) {
     seed.outcome = why;
   }
   sink_->OnNotFetched(*s.site, r, why);
+}
+
+void Engine::SuspectTrap(SiteState& s, const Request& r) {
+  if (s.stats.trap_suspected++ == 0) s.stats.trap_example = r.url;
+  NotFetched(r, FetchOutcome::kSkipped);
 }
 
 void Engine::StartReady(TimePoint now) {
@@ -381,8 +390,9 @@ void Engine::Consider(SiteState& s, const Request& from,
     r.link_text = link.text;
     switch (ClassifyLink(s.stats.scope_prefix, link.url)) {
       case LinkScope::kPage:
-        if (LooksLikeTrap(link.url)) {
-          NotFetched(r, FetchOutcome::kSkipped);
+        if (LooksLikeTrap(link.url) ||
+            (link.priority <= 0 && !s.templates.Admit(link.url))) {
+          SuspectTrap(s, r);
           continue;
         }
         r.kind = RequestKind::kPage;
@@ -441,9 +451,35 @@ LinkScope ClassifyLink(const std::string& scope_prefix, const std::string& url) 
                                 : LinkScope::kOtherSitePage;
 }
 
+namespace {
+
+// The port of an absolute URL (its scheme's default if none); 0 if unparsable.
+int PortOf(const std::string& url) {
+  const std::string key = HostKey(url);  // "scheme://host:port"
+  const size_t colon = key.rfind(':');
+  return colon == std::string::npos ? 0 : std::atoi(key.c_str() + colon + 1);
+}
+
+// config.allow_ports plus every port the operator named in a site URL.
+std::vector<int> AllowedPorts(const std::vector<Site>& sites,
+                              const CrawlConfig& config) {
+  std::vector<int> ports = config.allow_ports;
+  if (ports.empty()) return ports;  // any port
+  for (const Site& site : sites) {
+    ports.push_back(PortOf(site.url));
+    for (const std::string& url : site.pinned_urls)
+      ports.push_back(PortOf(url));
+  }
+  return ports;
+}
+
+}  // namespace
+
 bool Crawl(const std::vector<Site>& sites, const CrawlConfig& config,
            CrawlSink* sink, std::string* err) {
-  std::unique_ptr<Fetcher> fetcher = Fetcher::Create(config.fetcher, err);
+  FetcherOptions options = config.fetcher;
+  options.allow_ports = AllowedPorts(sites, config);
+  std::unique_ptr<Fetcher> fetcher = Fetcher::Create(options, err);
   if (!fetcher) return false;
   Engine engine(sites, config, sink, fetcher.get());
   engine.Run();

@@ -26,6 +26,15 @@ struct CrawlConfig {
   std::chrono::seconds max_retry_after{120};  // longer Retry-After: give up
   int host_error_budget = 12;  // consecutive failed fetches before a host is dropped
   std::chrono::seconds max_run_time{7 * 3600};  // watchdog for the whole run
+  // Ports a redirect may lead to (a redirect to :25 or :6379 is refused and
+  // recorded, A24); the ports of the sites' own URLs are added, and a URL
+  // the crawler asks for itself is always fetched on its own port. Empty =
+  // any port.
+  std::vector<int> allow_ports = {80, 443};
+  // Page URLs of one shape (crawler/trap.h) queued per site; more are a
+  // suspected trap (B11). Likely evidence (links of positive priority) is
+  // exempt. 0 = no limit.
+  int max_urls_per_template = 50;
 };
 
 // A link the sink found and wants considered for crawling.
@@ -54,6 +63,10 @@ struct SiteCrawlStats {
   bool timed_out = false;      // the watchdog stopped the run
   bool host_dropped = false;   // error budget spent or Crawl-delay too high
   std::string host_note;
+  // Page links skipped as a suspected crawler trap (template budget spent,
+  // or LooksLikeTrap), and the first of them.
+  int trap_suspected = 0;
+  std::string trap_example;
 };
 
 class CrawlSink {

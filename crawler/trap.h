@@ -1,0 +1,40 @@
+// Crawler traps of one URL shape (RELIABILITY.md B11): an infinite calendar
+// (?month=n+1 forever) or faceted navigation (?a=&b=&c= in every order)
+// offers endless URLs that differ only in numbers and query values. The
+// engine gives each site a TemplateBudget: at most `max_per_template` page
+// URLs of one template are queued; the rest are skipped and reported as a
+// suspected trap. (LooksLikeTrap in url.h catches the other shapes: deep or
+// repeating paths, many parameters.) No curl here. Not thread-safe.
+#ifndef OITWATCH_CRAWLER_TRAP_H_
+#define OITWATCH_CRAWLER_TRAP_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace oitwatch {
+
+// The shape of an absolute URL: its path with every run of digits replaced
+// by '#' (percent-escapes kept as they are), then '?' and the sorted,
+// de-duplicated query keys joined by '&' when there is a query.
+// "http://h/cal/2024/05?view=w&m=3&m=4" -> "/cal/#/#?m&view".
+std::string UrlTemplate(std::string_view url);
+
+class TemplateBudget {
+ public:
+  // 0 = no limit.
+  explicit TemplateBudget(int max_per_template = 0)
+      : max_per_template_(max_per_template) {}
+
+  // Counts `url` against its template; false once the template already has
+  // `max_per_template` URLs (the URL is then not counted).
+  bool Admit(std::string_view url);
+
+ private:
+  int max_per_template_;
+  std::map<std::string, int> counts_;  // template -> URLs admitted
+};
+
+}  // namespace oitwatch
+
+#endif  // OITWATCH_CRAWLER_TRAP_H_
