@@ -2,6 +2,7 @@
 // on one thread around curl_multi_poll, and hands every response to a
 // CrawlSink (parse, match, store happen there). Sites are crawled
 // concurrently; politeness is per host. A whole-run watchdog bounds the run.
+// The loop itself is class Engine (crawler/engine.h), internal to crawl.cc.
 // Not thread-safe; the sink is called on the engine's thread.
 #ifndef OITWATCH_CRAWLER_CRAWL_H_
 #define OITWATCH_CRAWLER_CRAWL_H_

@@ -1,13 +1,15 @@
 // The HTTP client: owns a libcurl multi handle and runs transfers
-// concurrently (libcurl stays inside fetcher.cc). Each transfer is hardened
-// for hostile servers: http/https only (also on redirects), at most
-// `max_redirects`, no proxy from the environment, connect/total/low-speed
-// timeouts, decoded bytes counted in the write callback (gzip/br/zstd bombs),
-// header bytes capped, and a connect-time guard that refuses private,
-// loopback, link-local and metadata addresses unless allow-listed, and
-// redirects to ports off `allow_ports`. A kept-alive HTTP/1.x connection on
-// which the server wrote bytes nobody asked for is never reused
-// (http1_sockets.h).
+// concurrently. libcurl stays inside the fetcher's own files: fetcher.cc
+// (the multi loop), fetcher_transfer.{h,cc} (one transfer's options and
+// callbacks) and fetcher_response.{h,cc} (an ended transfer -> FetchResult).
+// Each transfer is hardened for hostile servers: http/https only (also on
+// redirects), at most `max_redirects`, no proxy from the environment,
+// connect/total/low-speed timeouts, decoded bytes counted in the write
+// callback (gzip/br/zstd bombs), header bytes capped, and a connect-time
+// guard that refuses private, loopback, link-local and metadata addresses
+// unless allow-listed, and redirects to ports off `allow_ports`. A
+// kept-alive HTTP/1.x connection on which the server wrote bytes nobody
+// asked for is never reused (http1_sockets.h).
 //
 // Politeness is NOT the fetcher's job: the engine calls Start only when a
 // transfer may begin (queued time would count against the timeouts).

@@ -1,0 +1,391 @@
+// The engine's loop and its handling of each response (see engine.h), with
+// the policy it applies to fetch results: which failures are transient
+// (retried), which count against a host's error budget, and how long a
+// Retry-After asks to wait.
+#include "crawler/engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <limits>
+#include <optional>
+
+#include "crawler/url.h"
+
+namespace oitwatch {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr int kSeedPriority = 1 << 20;
+
+bool IsTransient(const FetchResult& r) {
+  switch (r.outcome) {
+    case FetchOutcome::kRateLimited:
+    case FetchOutcome::kTimeout:
+    case FetchOutcome::kConnectError:
+      return true;
+    case FetchOutcome::kHttpError:
+      return r.http_status == 500 || r.http_status == 502 ||
+             r.http_status == 503 || r.http_status == 504;
+    default:
+      return false;
+  }
+}
+
+bool IsHostFailure(const FetchResult& r) {
+  return IsTransient(r) || r.outcome == FetchOutcome::kDnsError ||
+         r.outcome == FetchOutcome::kTlsError ||
+         r.outcome == FetchOutcome::kBlocked;
+}
+
+bool IsOk(const FetchResult& r) {
+  return r.outcome == FetchOutcome::kOk ||
+         r.outcome == FetchOutcome::kNotModified;
+}
+
+// Retry-After (RFC 9110 10.2.3) in whole seconds from now: delay-seconds or
+// an IMF-fixdate (a date in the past gives 0); -1 when absent or malformed
+// (then the exponential backoff applies).
+long RetryAfterSeconds(const std::string& value) {
+  if (value.empty()) return -1;
+  char* end = nullptr;
+  long s = std::strtol(value.c_str(), &end, 10);
+  if (end != value.c_str() && *end == '\0') return s < 0 ? -1 : s;
+  std::tm tm{};
+  const char* rest = strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (rest == nullptr || *rest != '\0') return -1;
+  const std::time_t at = timegm(&tm);
+  const std::time_t now = std::time(nullptr);
+  return at <= now ? 0 : static_cast<long>(std::min<std::time_t>(
+                             at - now, std::numeric_limits<long>::max()));
+}
+
+}  // namespace
+
+Engine::Engine(const std::vector<Site>& sites, const CrawlConfig& config,
+               CrawlSink* sink, Fetcher* fetcher)
+    : config_(config), sink_(sink), fetcher_(fetcher),
+      frontier_(config.limits) {
+  for (const Site& site : sites) {
+    SiteState& s = sites_[site.id];
+    s.site = &site;
+    order_.push_back(site.id);
+    s.stats.scope_prefix = ScopePrefix(site.url);
+    s.stats.seed.request.url = site.url;
+    s.templates = TemplateBudget(config.max_urls_per_template);
+  }
+}
+
+void Engine::Run() {
+  TimePoint start = Clock::now();
+  for (const std::string& id : order_) sink_->OnSiteStart(*sites_[id].site);
+  for (const std::string& id : order_) Seed(sites_[id]);
+  while (!AllDone()) {
+    TimePoint now = Clock::now();
+    if (!timed_out_ &&
+        (now - start > config_.max_run_time || sink_->Aborted())) {
+      TimeOut();
+    }
+    // SIGTERM or a storage failure: stop now, abandoning transfers in flight
+    // (they could take a whole timeout); the sites left are closed below.
+    if (sink_->Aborted()) break;
+    StartReady(now);
+    if (fetcher_->active() == 0 && frontier_.queued() == 0) break;
+    long wait = 200;
+    if (std::optional<TimePoint> ready = frontier_.NextReadyTime()) {
+      auto until = std::chrono::duration_cast<milliseconds>(*ready - now);
+      wait = std::clamp<long>(until.count(), 0, 200);
+    }
+    const std::vector<FetchResult> batch =
+        fetcher_->Poll(static_cast<int>(wait));
+    sink_->ReadAhead(batch);
+    for (const FetchResult& r : batch) Handle(r, Clock::now());
+  }
+  for (auto& [id, s] : sites_) {
+    if (!s.done) {
+      s.done = true;
+      sink_->OnSiteDone(*s.site, s.stats);
+    }
+  }
+  sink_->OnCrawlDone();
+}
+
+void Engine::Seed(SiteState& s) {
+  Request r;
+  r.url = NormalizeUrl(s.site->url).value_or(s.site->url);
+  r.site_id = s.site->id;
+  r.kind = RequestKind::kPage;
+  r.priority = kSeedPriority;
+  sink_->PrepareRequest(*s.site, &r);
+  s.stats.seed.request = r;
+  s.considered.insert(r.url);
+  Enqueue(r);
+  std::vector<Outlink> pinned;
+  for (const std::string& url : s.site->pinned_urls) {
+    pinned.push_back(Outlink{NormalizeUrl(url).value_or(url), "",
+                             kSeedPriority - 1, true});
+  }
+  Consider(s, r, pinned);
+  CheckDone(s);
+}
+
+void Engine::Enqueue(const Request& r) {
+  std::string key = HostKey(r.url);
+  HostState& host = hosts_[key];
+  if (host.dropped) return NotFetched(r, FetchOutcome::kSkipped);
+  // A link check is one request, as a person following the link would
+  // make; robots.txt governs crawling, so checks do not wait for it.
+  if (r.kind == RequestKind::kCheck || host.known) return Admit(host, r);
+  host.held.push_back(r);
+  ++sites_[r.site_id].held;
+  if (!host.requested) {
+    host.requested = true;
+    Request robots;
+    robots.url = key + "/robots.txt";
+    robots.kind = RequestKind::kRobots;
+    frontier_.Add(robots);
+  }
+}
+
+void Engine::Admit(HostState& host, const Request& r) {
+  if (r.kind != RequestKind::kCheck && !host.robots.Allowed(PathOf(r.url))) {
+    SiteState& s = sites_[r.site_id];
+    if (r.url == s.stats.seed.request.url) {
+      if (host.robots_failed) {
+        // The host itself is unreachable: say why, not "robots.txt".
+        s.stats.seed = host.robots_failure;
+        s.stats.seed.request = r;
+        return NotFetched(r, host.robots_failure.outcome);
+      }
+      s.stats.robots_disallowed_seed = true;
+      s.stats.robots_reason = host.robots.reason();
+    }
+    return NotFetched(r, FetchOutcome::kRobotsDisallowed);
+  }
+  std::vector<Request> evicted;  // less promising requests it displaced
+  if (!frontier_.Add(r, &evicted)) NotFetched(r, FetchOutcome::kSkipped);
+  for (const Request& e : evicted) NotFetched(e, FetchOutcome::kSkipped);
+}
+
+void Engine::NotFetched(const Request& r, FetchOutcome why) {
+  SiteState& s = sites_[r.site_id];
+  ++s.stats.skipped;
+  FetchResult& seed = s.stats.seed;
+  if (r.url == seed.request.url && r.depth == 0 && seed.fetched_at_unix == 0) {
+    // The start page was never fetched (host dropped, budget, watchdog): the
+    // site must not look checked because the default outcome is kOk.
+    seed.request = r;
+    seed.outcome = why;
+  }
+  sink_->OnNotFetched(*s.site, r, why);
+}
+
+void Engine::SuspectTrap(SiteState& s, const Request& r) {
+  if (s.stats.trap_suspected++ == 0) s.stats.trap_example = r.url;
+  NotFetched(r, FetchOutcome::kSkipped);
+}
+
+void Engine::StartReady(TimePoint now) {
+  while (fetcher_->active() <
+         static_cast<size_t>(config_.fetcher.max_total_connections)) {
+    std::optional<Request> r = frontier_.Next(now);
+    if (!r) return;
+    if (!r->site_id.empty()) ++sites_[r->site_id].in_flight;
+    fetcher_->Start(*r);
+  }
+}
+
+void Engine::Handle(const FetchResult& r, TimePoint now) {
+  if (r.request.kind == RequestKind::kRobots) {
+    frontier_.Done(r.request, now);
+    return HandleRobots(r);
+  }
+  SiteState& s = sites_[r.request.site_id];
+  --s.in_flight;
+  CountHostHealth(r);
+  if (!MaybeRetry(r, now)) {
+    frontier_.Done(r.request, now);
+    Record(s, r);
+    std::vector<Outlink> links = sink_->OnResponse(*s.site, r);
+    if (!timed_out_) Consider(s, r.request, links);
+  }
+  CheckDone(s);
+}
+
+void Engine::HandleRobots(const FetchResult& r) {
+  HostState& host = hosts_[HostKey(r.request.url)];
+  host.known = true;
+  if (IsOk(r)) {
+    host.robots = RobotsTxt::Parse(r.body, config_.robots_token);
+  } else if ((r.outcome == FetchOutcome::kHttpError ||
+              r.outcome == FetchOutcome::kBlocked) &&
+             r.http_status >= 400 && r.http_status < 500 &&
+             r.http_status != 429) {
+    // RFC 9309 2.3.1.3: any 4xx (401/403 included) means "unavailable":
+    // crawl as if there were no robots.txt. A 403 WAF on the pages
+    // themselves is then reported as blocked, with its own reason.
+    host.robots = RobotsTxt::AllowAll();
+  } else {
+    host.robots_failed = r.http_status == 0;
+    host.robots_failure = r;
+    host.robots = RobotsTxt::DisallowAll(
+        "robots.txt unreachable (" + std::string(FetchOutcomeName(r.outcome)) +
+        (r.http_status ? " HTTP " + std::to_string(r.http_status) : "") + ")");
+  }
+  if (std::optional<double> delay = host.robots.crawl_delay_seconds()) {
+    if (*delay > static_cast<double>(config_.max_crawl_delay.count())) {
+      std::string key = HostKey(r.request.url);
+      DropHost(key, host, "robots.txt Crawl-delay " +
+                              std::to_string(static_cast<long>(*delay)) +
+                              " s is above the cap");
+    } else {
+      frontier_.SetHostDelay(HostKey(r.request.url),
+                             milliseconds(static_cast<long>(*delay * 1000)));
+    }
+  }
+  ReleaseHeld(host);
+}
+
+void Engine::ReleaseHeld(HostState& host) {
+  std::vector<Request> held;
+  held.swap(host.held);
+  for (const Request& r : held) {
+    SiteState& s = sites_[r.site_id];
+    --s.held;
+    if (host.dropped) {
+      NotFetched(r, FetchOutcome::kSkipped);
+    } else {
+      Admit(host, r);
+    }
+    CheckDone(s);
+  }
+}
+
+bool Engine::MaybeRetry(const FetchResult& r, TimePoint now) {
+  if (timed_out_ || !IsTransient(r) || r.request.attempt >= config_.max_retries) {
+    return false;
+  }
+  long after = RetryAfterSeconds(r.retry_after);
+  if (after > config_.max_retry_after.count()) return false;
+  milliseconds backoff = std::max(config_.limits.host_delay, milliseconds(500)) *
+                         (1 << r.request.attempt);
+  if (after >= 0) backoff = std::max(backoff, milliseconds(after * 1000));
+  frontier_.Done(r.request, now, backoff);
+  Request again = r.request;
+  ++again.attempt;
+  SiteState& s = sites_[r.request.site_id];
+  if (hosts_[HostKey(again.url)].dropped || !frontier_.Retry(again)) {
+    return false;  // budget spent: record the failure as it stands
+  }
+  (void)s;
+  return true;
+}
+
+void Engine::CountHostHealth(const FetchResult& r) {
+  std::string key = HostKey(r.request.url);
+  HostState& host = hosts_[key];
+  if (!IsHostFailure(r)) {
+    host.consecutive_errors = 0;
+    return;
+  }
+  if (++host.consecutive_errors >= config_.host_error_budget && !host.dropped) {
+    DropHost(key, host,
+             "host dropped after " + std::to_string(host.consecutive_errors) +
+                 " consecutive failed fetches");
+  }
+}
+
+void Engine::DropHost(const std::string& key, HostState& host,
+                      const std::string& note) {
+  host.dropped = true;
+  frontier_.DropHost(key);
+  for (auto& [id, s] : sites_) {
+    if (HostKey(s.stats.scope_prefix) != key) continue;
+    s.stats.host_dropped = true;
+    s.stats.host_note = note;
+  }
+}
+
+void Engine::Record(SiteState& s, const FetchResult& r) {
+  if (r.request.url == s.stats.seed.request.url && r.request.depth == 0) {
+    s.stats.seed = r;
+  }
+  if (!IsOk(r)) {
+    ++s.stats.errors;
+    return;
+  }
+  switch (r.request.kind) {
+    case RequestKind::kPage: ++s.stats.pages; break;
+    case RequestKind::kDocument: ++s.stats.documents; break;
+    case RequestKind::kCheck: ++s.stats.checks; break;
+    case RequestKind::kRobots: break;
+  }
+}
+
+void Engine::Consider(SiteState& s, const Request& from,
+                      const std::vector<Outlink>& links) {
+  if (from.kind != RequestKind::kPage) return;
+  for (const Outlink& link : links) {
+    if (!s.considered.insert(link.url).second) continue;
+    Request r;
+    r.url = link.url;
+    r.site_id = s.site->id;
+    r.depth = from.depth + 1;
+    r.priority = link.priority;
+    r.found_on = from.url;
+    r.link_text = link.text;
+    switch (ClassifyLink(s.stats.scope_prefix, link.url)) {
+      case LinkScope::kPage:
+        if (LooksLikeTrap(link.url) ||
+            (link.priority <= 0 && !s.templates.Admit(link.url))) {
+          SuspectTrap(s, r);
+          continue;
+        }
+        r.kind = RequestKind::kPage;
+        break;
+      case LinkScope::kDocument: r.kind = RequestKind::kDocument; break;
+      case LinkScope::kOtherSitePage:  // another district or a central page:
+        if (!link.check_external) continue;  // checked, never crawled
+        r.kind = RequestKind::kCheck;
+        break;
+      case LinkScope::kOtherHost:
+        if (!link.check_external) continue;
+        r.kind = RequestKind::kCheck;
+        break;
+    }
+    sink_->PrepareRequest(*s.site, &r);
+    Enqueue(r);
+  }
+}
+
+void Engine::CheckDone(SiteState& s) {
+  if (s.done || s.in_flight > 0 || s.held > 0) return;
+  if (frontier_.queued_for_site(s.site->id) > 0) return;
+  s.done = true;
+  s.stats.timed_out = timed_out_;
+  sink_->OnSiteDone(*s.site, s.stats);
+}
+
+void Engine::TimeOut() {
+  timed_out_ = true;
+  for (auto& [id, s] : sites_) {
+    s.stats.skipped += frontier_.DropSite(id);
+    s.stats.timed_out = !s.done;
+  }
+  for (auto& [key, host] : hosts_) {
+    host.dropped = true;
+    ReleaseHeld(host);
+  }
+  for (auto& [id, s] : sites_) CheckDone(s);
+}
+
+bool Engine::AllDone() const {
+  for (const auto& [id, s] : sites_) {
+    if (!s.done) return false;
+  }
+  return true;
+}
+
+}  // namespace oitwatch

@@ -1,0 +1,93 @@
+// The crawl engine behind Crawl() (crawl.h), as in Scrapy "the data flow
+// is controlled by the execution engine": one loop on one thread that hands
+// the Frontier's ready requests to the Fetcher, holds a host's requests
+// until its robots.txt is known, retries transient failures with backoff,
+// drops a host that keeps failing, gives every response to the CrawlSink
+// and queues the links it returns, and closes each site when nothing of it
+// is in flight, held or queued. A whole-run watchdog stops it.
+// Only crawl.cc uses it. Not thread-safe; the sink is called on the
+// engine's thread.
+#ifndef OITWATCH_CRAWLER_ENGINE_H_
+#define OITWATCH_CRAWLER_ENGINE_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "crawler/crawl.h"
+#include "crawler/fetch_result.h"
+#include "crawler/fetcher.h"
+#include "crawler/frontier.h"
+#include "crawler/robots.h"
+#include "crawler/site.h"
+#include "crawler/trap.h"
+
+namespace oitwatch {
+
+class Engine {
+ public:
+  // REQUIRES: `sites`, `config`, `sink` and `fetcher` outlive the engine.
+  Engine(const std::vector<Site>& sites, const CrawlConfig& config,
+         CrawlSink* sink, Fetcher* fetcher);
+  Engine(const Engine&) = delete;  // holds per-site and per-host state
+  Engine& operator=(const Engine&) = delete;
+
+  // Crawls until every site is done, the watchdog fires or the sink aborts;
+  // every site gets its OnSiteDone, then the sink its OnCrawlDone.
+  void Run();
+
+ private:
+  struct SiteState {
+    const Site* site = nullptr;
+    SiteCrawlStats stats;
+    std::set<std::string> considered;
+    TemplateBudget templates;  // page URLs per shape (B11)
+    int in_flight = 0;
+    int held = 0;
+    bool done = false;
+  };
+  struct HostState {
+    bool known = false;
+    bool requested = false;
+    bool dropped = false;
+    RobotsTxt robots;
+    FetchResult robots_failure;  // set when robots.txt could not be fetched
+    bool robots_failed = false;  // network-level failure (DNS, connect, ...)
+    std::vector<Request> held;
+    int consecutive_errors = 0;
+  };
+
+  void Seed(SiteState& s);
+  void Enqueue(const Request& r);
+  void Admit(HostState& host, const Request& r);
+  void NotFetched(const Request& r, FetchOutcome why);
+  void SuspectTrap(SiteState& s, const Request& r);
+  void StartReady(TimePoint now);
+  void Handle(const FetchResult& r, TimePoint now);
+  void HandleRobots(const FetchResult& r);
+  void ReleaseHeld(HostState& host);
+  bool MaybeRetry(const FetchResult& r, TimePoint now);
+  void CountHostHealth(const FetchResult& r);
+  void DropHost(const std::string& key, HostState& host,
+                const std::string& note);
+  void Record(SiteState& s, const FetchResult& r);
+  void Consider(SiteState& s, const Request& from,
+                const std::vector<Outlink>& links);
+  void CheckDone(SiteState& s);
+  void TimeOut();
+  bool AllDone() const;
+
+  const CrawlConfig& config_;
+  CrawlSink* sink_;
+  Fetcher* fetcher_;
+  Frontier frontier_;
+  std::map<std::string, SiteState> sites_;
+  std::vector<std::string> order_;  // site ids in the order of the site list
+  std::map<std::string, HostState> hosts_;
+  bool timed_out_ = false;
+};
+
+}  // namespace oitwatch
+
+#endif  // OITWATCH_CRAWLER_ENGINE_H_

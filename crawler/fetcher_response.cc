@@ -1,0 +1,177 @@
+// Response assembly for the fetcher (see fetcher_response.h): outcome
+// mapping and messages for a transfer that has ended. The multi loop that
+// collects ended transfers is fetcher.cc.
+#include "crawler/fetcher_response.h"
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <cstring>
+#include <string>
+
+namespace oitwatch {
+namespace fetcher_internal {
+namespace {
+
+FetchOutcome OutcomeForCurlError(CURLcode code, const Transfer& transfer) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return FetchOutcome::kDnsError;
+    case CURLE_COULDNT_CONNECT:
+      return transfer.refused_address ? FetchOutcome::kForbiddenAddress
+                                      : FetchOutcome::kConnectError;
+    case CURLE_OPERATION_TIMEDOUT:
+      return FetchOutcome::kTimeout;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      return FetchOutcome::kTlsError;
+    case CURLE_TOO_MANY_REDIRECTS:
+      return FetchOutcome::kTooManyRedirects;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      // curl 7.88 reports an HTTP/0.9 reply (no status line: garbage) with
+      // this code too; that is a broken server, not a scheme.
+      return std::strstr(transfer.error, "HTTP/0.9") != nullptr
+                 ? FetchOutcome::kBadContent
+                 : FetchOutcome::kUnsupportedScheme;
+    case CURLE_URL_MALFORMAT:
+      return FetchOutcome::kUnsupportedScheme;
+    case CURLE_FILESIZE_EXCEEDED:
+      return FetchOutcome::kTooLarge;
+    case CURLE_WRITE_ERROR:
+      return transfer.abort == Abort::kHeadersTooLarge ||
+                     transfer.abort == Abort::kTooManyResponses ||
+                     transfer.abort == Abort::kBadLength
+                 ? FetchOutcome::kBadContent
+                 : FetchOutcome::kTooLarge;
+    case CURLE_OUT_OF_MEMORY:
+      // curl 7.88 answers one header over CURL_MAX_HTTP_HEADER (100 KiB)
+      // with "out of memory"; nothing else here allocates that much.
+      return FetchOutcome::kBadContent;
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_RECV_ERROR:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_GOT_NOTHING:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return FetchOutcome::kBadContent;
+    default:
+      return FetchOutcome::kConnectError;
+  }
+}
+
+std::string AbortMessage(Abort abort, const Transfer& transfer) {
+  switch (abort) {
+    case Abort::kBodyTooLarge:
+      return "decoded body over " + std::to_string(transfer.max_body) +
+             " bytes";
+    case Abort::kDeclaredTooLarge:
+      return "Content-Length over " + std::to_string(transfer.max_body) +
+             " bytes";
+    case Abort::kHeadersTooLarge:
+      return "response headers over " +
+             std::to_string(transfer.max_header_bytes) + " bytes";
+    case Abort::kBadLength:
+      return "invalid or conflicting Content-Length";
+    case Abort::kTooManyResponses:
+      return "more than " + std::to_string(transfer.max_responses) +
+             " response heads (1xx/3xx flood)";
+    case Abort::kNone:
+      break;
+  }
+  return "";
+}
+
+bool IsChallengePage(const std::string& body) {
+  for (const char* marker :
+       {"cf-chl", "Just a moment...", "Attention Required! | Cloudflare"}) {
+    if (body.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
+FetchOutcome OutcomeForStatus(int status, const std::string& body) {
+  if (status == 304) return FetchOutcome::kNotModified;
+  if (status >= 200 && status < 300) return FetchOutcome::kOk;
+  if ((status == 403 || status == 503) && IsChallengePage(body))
+    return FetchOutcome::kBlocked;
+  if (status == 403 || status == 451) return FetchOutcome::kBlocked;
+  if (status == 429 || status == 503) return FetchOutcome::kRateLimited;
+  return FetchOutcome::kHttpError;  // 4xx/5xx, and a 3xx that was not followed
+}
+
+// RFC 9112 6.3: an HTTP/1.x body with neither Content-Length nor chunked
+// framing ends when the server closes, so a cut-short body cannot be told
+// from a complete one. The page is kept, with this note in `error`.
+constexpr char kLengthUnverified[] =
+    "length unverified: close-delimited body (no Content-Length, not chunked)";
+
+bool IsCloseDelimited(const Transfer& transfer) {
+  long version = 0;
+  curl_easy_getinfo(transfer.easy.get(), CURLINFO_HTTP_VERSION, &version);
+  const int status = transfer.result.http_status;
+  return (version == CURL_HTTP_VERSION_1_0 ||
+          version == CURL_HTTP_VERSION_1_1) &&
+         status != 204 && !transfer.declared_length && !transfer.chunked &&
+         !transfer.result.body.empty();
+}
+
+}  // namespace
+
+int64_t WallClockSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Fills the result of a transfer that has ended with `code`.
+void Finish(Transfer* transfer, CURLcode code) {
+  FetchResult& result = transfer->result;
+  CURL* easy = transfer->easy.get();
+  long status = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  result.http_status = static_cast<int>(status);
+  char* final_url = nullptr;
+  curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &final_url);
+  result.final_url = final_url != nullptr ? final_url : result.request.url;
+  double seconds = 0;
+  curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME, &seconds);
+  result.elapsed_seconds = seconds;
+  result.fetched_at_unix = WallClockSeconds();
+  if (code == CURLE_OK) {
+    result.outcome = OutcomeForStatus(result.http_status, result.body);
+    if (result.outcome != FetchOutcome::kOk) {
+      result.error = "HTTP " + std::to_string(result.http_status);
+    } else if (IsCloseDelimited(*transfer)) {
+      result.error = kLengthUnverified;  // a note: the body may be cut short
+    }
+    return;
+  }
+  result.outcome = OutcomeForCurlError(code, *transfer);
+  result.error = AbortMessage(transfer->abort, *transfer);
+  if (result.error.empty()) {
+    result.error =
+        transfer->error[0] != '\0' ? transfer->error : curl_easy_strerror(code);
+  }
+  if (code == CURLE_OUT_OF_MEMORY)
+    result.error = "a response header over curl's 100 KiB limit (" +
+                   result.error + ")";
+  if (result.outcome == FetchOutcome::kForbiddenAddress) {
+    result.error = transfer->refused_port != 0
+                       ? "refused port " +
+                             std::to_string(transfer->refused_port) +
+                             " (not an allowed port): " + result.error
+                       : "refused a non-public address: " + result.error;
+  }
+  result.body.clear();  // never pass a partial body on as a page
+}
+
+}  // namespace fetcher_internal
+}  // namespace oitwatch

@@ -1,0 +1,86 @@
+// Internal to the fetcher: include only from crawler/fetcher*.cc (it brings
+// in libcurl, which STYLE rule 7 keeps inside the fetcher's own files).
+// One transfer in flight and how it is set up: the Transfer record that is
+// the CURLOPT_PRIVATE pointer, the Guard all transfers share, and
+// NewTransfer, which sets every curl option and callback that hardens a
+// transfer against a hostile server (see fetcher.h for the list).
+// Not thread-safe: the fetcher's one thread.
+#ifndef OITWATCH_CRAWLER_FETCHER_TRANSFER_H_
+#define OITWATCH_CRAWLER_FETCHER_TRANSFER_H_
+
+#include <curl/curl.h>
+
+#include <cstddef>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "crawler/address_guard.h"
+#include "crawler/fetch_result.h"
+#include "crawler/fetcher.h"  // FetcherOptions
+#include "crawler/http1_sockets.h"
+
+namespace oitwatch {
+namespace fetcher_internal {
+
+struct EasyDeleter {
+  void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+
+// Why our own callback stopped a transfer.
+enum class Abort {
+  kNone,
+  kBodyTooLarge,
+  kDeclaredTooLarge,
+  kHeadersTooLarge,
+  kTooManyResponses,  // a flood of 1xx/3xx heads (each resets the header cap)
+  kBadLength,         // rubbish or conflicting Content-Length (RFC 9112 6.3)
+};
+
+struct Guard {
+  AddressGuard addresses;
+  std::set<int> ports;  // empty: any port
+  int refused = 0;
+  Http1Sockets http1;  // kept-alive HTTP/1.x connections (A16)
+};
+
+// One transfer in flight; its address is the CURLOPT_PRIVATE pointer.
+struct Transfer {
+  FetchResult result;
+  EasyHandle easy;
+  Slist headers;
+  Guard* guard = nullptr;
+  size_t max_body = 0;
+  size_t max_header_bytes = 0;
+  int max_responses = 0;
+  size_t header_bytes = 0;  // of the current response
+  int responses = 0;        // status lines seen (interim, redirects, final)
+  bool declared_length = false;  // the current response has Content-Length
+  std::string length_value;      // ... with this value
+  bool chunked = false;          // ... or Transfer-Encoding: chunked
+  Abort abort = Abort::kNone;
+  bool refused_address = false;
+  int own_port = 0;      // the request URL's port: always allowed
+  int refused_port = 0;  // the guard refused this port (not the address)
+  char error[CURL_ERROR_SIZE] = {};
+};
+
+// True when `value` may go into a header line (no CR/LF to inject more).
+bool NoLineBreak(const std::string& value);
+
+// A transfer for `request` with every option and callback set; its `easy`
+// is null when curl_easy_init failed. REQUIRES: `guard` is non-null and,
+// like `resolve` (may be null), outlives the transfer.
+std::unique_ptr<Transfer> NewTransfer(const Request& request,
+                                      const FetcherOptions& options,
+                                      Guard* guard, curl_slist* resolve);
+
+}  // namespace fetcher_internal
+}  // namespace oitwatch
+
+#endif  // OITWATCH_CRAWLER_FETCHER_TRANSFER_H_
