@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <iterator>
+#include <set>
 #include <string>
+#include <tuple>
 
 #include "rules/thai_text.h"
 
@@ -96,6 +98,62 @@ std::vector<Month> CandidateMonths(const UrlFacts* facts, int fiscal_year) {
   std::sort(months.begin(), months.end());
   months.erase(std::unique(months.begin(), months.end()), months.end());
   return months;
+}
+
+namespace {
+
+constexpr size_t kNoFact = static_cast<size_t>(-1);
+constexpr int kRanks = static_cast<int>(std::size(kDatePrecedence));
+
+bool NamesMonth(const DateFact& fact) {
+  return fact.month >= 1 && fact.month <= 12 && fact.year_be > 0;
+}
+
+// keep[i]: dates[i] is, in its source, PickDate's choice, the first fact
+// naming a month or the first naming one month of the FY (as CandidateMonths
+// reads them), or the first fact of the FY at all.
+std::vector<bool> Deciding(const std::vector<DateFact>& dates,
+                           int fiscal_year) {
+  std::vector<bool> keep(dates.size(), false);
+  size_t best[kRanks], first_month[kRanks];
+  std::fill_n(best, kRanks, kNoFact);
+  std::fill_n(first_month, kRanks, kNoFact);
+  std::set<std::tuple<int, int, int>> months;  // (rank, year BE, month)
+  bool year_kept = false;
+  for (size_t i = 0; i < dates.size(); ++i) {
+    const DateFact& fact = dates[i];
+    if (!year_kept && fact.fiscal_year == fiscal_year) keep[i] = year_kept = true;
+    const int rank = SourceRank(fact);
+    if (rank >= kNoRank) continue;
+    if (fact.fiscal_year > 0 &&
+        (best[rank] == kNoFact ||
+         BetterDate(fact, dates[best[rank]], rank == kUrlRank))) {
+      best[rank] = i;
+    }
+    if (!NamesMonth(fact)) continue;
+    if (first_month[rank] == kNoFact) first_month[rank] = i;
+    if (InFiscalYear({fact.year_be, fact.month}, fiscal_year) &&
+        months.insert({rank, fact.year_be, fact.month}).second) {
+      keep[i] = true;
+    }
+  }
+  for (int rank = 0; rank < kRanks; ++rank) {
+    if (best[rank] != kNoFact) keep[best[rank]] = true;
+    if (first_month[rank] != kNoFact) keep[first_month[rank]] = true;
+  }
+  return keep;
+}
+
+}  // namespace
+
+std::vector<DateFact> DecidingDates(const std::vector<DateFact>& dates,
+                                    int fiscal_year) {
+  const std::vector<bool> keep = Deciding(dates, fiscal_year);
+  std::vector<DateFact> out;
+  for (size_t i = 0; i < dates.size(); ++i) {
+    if (keep[i]) out.push_back(dates[i]);
+  }
+  return out;
 }
 
 // October of FY-1 up to the month before as-of, capped at September of FY.

@@ -49,6 +49,17 @@ bool InFiscalYear(Month month, int fiscal_year);
 // sorted, without repeats. Empty when `facts` is null.
 std::vector<Month> CandidateMonths(const UrlFacts* facts, int fiscal_year);
 
+// Of `dates`, the facts PickDate (either mode) and CandidateMonths for
+// `fiscal_year` can rest on, and the first fact of FY `fiscal_year`, in their
+// order: per source, the date PickDate would pick, the first fact naming a
+// month and the first naming each month of that FY. On the result, and on
+// the results of consecutive parts of a list put together, both functions
+// return what they return on all the facts (facts are copied, so pointers
+// differ), and a fact of FY `fiscal_year` is there if one was. A crawl keeps
+// these of each page instead of every date its text names.
+std::vector<DateFact> DecidingDates(const std::vector<DateFact>& dates,
+                                    int fiscal_year);
+
 // The months whose summary is due by the as-of date: October of FY-1 up to
 // the month before as-of, capped at September of FY.
 std::vector<Month> RequiredMonths(const JudgeContext& context);
