@@ -9,10 +9,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <utility>
 
 #include "crawler/charset.h"
 #include "crawler/url.h"
 #include "app/page_read.h"
+#include "rules/dating.h"
 #include "rules/document.h"
 #include "rules/pdf_text.h"
 #include "rules/thai_date.h"
@@ -49,6 +51,13 @@ void AfterPageCommit(int64_t run_id, const std::string& url) {
     }
   }
   if (kill_after > 0 && commits == kill_after) std::raise(SIGKILL);
+}
+
+// A fault point counts page commits, so while one is armed every page is
+// its own commit (no group commit).
+bool FaultPointArmed() {
+  static const bool armed = std::getenv("OITWATCH_FAULT") != nullptr;
+  return armed;
 }
 
 constexpr int kHitPriority = 100;
@@ -290,6 +299,28 @@ bool IsOwnDate(const DateFact& d, const std::string& url) {
   return d.url == url && d.source != "link_text" && d.source != "url";
 }
 
+// Of the dates a response added about its own URL (from `from` on), keeps
+// only those the judge can rest on (DecidingDates): a page's text names
+// dozens of dates, and a site's thousands of pages would otherwise hold them
+// all until the site is judged. The page's rows still store every one;
+// link-text and URL dates (which rank outlinks) stay as they are.
+void KeepDecidingDates(std::vector<DateFact>* dates, size_t from,
+                       const std::string& url, int fiscal_year) {
+  if (from >= dates->size()) return;  // nothing new
+  std::vector<DateFact> own, others;
+  for (size_t i = from; i < dates->size(); ++i) {
+    DateFact& d = (*dates)[i];
+    (IsOwnDate(d, url) ? own : others).push_back(std::move(d));
+  }
+  own = DecidingDates(own, fiscal_year);
+  std::vector<DateFact> kept;  // exact capacity: the rest is freed
+  kept.reserve(from + others.size() + own.size());
+  for (size_t i = 0; i < from; ++i) kept.push_back(std::move((*dates)[i]));
+  for (DateFact& d : others) kept.push_back(std::move(d));
+  for (DateFact& d : own) kept.push_back(std::move(d));
+  *dates = std::move(kept);
+}
+
 }  // namespace
 
 Pipeline::Pipeline(Store* store, const Matcher& matcher,
@@ -304,10 +335,24 @@ Pipeline::Pipeline(Store* store, const Matcher& matcher,
   if (options_.read_store) writer_ = std::make_unique<StoreWriter>(store_);
 }
 
-void Pipeline::Write(StoreWriter::Job job) {
-  if (writer_) return writer_->Post(std::move(job));
+void Pipeline::Write(StoreWriter::Job job, bool group) {
+  const size_t bytes = std::exchange(next_write_bytes_, 0);
+  if (writer_) return writer_->Post(std::move(job), bytes, group);
   std::string err;
   if (!job(store_, &err) && error_.empty()) error_ = err;
+}
+
+// Roughly what a page's rows hold while they wait for the writer.
+size_t Pipeline::RowBytes(const Extract& e) {
+  size_t n = 0;
+  for (const LinkRecord& l : e.links) {
+    n += sizeof l + l.to_url.size() + l.text.size();
+  }
+  for (const Hit& h : e.hits) {
+    n += sizeof h + h.url.size() + h.found_on.size() + h.matched.size();
+  }
+  for (const DateFact& d : e.dates) n += sizeof d + d.text.size() + d.url.size();
+  return n;
 }
 
 void Pipeline::OnCrawlDone() {
@@ -390,11 +435,18 @@ bool Pipeline::AddMentions(SiteState& s, Field field, const std::string& source,
                            const std::string& url, Extract* out) {
   size_t kept = 0;
   UrlFacts& f = s.facts[url];
+  // A link's text and a URL's path are read again for every page linking
+  // there: their keys live as long as the site. A page's own fields are read
+  // once (one response per URL and site: the frontier queues a URL once), so
+  // their keys need only live for this call.
+  std::set<std::string> own_keys;
+  std::set<std::string>& keys =
+      source == "link_text" || source == "url" ? s.date_keys : own_keys;
   for (const DateMention& d : mentions) {
     if (kept >= options_.max_dates_per_field) return true;
     std::string key = url + "\n" + source + "\n" + d.text + "\n" +
                       std::to_string(d.offset);
-    if (!s.date_keys.insert(key).second) continue;
+    if (!keys.insert(key).second) continue;
     DateFact fact{field, source, d.fiscal_year, d.year_be, d.month, d.day,
                   d.fiscal_marker, TruncateUtf8(d.text, 120), url};
     f.dates.push_back(fact);
@@ -408,23 +460,22 @@ void Pipeline::ProcessLink(SiteState& s, const std::string& page_url,
                            const std::string& url, const std::string& text,
                            Extract* out) {
   std::string key = url + "\n" + text;
-  auto memo = s.links_read.find(key);
-  if (memo == s.links_read.end()) {
-    // First time on this site: read it. A repeat would find the same hits
-    // and dates again (their keys are taken), unless the date cap cut the
-    // first read short: then it is read every time, as always.
-    const std::string norm = NormalizeThai(text);
-    Facts(s, url, page_url, out);
-    AddHits(s, Field::kLinkText, norm, url, page_url, out);
-    const bool capped =
-        AddDates(s, Field::kLinkText, "link_text", norm, url, out);
-    SiteState::LinkMemo read{LooksLikeIndex(norm),
-                             LooksLikePagination(norm, url),
-                             LooksLikeDocument(url)};
-    if (capped) return AddOutlink(s, url, text, read, out);
-    memo = s.links_read.emplace(std::move(key), read).first;
-  }
-  AddOutlink(s, url, text, memo->second, out);
+  // A repeat (a menu on every page, or a re-used page's links replayed)
+  // adds nothing: its hits and dates are in (their keys are taken), and its
+  // URL went out with the first one, so the engine, which considers a URL
+  // once per site, would drop this outlink anyway.
+  if (s.links_read.count(key)) return;
+  const std::string norm = NormalizeThai(text);
+  Facts(s, url, page_url, out);
+  AddHits(s, Field::kLinkText, norm, url, page_url, out);
+  const bool capped =
+      AddDates(s, Field::kLinkText, "link_text", norm, url, out);
+  SiteState::LinkMemo read{LooksLikeIndex(norm),
+                           LooksLikePagination(norm, url),
+                           LooksLikeDocument(url)};
+  // When the date cap cut this read short, the link is read every time.
+  if (!capped) s.links_read.emplace(std::move(key), read);
+  AddOutlink(s, url, text, read, out);
 }
 
 void Pipeline::AddOutlink(SiteState& s, const std::string& url,
@@ -452,8 +503,8 @@ void Pipeline::AddOutlink(SiteState& s, const std::string& url,
 void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
                            Extract* out) {
   auto ahead = read_ahead_.find(&r);
-  const HtmlRead read = ahead != read_ahead_.end() ? std::move(ahead->second)
-                                                   : ReadHtml(r, matcher_);
+  HtmlRead read = ahead != read_ahead_.end() ? std::move(ahead->second)
+                                             : ReadHtml(r, matcher_);
   out->charset = read.charset;
   if (!read.parse_error.empty()) {
     facts.error = read.parse_error;
@@ -475,9 +526,9 @@ void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
   AddMentions(s, Field::kTitle, "title", read.title_field.dates, url, out);
   AddMentions(s, Field::kHeadings, "headings", read.headings.dates, url, out);
   AddMentions(s, Field::kPageText, "page_text", read.page_text.dates, url, out);
-  for (const LinkRecord& link : read.links) {
-    out->links.push_back(link);
+  for (LinkRecord& link : read.links) {
     ProcessLink(s, url, link.to_url, link.text, out);
+    out->links.push_back(std::move(link));
   }
 }
 
@@ -586,38 +637,49 @@ void Pipeline::AddStoredHit(SiteState& s, Hit hit, Extract* out) {
 // nothing parsed.
 void Pipeline::Reuse(SiteState& s, const FetchResult& r,
                      const StoredPage& prior, UrlFacts& facts, Extract* out) {
-  StoredPage rows = prior;
+  StoredPage rows;  // what LoadPageRows reads by; the page row is prior's
+  rows.page_id = prior.page_id;
+  rows.links_page_id = prior.links_page_id;
+  rows.dates_page_id = prior.dates_page_id;
+  rows.page.url = prior.page.url;
   std::string err;
   if (!reader_->LoadPageRows(&rows, &err)) {
     if (error_.empty()) error_ = err;
     return;
   }
   const std::string& url = r.request.url;
+  const PageRecord& page = prior.page;
   out->reused = &prior;
-  out->title = rows.page.title;
-  out->charset = rows.page.charset;
-  facts.placeholder = rows.page.placeholder;
-  facts.needs_review = rows.page.needs_review;
-  if (!rows.page.parse_error.empty()) facts.error = rows.page.parse_error;
-  if (facts.last_modified.empty()) facts.last_modified = rows.page.last_modified;
+  out->title = page.title;
+  out->charset = page.charset;
+  facts.placeholder = page.placeholder;
+  facts.needs_review = page.needs_review;
+  if (!page.parse_error.empty()) facts.error = page.parse_error;
+  if (facts.last_modified.empty()) facts.last_modified = page.last_modified;
   for (Hit& hit : rows.hits) {
     if (!IsOwnHit(hit, url)) continue;
     if (hit.field == Field::kDocText) hit.found_on = r.request.found_on;
     AddStoredHit(s, std::move(hit), out);
   }
+  // An earlier run's links and body dates are stored by reference to the
+  // rows holding them (no copy); a row of this same run (a resumed save) is
+  // replaced by this save, so its rows are copied.
+  const bool by_reference = prior.run_id != options_.run_id;
   for (DateFact& d : rows.dates) {
     if (!IsOwnDate(d, url)) continue;
-    facts.dates.push_back(d);
-    out->dates.push_back(std::move(d));
+    if (by_reference) {
+      out->dates_from = rows.dates_page_id;
+      facts.dates.push_back(std::move(d));
+    } else {
+      facts.dates.push_back(d);
+      out->dates.push_back(std::move(d));
+    }
   }
-  // An earlier run's links are stored by reference to the row holding them
-  // (no copy); a row of this same run (a resumed save) is replaced by this
-  // save, so its links are copied.
-  const bool by_reference =
-      prior.run_id != options_.run_id && rows.links_page_id != 0;
-  if (by_reference) out->links_from = rows.links_page_id;
+  if (by_reference && rows.links_page_id != 0) {
+    out->links_from = rows.links_page_id;
+  }
   for (const LinkRecord& link : rows.links) {
-    if (!by_reference) out->links.push_back(link);
+    if (!out->links_from) out->links.push_back(link);
     ProcessLink(s, url, link.to_url, link.text, out);
   }
 }
@@ -660,6 +722,7 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
     }
   }
   bool parsed = false;
+  const size_t dates_before = facts.dates.size();
   const StoredPage* prior = Reusable(s, r);
   if (prior) {
     Reuse(s, r, *prior, facts, &out);
@@ -673,7 +736,10 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
     ProcessHtml(s, r, facts, &out);
     parsed = true;
   }
+  KeepDecidingDates(&facts.dates, dates_before, r.request.url,
+                    options_.judge.fiscal_year);
   out.facts = &facts;
+  next_write_bytes_ = RowBytes(out);
   Save(site, r.request, &r, out);
   ReportProgress(s, site, r, parsed, prior != nullptr);
   RankOutlinks(r.request, &out.outlinks);
@@ -717,13 +783,20 @@ void Pipeline::Save(const Site& site, const Request& request,
   if (extract.facts) AddParsedFacts(*extract.facts, &page);
   if (extract.reused) CarryContent(extract.reused->page, &page);
   page.links_from = extract.links_from;
-  Write([run_id = options_.run_id, page = std::move(page),
-         links = std::move(extract.links), hits = std::move(extract.hits),
-         dates = std::move(extract.dates)](Store* store, std::string* err) {
+  page.dates_from = extract.dates_from;
+  StoreWriter::Job save = [run_id = options_.run_id, page = std::move(page),
+                           links = std::move(extract.links),
+                           hits = std::move(extract.hits),
+                           dates = std::move(extract.dates)](
+                              Store* store, std::string* err) {
     if (!store->SavePage(run_id, page, links, hits, dates, err)) return false;
-    AfterPageCommit(run_id, page.url);  // acknowledged once committed
+    store->AfterCommit([run_id, url = page.url] {
+      AfterPageCommit(run_id, url);  // acknowledged once committed
+    });
     return true;
-  });
+  };
+  // Page saves waiting together share one commit (StoreWriter).
+  Write(std::move(save), /*group=*/!FaultPointArmed());
 }
 
 std::string Pipeline::UncheckedReason(const SiteCrawlStats& stats) const {
@@ -782,7 +855,7 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
     info.state = "checked";
     std::vector<UrlFacts> facts;
     facts.reserve(s.facts.size());
-    for (auto& [url, f] : s.facts) facts.push_back(f);
+    for (auto& [url, f] : s.facts) facts.push_back(std::move(f));
     verdicts = JudgeSite(rules, options_.judge, facts, s.hits);
     std::vector<Override> mine;
     for (const Override& o : options_.overrides) {
@@ -799,6 +872,12 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
         v.reason = "ตรวจไม่ครบ จึงยังสรุปว่าไม่พบไม่ได้ (crawl incomplete: " +
                    info.reason + ")";
       }
+    }
+    if (stats.trap_suspected > 0) {  // B11: say why pages were left out
+      if (!info.reason.empty()) info.reason += "; ";
+      info.reason += "สงสัยกับดักโปรแกรมรวบรวม (crawler trap suspected: " +
+                     std::to_string(stats.trap_suspected) + " URLs like " +
+                     stats.trap_example + " skipped)";
     }
     ++sites_checked_;
   }

@@ -71,11 +71,12 @@ struct PipelineOptions {
   // A second connection to the same database, for the reads of the
   // incremental re-crawl (FindReusablePage, LoadPageRows: earlier runs'
   // rows, which the crawl never changes). With it, the pipeline's store is
-  // written by a StoreWriter thread: a page is committed (one transaction,
-  // as before) and then acknowledged on that thread while the engine goes
-  // on crawling; site results and on_site_done follow their site's pages in
-  // the same queue, and on_site_done may use the store. OnCrawlDone waits
-  // for all of it. Null: everything runs on the engine's thread.
+  // written by a StoreWriter thread: a page is committed (with the other
+  // page saves waiting then: one transaction) and then acknowledged on that
+  // thread while the engine goes on crawling; site results and
+  // on_site_done follow their site's pages in the same queue, and
+  // on_site_done may use the store. OnCrawlDone waits for all of it. Null:
+  // everything runs on the engine's thread.
   Store* read_store = nullptr;
   // Threads that help the engine's thread read the HTML bodies of each batch
   // of responses (decode, parse, normalise, dates, matching: PageRead); the
@@ -116,11 +117,14 @@ class Pipeline : public CrawlSink {
  private:
   struct SiteState {
     std::string prefix;
+    // Every URL seen; of a fetched URL's own dates (title, text, ...) only
+    // those the judge can rest on (DecidingDates), so memory grows with the
+    // URLs of a site, not with the dates their pages name.
     std::map<std::string, UrlFacts> facts;
     std::vector<Hit> hits;
     std::set<std::string> hit_keys;
     std::set<std::string> hit_urls;  // URLs with at least one hit
-    std::set<std::string> date_keys;
+    std::set<std::string> date_keys;  // of link-text and URL dates only
     std::map<std::string, StoredPage> prior;  // URL -> re-usable earlier fetch
     SiteProgress progress;
     std::set<std::string> items_found;
@@ -131,7 +135,8 @@ class Pipeline : public CrawlSink {
     bool chrome_known = false;
     // Links already read on this site, by URL + "\n" + anchor text (a menu
     // repeats the same links on every page): their hits and dates are in
-    // already, so a repeat only re-ranks the outlink (ProcessLink).
+    // already and their URL went to the engine, so a repeat is skipped
+    // (ProcessLink).
     struct LinkMemo {
       bool index = false;       // LooksLikeIndex(normalised text)
       bool pagination = false;  // LooksLikePagination(normalised text, url)
@@ -148,6 +153,7 @@ class Pipeline : public CrawlSink {
     const UrlFacts* facts = nullptr;      // the fetched URL's facts
     const StoredPage* reused = nullptr;   // the earlier fetch re-used
     int64_t links_from = 0;  // links carried by reference (re-use), not rows
+    int64_t dates_from = 0;  // body dates carried likewise
   };
 
   UrlKind KindOf(const SiteState& s, const std::string& url) const;
@@ -189,8 +195,10 @@ class Pipeline : public CrawlSink {
   // Moves extract's links, hits and dates into the page's write.
   void Save(const Site& site, const Request& request, const FetchResult* r,
             Extract& extract);
-  // Runs `job` on the writer thread, or now when there is none.
-  void Write(StoreWriter::Job job);
+  // Runs `job` on the writer thread, or now when there is none; it holds
+  // next_write_bytes_ (then reset), which bounds the writer's queue.
+  void Write(StoreWriter::Job job, bool group = false);
+  static size_t RowBytes(const Extract& extract);
   void CallOnProgress(const SiteProgress& p);
   std::string UncheckedReason(const SiteCrawlStats& stats) const;
 
@@ -206,6 +214,7 @@ class Pipeline : public CrawlSink {
   std::unique_ptr<ParsePool> pool_;  // null: bodies read on this thread
   // This batch's HTML bodies read ahead (ReadAhead), by response.
   std::unordered_map<const FetchResult*, HtmlRead> read_ahead_;
+  size_t next_write_bytes_ = 0;  // set by OnResponse for Save's page write
   std::unique_ptr<StoreWriter> writer_;  // last: joined before the rest goes
 };
 

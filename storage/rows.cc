@@ -44,12 +44,6 @@ std::vector<std::string> FromJsonList(const std::string& text,
 
 namespace {
 
-Field ReadField(const std::string& name) {
-  Field field;
-  if (!ParseField(name, &field)) throw BadRow("unknown field '" + name + "'");
-  return field;
-}
-
 ItemStatus ReadStatus(const std::string& name) {
   ItemStatus status;
   if (!ParseItemStatus(name, &status)) {
@@ -59,6 +53,24 @@ ItemStatus ReadStatus(const std::string& name) {
 }
 
 }  // namespace
+
+std::string StatementRow::Text(int column) const {
+  return q_.getColumn(column).getString();
+}
+
+int StatementRow::Int(int column) const {
+  return q_.getColumn(column).getInt();
+}
+
+int64_t StatementRow::Int64(int column) const {
+  return q_.getColumn(column).getInt64();
+}
+
+Field ReadField(const std::string& name) {
+  Field field;
+  if (!ParseField(name, &field)) throw BadRow("unknown field '" + name + "'");
+  return field;
+}
 
 extern const char kRunColumns[] =
     "id, started_at, finished_at, status, ruleset_id, ruleset_version, "
@@ -85,28 +97,7 @@ extern const char kPageColumns[] =
     "charset, captured_at, placeholder, needs_review, parse_error";
 
 PageRecord PageFromColumns(SQLite::Statement& q, int first) {
-  PageRecord p;
-  p.site_id = q.getColumn(first + 0).getString();
-  p.url = q.getColumn(first + 1).getString();
-  p.kind = q.getColumn(first + 2).getString();
-  p.outcome = q.getColumn(first + 3).getString();
-  p.http_status = q.getColumn(first + 4).getInt();
-  p.content_type = q.getColumn(first + 5).getString();
-  p.content_hash = q.getColumn(first + 6).getString();
-  p.bytes = q.getColumn(first + 7).getInt64();
-  p.fetched_at = q.getColumn(first + 8).getString();
-  p.last_modified = q.getColumn(first + 9).getString();
-  p.etag = q.getColumn(first + 10).getString();
-  p.title = q.getColumn(first + 11).getString();
-  p.error = q.getColumn(first + 12).getString();
-  p.found_on = q.getColumn(first + 13).getString();
-  p.depth = q.getColumn(first + 14).getInt();
-  p.charset = q.getColumn(first + 15).getString();
-  p.captured_at = q.getColumn(first + 16).getString();
-  p.placeholder = q.getColumn(first + 17).getInt() != 0;
-  p.needs_review = q.getColumn(first + 18).getInt() != 0;
-  p.parse_error = q.getColumn(first + 19).getString();
-  return p;
+  return PageFrom(StatementRow(q), first);
 }
 
 PageRecord PageFromRow(SQLite::Statement& q) { return PageFromColumns(q, 0); }
@@ -160,34 +151,18 @@ ItemVerdict VerdictFromRow(SQLite::Statement& q) {
 extern const char kHitColumns[] =
     "item_id, component_id, url, found_on, field, matched, pattern_line";
 
-Hit HitFromRow(SQLite::Statement& q) {
-  Hit h;
-  h.item_id = q.getColumn(0).getString();
-  h.component_id = q.getColumn(1).getString();
-  h.url = q.getColumn(2).getString();
-  h.found_on = q.getColumn(3).getString();
-  h.field = ReadField(q.getColumn(4).getString());
-  h.matched = q.getColumn(5).getString();
-  h.pattern_line = q.getColumn(6).getInt();
-  return h;
-}
+Hit HitFromRow(SQLite::Statement& q) { return HitFrom(StatementRow(q)); }
 
 extern const char kDateColumns[] =
     "field, source, fiscal_year, year_be, month, day, fiscal_marker, text, "
     "url";
 
-DateFact DateFromRow(SQLite::Statement& q) {
-  DateFact d;
-  d.field = ReadField(q.getColumn(0).getString());
-  d.source = q.getColumn(1).getString();
-  d.fiscal_year = q.getColumn(2).getInt();
-  d.year_be = q.getColumn(3).getInt();
-  d.month = q.getColumn(4).getInt();
-  d.day = q.getColumn(5).getInt();
-  d.fiscal_marker = q.getColumn(6).getInt() != 0;
-  d.text = q.getColumn(7).getString();
-  d.url = q.getColumn(8).getString();
-  return d;
-}
+extern const char kDateColumnsOfD[] =
+    "d.field, d.source, d.fiscal_year, d.year_be, d.month, d.day, "
+    "d.fiscal_marker, d.text, d.url";
+
+extern const char kBodyDateWhereD[] = "d.field NOT IN ('link_text', 'url')";
+
+DateFact DateFromRow(SQLite::Statement& q) { return DateFrom(StatementRow(q)); }
 
 }  // namespace oitwatch

@@ -223,6 +223,37 @@ BEGIN
 END;
 )sql";
 
+// Version 5: the same for the dates an unchanged page's body yields (its
+// title, headings, text or document text: ~340 k rows a night on 50 sites).
+// pages.dates_from is the id of the page row that holds them (NULL = the
+// row's own url_dates rows); the carried rows are the holder's rows about
+// its own URL whose field is neither 'link_text' nor 'url' (those come from
+// links and URLs, and are re-derived, so each row keeps its own). A holder
+// always holds its own (one step deep). Deleting a holder first hands those
+// rows to the oldest row that refers to it (with that row's run), as v4
+// does for links.
+constexpr char kSchemaV5[] = R"sql(
+ALTER TABLE pages ADD COLUMN dates_from INTEGER REFERENCES pages(id);
+CREATE INDEX pages_by_dates_from ON pages(dates_from)
+  WHERE dates_from IS NOT NULL;
+CREATE TRIGGER pages_hand_over_dates BEFORE DELETE ON pages
+WHEN EXISTS (SELECT 1 FROM pages WHERE dates_from = OLD.id)
+BEGIN
+  UPDATE url_dates SET
+      page_id = (SELECT min(id) FROM pages WHERE dates_from = OLD.id),
+      run_id = (SELECT run_id FROM pages WHERE id =
+                  (SELECT min(id) FROM pages WHERE dates_from = OLD.id))
+    WHERE page_id = OLD.id AND url = OLD.url AND
+          field NOT IN ('link_text', 'url');
+  UPDATE pages SET dates_from =
+      (SELECT min(id) FROM pages WHERE dates_from = OLD.id)
+    WHERE dates_from = OLD.id AND
+          id != (SELECT min(id) FROM pages WHERE dates_from = OLD.id);
+  UPDATE pages SET dates_from = NULL
+    WHERE id = (SELECT min(id) FROM pages WHERE dates_from = OLD.id);
+END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& StoreMigrations() {
@@ -231,6 +262,7 @@ const std::vector<Migration>& StoreMigrations() {
       {2, kSchemaV2},
       {3, kSchemaV3},
       {4, kSchemaV4},
+      {5, kSchemaV5},
   };
   return kMigrations;
 }

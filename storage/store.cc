@@ -1,19 +1,19 @@
-// Opening and writing the evidence store; reading is store_read.cc, row
-// mapping rows.cc. Every exception is caught (guard.h) and becomes false + a
-// message that starts with the database path.
+// Opening the evidence store (identity, settings, migrations) and what
+// holds its connection; writing is store_write.cc, reading store_read.cc,
+// row mapping rows.cc. Every exception is caught (guard.h) and becomes false
+// + a message that starts with the database path.
 #include "storage/store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <SQLiteCpp/VariadicBind.h>
-
 #include <sqlite3.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <utility>
 
-#include "storage/rows.h"
 #include "storage/schema.h"
 #include "storage/store_impl.h"
 
@@ -36,6 +36,43 @@ std::string CheckFindings(SQLite::Database& db, const char* pragma) {
   return findings;
 }
 
+// The database files this process has open and has checked, with how many
+// connections hold each. quick_check reads the whole file (a second on a
+// large history); a second connection to a file that a checked one still
+// holds (the crawl's reader) learns nothing new from it.
+class CheckedFiles {
+ public:
+  static CheckedFiles& Get() {
+    static CheckedFiles* files = new CheckedFiles;  // never destroyed
+    return *files;
+  }
+  bool Contains(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return open_.count(key) != 0;
+  }
+  void Add(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++open_[key];
+  }
+  void Remove(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = open_.find(key);
+    if (it != open_.end() && --it->second == 0) open_.erase(it);
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, int> open_;
+};
+
+// The file's identity as a key: its canonical path (same file, same key
+// however it was named); "" if it cannot be resolved.
+std::string FileKey(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path canonical = std::filesystem::canonical(path, ec);
+  return ec ? "" : canonical.string();
+}
+
 }  // namespace
 
 Store::Impl::Impl(const std::string& file, const StoreOptions& options)
@@ -49,7 +86,9 @@ Store::Impl::Impl(const std::string& file, const StoreOptions& options)
           options.busy_timeout_ms)),
       db(*connection) {}
 
-Store::Impl::~Impl() = default;
+Store::Impl::~Impl() {
+  if (!checked_key.empty()) CheckedFiles::Get().Remove(checked_key);
+}
 
 SQLite::Statement& Store::Impl::Cached(const std::string& sql) {
   std::unique_ptr<SQLite::Statement>& statement = statements[sql];
@@ -58,6 +97,13 @@ SQLite::Statement& Store::Impl::Cached(const std::string& sql) {
   } else {
     statement->reset();
   }
+  return *statement;
+}
+
+RawStatement& Store::Impl::Raw(const std::string& sql) {
+  std::unique_ptr<RawStatement>& statement = raw[sql];
+  if (!statement)
+    statement = std::make_unique<RawStatement>(db.getHandle(), sql);
   return *statement;
 }
 
@@ -85,11 +131,18 @@ bool Store::Impl::CheckIdentity(std::string* err) {
            std::to_string(StoreSchemaVersion()) + "); upgrade oitwatch";
     return false;
   }
-  std::string findings = CheckFindings(db, "quick_check");
-  if (!findings.empty()) {
-    *err = path + ": database is corrupt (quick_check: " + findings +
-           "); restore it from a backup";
-    return false;
+  std::string key = FileKey(path);
+  if (key.empty() || !CheckedFiles::Get().Contains(key)) {
+    std::string findings = CheckFindings(db, "quick_check");
+    if (!findings.empty()) {
+      *err = path + ": database is corrupt (quick_check: " + findings +
+             "); restore it from a backup";
+      return false;
+    }
+  }
+  if (!key.empty()) {
+    CheckedFiles::Get().Add(key);
+    checked_key = key;
   }
   return true;
 }
@@ -194,209 +247,6 @@ void Store::EndSnapshot() {
   } catch (const SQLite::Exception&) {
     // No transaction was open: nothing to end.
   }
-}
-
-bool Store::BeginRun(const RunInfo& info, int64_t* run_id, std::string* err) {
-  return impl_->Write("begin run", err, [&] {
-    impl_->db.exec(
-        "UPDATE runs SET status = 'interrupted' WHERE status = 'running'");
-    SQLite::Statement q(
-        impl_->db,
-        "INSERT INTO runs (started_at, status, ruleset_id, "
-        "ruleset_version, ruleset_path, fiscal_year, as_of, "
-        "options_json) VALUES (?, 'running', ?, ?, ?, ?, ?, ?)");
-    SQLite::bind(q, info.started_at.empty() ? NowUtc() : info.started_at,
-                 info.ruleset_id, info.ruleset_version, info.ruleset_path,
-                 info.fiscal_year, info.as_of,
-                 info.options_json.empty() ? "{}" : info.options_json);
-    q.exec();
-    *run_id = impl_->db.getLastInsertRowid();
-  });
-}
-
-bool Store::UpsertSite(const SiteRow& site, std::string* err) {
-  if (site.id.empty()) {
-    *err = impl_->path + ": upsert site: empty site id";
-    return false;
-  }
-  return impl_->Write("upsert site " + site.id, err, [&] {
-    SQLite::Statement q(
-        impl_->db,
-        "INSERT INTO sites (id, name, name_en, url, contacts_json, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-        "name = excluded.name, name_en = excluded.name_en, url = excluded.url, "
-        "contacts_json = excluded.contacts_json, "
-        "updated_at = excluded.updated_at");
-    SQLite::bind(q, site.id, site.name, site.name_en, site.url,
-                 ToJson(site.contacts), NowUtc());
-    q.exec();
-  });
-}
-
-// The row that holds the links rows page.links_from refers to (references
-// are one step deep); throws if there is no such row (e.g. it was the row
-// this save replaces).
-int64_t Store::Impl::LinksHolder(const PageRecord& page) {
-  Lease lease(*this, "SELECT coalesce(links_from, id) FROM pages WHERE id = ?");
-  SQLite::Statement& q = *lease;
-  q.bind(1, page.links_from);
-  if (!q.executeStep()) {
-    throw std::runtime_error("links of page row " +
-                             std::to_string(page.links_from) +
-                             " to carry over: no such row");
-  }
-  return q.getColumn(0).getInt64();
-}
-
-void Store::Impl::InsertPageRows(int64_t run_id, const PageRecord& page,
-                                 int64_t page_id,
-                                 const std::vector<LinkRecord>& links,
-                                 const std::vector<Hit>& hits,
-                                 const std::vector<DateFact>& dates) {
-  Lease link_lease(*this, "INSERT INTO links VALUES (?, ?, ?)");
-  SQLite::Statement& link = *link_lease;
-  for (const LinkRecord& l : links) {
-    SQLite::bind(link, page_id, l.to_url, l.text);
-    link.exec();
-    link.reset();
-  }
-  Lease hit_lease(
-      *this,
-      "INSERT INTO hits (page_id, run_id, site_id, item_id, component_id, "
-      "url, found_on, field, matched, pattern_line) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  SQLite::Statement& hit = *hit_lease;
-  for (const Hit& h : hits) {
-    SQLite::bind(hit, page_id, run_id, page.site_id, h.item_id, h.component_id,
-                 h.url, h.found_on, std::string(FieldName(h.field)), h.matched,
-                 h.pattern_line);
-    hit.exec();
-    hit.reset();
-  }
-  Lease date_lease(
-      *this,
-      "INSERT INTO url_dates (page_id, run_id, site_id, url, field, source, "
-      "fiscal_year, year_be, month, day, fiscal_marker, text) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  SQLite::Statement& date = *date_lease;
-  for (const DateFact& d : dates) {
-    SQLite::bind(date, page_id, run_id, page.site_id,
-                 d.url.empty() ? page.url : d.url,
-                 std::string(FieldName(d.field)), d.source, d.fiscal_year,
-                 d.year_be, d.month, d.day, d.fiscal_marker ? 1 : 0, d.text);
-    date.exec();
-    date.reset();
-  }
-}
-
-bool Store::SavePage(int64_t run_id, const PageRecord& page,
-                     const std::vector<LinkRecord>& links,
-                     const std::vector<Hit>& hits,
-                     const std::vector<DateFact>& dates, std::string* err) {
-  if (page.site_id.empty() || page.url.empty()) {
-    *err = impl_->path + ": save page: empty site id or URL";
-    return false;
-  }
-  if (page.links_from != 0 && !links.empty()) {
-    *err = impl_->path + ": save page " + page.url +
-           ": links given both by reference and as rows";
-    return false;
-  }
-  return impl_->Write("save page " + page.url, err, [&] {
-    Impl::Lease gone_lease(*impl_,
-                           "DELETE FROM pages WHERE run_id = ? AND "
-                           "site_id = ? AND url = ?");
-    SQLite::Statement& gone = *gone_lease;
-    SQLite::bind(gone, run_id, page.site_id, page.url);
-    gone.exec();
-    int64_t links_from = page.links_from ? impl_->LinksHolder(page) : 0;
-    Impl::Lease insert_lease(
-        *impl_, std::string("INSERT INTO pages (run_id, links_from, ") +
-                    kPageColumns +
-                    ") VALUES (?, nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    SQLite::Statement& q = *insert_lease;
-    SQLite::bind(q, run_id, links_from, page.site_id, page.url, page.kind,
-                 page.outcome,
-                 page.http_status, page.content_type, page.content_hash,
-                 page.bytes, page.fetched_at, page.last_modified, page.etag,
-                 page.title, page.error, page.found_on, page.depth,
-                 page.charset,
-                 page.captured_at.empty() ? page.fetched_at : page.captured_at,
-                 page.placeholder ? 1 : 0, page.needs_review ? 1 : 0,
-                 page.parse_error);
-    q.exec();
-    impl_->InsertPageRows(run_id, page, impl_->db.getLastInsertRowid(), links,
-                          hits, dates);
-  });
-}
-
-void Store::Impl::InsertVerdict(int64_t run_id, const std::string& site_id,
-                                int position, const ItemVerdict& verdict) {
-  SQLite::Statement state(db,
-                          "INSERT INTO item_states VALUES "
-                          "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  SQLite::bind(state, run_id, site_id, verdict.item_id, position, verdict.title,
-               std::string(ItemStatusName(verdict.status)), verdict.reason,
-               ToJson(verdict.missing_components),
-               ToJson(verdict.missing_months));
-  state.exec();
-  SQLite::Statement ev(db,
-                       "INSERT INTO item_evidence VALUES "
-                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  int rank = 0;
-  for (const EvidenceRef& e : verdict.evidence) {
-    SQLite::bind(ev, run_id, site_id, verdict.item_id, rank++, e.component_id,
-                 e.url, e.found_on, e.text, e.field, e.date, e.fiscal_year,
-                 e.date_source, e.state);
-    ev.exec();
-    ev.reset();
-  }
-}
-
-bool Store::SaveSiteResult(int64_t run_id, const SiteRunInfo& site,
-                           const std::vector<ItemVerdict>& verdicts,
-                           std::string* err) {
-  if (site.site_id.empty()) {
-    *err = impl_->path + ": save site result: empty site id";
-    return false;
-  }
-  return impl_->Write("save result of " + site.site_id, err, [&] {
-    SQLite::Statement rs(impl_->db,
-                         "INSERT OR REPLACE INTO run_sites (run_id, site_id, "
-                         "state, reason, pages, documents, errors, skipped, "
-                         "started_at, finished_at, parsed, reused) VALUES "
-                         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    SQLite::bind(rs, run_id, site.site_id, site.state, site.reason, site.pages,
-                 site.documents, site.errors, site.skipped, site.started_at,
-                 site.finished_at, site.parsed, site.reused);
-    rs.exec();
-    SQLite::Statement gone(impl_->db,
-                           "DELETE FROM item_states WHERE run_id = ? AND "
-                           "site_id = ?");
-    SQLite::bind(gone, run_id, site.site_id);
-    gone.exec();
-    for (size_t i = 0; i < verdicts.size(); ++i) {
-      impl_->InsertVerdict(run_id, site.site_id, static_cast<int>(i),
-                           verdicts[i]);
-    }
-  });
-}
-
-bool Store::FinishRun(int64_t run_id, const std::string& status,
-                      std::string* err) {
-  if (status != "finished" && status != "failed" && status != "interrupted") {
-    *err = impl_->path + ": finish run " + std::to_string(run_id) +
-           ": bad status '" + status + "' (finished, failed or interrupted)";
-    return false;
-  }
-  return impl_->Write("finish run " + std::to_string(run_id), err, [&] {
-    SQLite::Statement q(impl_->db,
-                        "UPDATE runs SET status = ?, finished_at = ? "
-                        "WHERE id = ?");
-    SQLite::bind(q, status, NowUtc(), run_id);
-    if (q.exec() == 0) throw BadRow("no such run");
-  });
 }
 
 }  // namespace oitwatch

@@ -4,14 +4,18 @@
 //
 // Durability contract: every successful Save*/Begin*/Finish* call has
 // committed its own transaction (BEGIN IMMEDIATE) before it returns, so a
-// kill -9 at any moment loses nothing acknowledged. A run left "running" by a
-// killed process is marked "interrupted" by the next BeginRun.
+// kill -9 at any moment loses nothing acknowledged. Inside a group
+// (BeginGroup) the calls share one transaction instead, and are committed
+// only when EndGroup returns true: acknowledge them through AfterCommit. A
+// run left "running" by a killed process is marked "interrupted" by the next
+// BeginRun.
 //
 // Thread-compatible: one Store per thread.
 #ifndef OITWATCH_STORAGE_STORE_H_
 #define OITWATCH_STORAGE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -79,6 +83,10 @@ struct PageRecord {
   // links rows are this page's links (an unchanged page re-used); SavePage
   // then stores no links rows of its own for it. Not read back (0).
   int64_t links_from = 0;
+  // Written only, likewise: when nonzero, the id of an earlier run's page
+  // row of the same site and URL whose body dates (IsBodyDate) are this
+  // page's; the dates given to SavePage then hold none of those.
+  int64_t dates_from = 0;
 };
 
 struct LinkRecord {
@@ -92,11 +100,19 @@ struct StoredPage {
   int64_t page_id = 0;
   int64_t run_id = 0;
   int64_t links_page_id = 0;  // the row holding its links rows (links_from)
+  int64_t dates_page_id = 0;  // the row holding its body dates (dates_from)
   PageRecord page;
   std::vector<LinkRecord> links;  // filled by LoadPageRows
   std::vector<Hit> hits;
-  std::vector<DateFact> dates;
+  std::vector<DateFact> dates;    // its body dates only
 };
+
+// True for a date a page's own body yields about it (title, headings, text,
+// document text, PDF metadata): about `page_url` (or "", the page itself)
+// and read from neither a link text nor the URL. An unchanged page carries
+// these by reference (PageRecord::dates_from); the others are derived anew
+// from links and URLs on every run.
+bool IsBodyDate(const DateFact& date, const std::string& page_url);
 
 struct StoreOptions {
   // How long a write waits for another connection's write lock before it
@@ -123,7 +139,9 @@ class Store {
   // Opens or creates `path`, applies pending migrations. Returns nullptr with
   // a message if the file is not an oitwatch database, is from a newer
   // version of oitwatch, is corrupt (quick_check), or cannot be written.
-  // Messages start with `path`. Open(path, err) uses StoreOptions{}.
+  // The quick_check reads the whole file; a second Store on a file this
+  // process already holds open through a checked one skips it. Messages
+  // start with `path`. Open(path, err) uses StoreOptions{}.
   static std::unique_ptr<Store> Open(const std::string& path, std::string* err);
   static std::unique_ptr<Store> Open(const std::string& path,
                                      const StoreOptions& options,
@@ -154,11 +172,14 @@ class Store {
   // becomes now, ISO 8601 UTC). The caller holds the run lock.
   bool BeginRun(const RunInfo& info, int64_t* run_id, std::string* err);
   bool UpsertSite(const SiteRow& site, std::string* err);
-  // One transaction: the fetched URL, its outgoing links, the hits and dates
-  // read from it. Saving the same (run, site, url) again replaces the page
+  // One transaction (a savepoint inside a group): the fetched URL, its
+  // outgoing links, the hits and dates read from it. Saving the same (run, site, url) again replaces the page
   // and everything saved with it. Text may hold any bytes, NUL included.
   // With page.links_from set, `links` must be empty and the page's links are
   // those of that row (error if it does not exist, or is the row replaced).
+  // With page.dates_from set, `dates` must hold no body date (IsBodyDate)
+  // and the page's body dates are those of that row (error as for links, or
+  // if that row is of another site or URL).
   bool SavePage(int64_t run_id, const PageRecord& page,
                 const std::vector<LinkRecord>& links,
                 const std::vector<Hit>& hits,
@@ -172,6 +193,21 @@ class Store {
   // status: "finished", "failed" or "interrupted"; finished_at becomes now
   // (UTC). Returns false for another status or an unknown run.
   bool FinishRun(int64_t run_id, const std::string& status, std::string* err);
+
+  // --- group commit ---
+  // Between BeginGroup and EndGroup each write call above runs as a
+  // savepoint of one shared transaction (a call that fails undoes only its
+  // own writes) and EndGroup commits them together: one fsync for many
+  // pages. Until then a group's writes are neither durable nor visible to
+  // other connections. BeginGroup returns false if the write lock stays
+  // busy, or a group is open; EndGroup if the commit fails (then none of
+  // the group's writes is kept) or no group is open.
+  bool BeginGroup(std::string* err);
+  bool EndGroup(std::string* err);
+  // Runs `done` once everything written so far is committed: at once
+  // outside a group; inside one, right after EndGroup's commit (in call
+  // order), or never if that commit fails.
+  void AfterCommit(std::function<void()> done);
 
   // --- reading ---
   // The newest run with status "finished" (or any status if !finished_only).
@@ -192,6 +228,10 @@ class Store {
   bool ListHits(int64_t run_id, const std::string& site_id,
                 const std::string& item_id, std::vector<Hit>* hits,
                 std::string* err);
+  // Dates about `url` saved in one run (for `oitwatch explain`), in the
+  // order they were read: by the page saved with them, then within a page
+  // the URL's own dates, its body dates (carried ones included), the
+  // link-text dates, each in saved order.
   bool ListDates(int64_t run_id, const std::string& site_id,
                  const std::string& url, std::vector<DateFact>* dates,
                  std::string* err);
@@ -209,8 +249,11 @@ class Store {
   // page row is read (not its links, hits, dates).
   bool FindReusablePage(const std::string& site_id, const std::string& url,
                         StoredPage* stored, bool* found, std::string* err);
-  // Reads the links (of stored->links_page_id: the row that holds them),
-  // hits and dates saved with stored->page_id, in saved order. (Saving them into the current run is SavePage: one transaction.)
+  // Reads what a re-use of stored->page_id needs, each in saved order and
+  // all from one snapshot: its links (of stored->links_page_id, the row
+  // holding them), the hits saved with it, and its body dates (IsBodyDate;
+  // of stored->dates_page_id). Its other dates (link texts, URLs) are not
+  // read. (Saving them into the current run is SavePage: one transaction.)
   bool LoadPageRows(StoredPage* stored, std::string* err);
 
  private:

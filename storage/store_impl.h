@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "storage/guard.h"
+#include "storage/raw_query.h"
 #include "storage/store.h"
 
 namespace SQLite {
@@ -26,11 +27,10 @@ struct Store::Impl {
   Impl(const std::string& file, const StoreOptions& options);
   ~Impl();
 
-  // Runs `fn` inside BEGIN IMMEDIATE ... COMMIT; rolls back on any failure.
+  // Runs `fn` inside BEGIN IMMEDIATE ... COMMIT, or as a savepoint of the
+  // open group's transaction; rolls back (its own part) on any failure.
   bool Write(const std::string& what, std::string* err,
-             const std::function<void()>& fn) {
-    return GuardedWrite(db, path, what, err, fn);
-  }
+             const std::function<void()>& fn);
 
   // Runs `fn`, which returns false after setting *err itself.
   bool Read(const std::string& what, std::string* err,
@@ -42,6 +42,11 @@ struct Store::Impl {
   void Configure(const StoreOptions& options);
   void Migrate();
   int64_t LinksHolder(const PageRecord& page);
+  int64_t DatesHolder(const PageRecord& page);
+  // LoadPageRows' three parts, inside its snapshot.
+  void LoadLinks(StoredPage* stored);
+  void LoadHits(StoredPage* stored);
+  void LoadDates(StoredPage* stored);
   void InsertPageRows(int64_t run_id, const PageRecord& page, int64_t page_id,
                       const std::vector<LinkRecord>& links,
                       const std::vector<Hit>& hits,
@@ -54,6 +59,10 @@ struct Store::Impl {
   // Hold it through a Lease so it is reset again after use: a
   // statement left mid-result would keep its read snapshot open.
   SQLite::Statement& Cached(const std::string& sql);
+
+  // The same through SQLite's C API (raw_query.h), for the per-page reads
+  // of a re-crawl.
+  RawStatement& Raw(const std::string& sql);
 
   // Resets a cached statement when it goes out of scope (even on
   // exceptions).
@@ -70,13 +79,38 @@ struct Store::Impl {
     SQLite::Statement& statement_;
   };
 
+  // One read snapshot over several statements: SAVEPOINT ... RELEASE,
+  // prepared once (SQLiteCpp's Savepoint prepares a statement per use).
+  // Nests inside a transaction already open. Release() throws on failure;
+  // the destructor releases quietly if Release() was not reached.
+  class Snapshot {
+   public:
+    explicit Snapshot(Impl& impl);
+    ~Snapshot();
+    Snapshot(const Snapshot&) = delete;
+    Snapshot& operator=(const Snapshot&) = delete;
+    void Release();
+
+   private:
+    Impl& impl_;
+    bool released_ = false;
+  };
+
   std::string path;
+  // The file's key among the files this process has open and checked
+  // (store.cc); "" if not registered.
+  std::string checked_key;
   std::unique_ptr<SQLite::Database> connection;
   SQLite::Database& db;  // *connection
   int version = 0;
+  // Group commit (Store::BeginGroup): a group's transaction is open, and
+  // what waits for its commit.
+  bool in_group = false;
+  std::vector<std::function<void()>> after_commit;
   // Declared after `connection`: finalized before the connection closes.
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>>
       statements;
+  std::unordered_map<std::string, std::unique_ptr<RawStatement>> raw;
 };
 
 }  // namespace oitwatch

@@ -158,9 +158,22 @@ bool Store::ListDates(int64_t run_id, const std::string& site_id,
                       const std::string& url, std::vector<DateFact>* dates,
                       std::string* err) {
   return impl_->Read("list dates of " + url, err, [&] {
-    SQLite::Statement q(impl_->db, std::string("SELECT ") + kDateColumns +
-                                       " FROM url_dates WHERE run_id = ? AND "
-                                       "site_id = ? AND url = ? ORDER BY id");
+    // Ordered as if carried rows were copies saved with the page that
+    // carries them: each page's rows go together in saved order, and within
+    // one page the URL's own dates come first, then its body's, then those
+    // of link texts (the order a page's rows are saved in).
+    SQLite::Statement q(
+        impl_->db,
+        std::string("SELECT ") + kDateColumnsOfD +
+            ", p.id AS saved_with, CASE d.field WHEN 'url' THEN 0 WHEN "
+            "'link_text' THEN 2 ELSE 1 END AS part, d.id AS seq FROM "
+            "url_dates d JOIN pages p ON p.id = d.page_id WHERE d.run_id = "
+            "?1 AND d.site_id = ?2 AND d.url = ?3 UNION ALL SELECT " +
+            kDateColumnsOfD +
+            ", p.id, 1, d.id FROM pages p JOIN url_dates d ON d.page_id = "
+            "p.dates_from WHERE p.run_id = ?1 AND p.site_id = ?2 AND "
+            "p.url = ?3 AND d.url = ?3 AND " +
+            kBodyDateWhereD + " ORDER BY saved_with, part, seq");
     SQLite::bind(q, run_id, site_id, url);
     ReadAll(q, dates, DateFromRow);
     return true;
@@ -189,53 +202,88 @@ bool Store::FindReusablePage(const std::string& site_id, const std::string& url,
                              StoredPage* stored, bool* found,
                              std::string* err) {
   return impl_->Read("reusable fetch of " + url, err, [&] {
-    Impl::Lease lease(
-        *impl_,
-        std::string("SELECT id, run_id, coalesce(links_from, id), ") +
-            kPageColumns +
-            " FROM pages WHERE site_id = ? AND url = ? AND ((outcome = 'ok' "
-            "AND http_status BETWEEN 200 AND 299) OR (outcome = "
-            "'not_modified' AND content_hash != '')) ORDER BY run_id DESC, "
-            "id DESC LIMIT 1");
-    SQLite::Statement& q = *lease;
-    SQLite::bind(q, site_id, url);
-    *found = q.executeStep();
+    RawQuery q(impl_->Raw(
+        std::string("SELECT id, run_id, coalesce(links_from, id), "
+                    "coalesce(dates_from, id), ") +
+        kPageColumns +
+        " FROM pages WHERE site_id = ? AND url = ? AND ((outcome = 'ok' "
+        "AND http_status BETWEEN 200 AND 299) OR (outcome = "
+        "'not_modified' AND content_hash != '')) ORDER BY run_id DESC, "
+        "id DESC LIMIT 1"));
+    q.Bind(1, site_id);
+    q.Bind(2, url);
+    *found = q.Step();
     if (!*found) return true;
-    stored->page_id = q.getColumn(0).getInt64();
-    stored->run_id = q.getColumn(1).getInt64();
-    stored->links_page_id = q.getColumn(2).getInt64();
-    stored->page = PageFromColumns(q, 3);
+    stored->page_id = q.Int64(0);
+    stored->run_id = q.Int64(1);
+    stored->links_page_id = q.Int64(2);
+    stored->dates_page_id = q.Int64(3);
+    stored->page = PageFrom(q, 4);
     return true;
   });
 }
 
+Store::Impl::Snapshot::Snapshot(Impl& impl) : impl_(impl) {
+  Lease begin(impl_, "SAVEPOINT snapshot");
+  (*begin).exec();
+}
+
+void Store::Impl::Snapshot::Release() {
+  Lease end(impl_, "RELEASE snapshot");
+  (*end).exec();
+  released_ = true;
+}
+
+Store::Impl::Snapshot::~Snapshot() {
+  if (released_) return;
+  try {
+    Release();
+  } catch (const SQLite::Exception&) {
+    // Already failing (an exception left the reads): that error is the one
+    // reported.
+  }
+}
+
 bool Store::LoadPageRows(StoredPage* stored, std::string* err) {
   return impl_->Read("rows of page " + stored->page.url, err, [&] {
-    Impl::Lease links_lease(*impl_,
-                            "SELECT to_url, text FROM links WHERE "
-                            "page_id = ? ORDER BY rowid");
-    SQLite::Statement& links = *links_lease;
-    links.bind(1, stored->links_page_id ? stored->links_page_id
-                                        : stored->page_id);
-    stored->links.clear();
-    while (links.executeStep()) {
-      stored->links.push_back(
-          {links.getColumn(0).getString(), links.getColumn(1).getString()});
-    }
-    Impl::Lease hits_lease(*impl_, std::string("SELECT ") + kHitColumns +
-                                       " FROM hits WHERE page_id = ? "
-                                       "ORDER BY id");
-    SQLite::Statement& hits = *hits_lease;
-    hits.bind(1, stored->page_id);
-    ReadAll(hits, &stored->hits, HitFromRow);
-    Impl::Lease dates_lease(*impl_, std::string("SELECT ") + kDateColumns +
-                                        " FROM url_dates WHERE page_id = ? "
-                                        "ORDER BY id");
-    SQLite::Statement& dates = *dates_lease;
-    dates.bind(1, stored->page_id);
-    ReadAll(dates, &stored->dates, DateFromRow);
+    // One snapshot (and one page cache) for the three reads: in WAL mode
+    // SQLite drops a connection's cache whenever a read transaction starts
+    // after another connection (the writer) committed.
+    Impl::Snapshot snapshot(*impl_);
+    impl_->LoadLinks(stored);
+    impl_->LoadHits(stored);
+    impl_->LoadDates(stored);
+    snapshot.Release();
     return true;
   });
+}
+
+void Store::Impl::LoadLinks(StoredPage* stored) {
+  RawQuery q(
+      Raw("SELECT to_url, text FROM links WHERE page_id = ? "
+          "ORDER BY rowid"));
+  q.Bind(1, stored->links_page_id ? stored->links_page_id : stored->page_id);
+  stored->links.clear();
+  while (q.Step()) stored->links.push_back({q.Text(0), q.Text(1)});
+}
+
+void Store::Impl::LoadHits(StoredPage* stored) {
+  RawQuery q(Raw(std::string("SELECT ") + kHitColumns +
+                 " FROM hits WHERE page_id = ? ORDER BY id"));
+  q.Bind(1, stored->page_id);
+  stored->hits.clear();
+  while (q.Step()) stored->hits.push_back(HitFrom(q));
+}
+
+// Only the body dates: a re-use derives the others anew from links and URLs.
+void Store::Impl::LoadDates(StoredPage* stored) {
+  RawQuery q(Raw(std::string("SELECT ") + kDateColumnsOfD +
+                 " FROM url_dates d WHERE d.page_id = ? AND d.url = ? AND " +
+                 kBodyDateWhereD + " ORDER BY d.id"));
+  q.Bind(1, stored->dates_page_id ? stored->dates_page_id : stored->page_id);
+  q.Bind(2, stored->page.url);
+  stored->dates.clear();
+  while (q.Step()) stored->dates.push_back(DateFrom(q));
 }
 
 }  // namespace oitwatch

@@ -231,7 +231,7 @@ TEST_F(CarryOverStoreTest, VersionThreeDatabaseIsMigratedWithItsLinks) {
   std::string err;
   store_ = Store::Open(path_, &err);
   ASSERT_NE(store_, nullptr) << err;
-  EXPECT_EQ(store_->schema_version(), 4);
+  EXPECT_EQ(store_->schema_version(), StoreSchemaVersion());
   StoredPage old = Newest();
   EXPECT_EQ(old.links_page_id, 7);
   ASSERT_EQ(old.links.size(), 1u);

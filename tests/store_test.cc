@@ -304,6 +304,34 @@ TEST_F(StoreTest, RefusesCorruptFile) {
   EXPECT_NE(err.find("corrupt"), std::string::npos) << err;
 }
 
+// A second connection to a file this process holds open skips the
+// quick_check the first one ran (the crawl's reader); once every connection
+// is closed, the next Open checks again.
+TEST_F(StoreTest, CorruptionIsFoundAgainAfterEveryConnectionClosed) {
+  std::string path = TempDbPath();
+  {
+    std::unique_ptr<Store> writer = OpenOrDie(path);
+    std::unique_ptr<Store> reader = OpenOrDie(path);
+    int64_t run_id = BeginRunOrDie(writer.get());
+    for (int i = 0; i < 200; ++i) {
+      PageRecord page = MakePage("https://a.go.th/p" + std::to_string(i));
+      page.title = std::string(300, 'a' + i % 26);
+      SavePageOrDie(writer.get(), run_id, page);
+    }
+  }
+  ASSERT_FALSE(std::filesystem::exists(path + "-wal"));  // checkpointed
+  uintmax_t size = std::filesystem::file_size(path);
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  for (uintmax_t at = 4096; at + 4096 < size; at += 8192) {
+    file.seekp(static_cast<std::streamoff>(at));
+    file << std::string(4096, '\xA5');
+  }
+  file.close();
+  std::string err;
+  EXPECT_EQ(Store::Open(path, &err), nullptr);
+  EXPECT_NE(err.find("corrupt"), std::string::npos) << err;
+}
+
 TEST_F(StoreTest, OpenInMissingDirectoryFailsWithPath) {
   std::string path = TempDbPath() + ".d/nope/oit.db";
   std::string err;

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -92,6 +95,46 @@ TEST_F(StoreWriterTest, FirstFailureIsKeptAndLaterJobsStillRun) {
   EXPECT_EQ(ran, 3);
   EXPECT_TRUE(writer.failed());
   EXPECT_EQ(writer.error(), "w.db: save page: disk full");
+}
+
+TEST_F(StoreWriterTest, PostWaitsWhileTheJobsBytesFillTheQueue) {
+  StoreWriter writer(store_.get(), 100, /*max_bytes=*/100);
+  std::promise<void> open;
+  std::shared_future<void> gate = open.get_future().share();
+  std::atomic<int> ran{0};
+  writer.Post([gate, &ran](Store*, std::string*) {  // runs, holding 80
+    gate.wait();
+    ++ran;
+    return true;
+  }, 80);
+  std::atomic<bool> posted{false};
+  std::thread poster([&] {
+    writer.Post([&ran](Store*, std::string*) {
+      ++ran;
+      return true;
+    }, 30);  // 80 + 30 > 100: waits for the first to finish
+    posted = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(posted);
+  open.set_value();
+  poster.join();
+  writer.Drain();
+  EXPECT_TRUE(posted);
+  EXPECT_EQ(ran, 2);
+}
+
+TEST_F(StoreWriterTest, AJobBiggerThanTheQueueStillRuns) {
+  int ran = 0;
+  StoreWriter writer(store_.get(), 4, /*max_bytes=*/100);
+  for (int i = 0; i < 3; ++i) {
+    writer.Post([&ran](Store*, std::string*) {
+      ++ran;
+      return true;
+    }, 1000);
+  }
+  writer.Drain();
+  EXPECT_EQ(ran, 3);
 }
 
 TEST_F(StoreWriterTest, DestructorRunsWhatIsStillQueued) {
