@@ -1,0 +1,102 @@
+// The pipeline's shared helpers (see pipeline_internal.h).
+#include "app/pipeline_internal.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace oitwatch {
+namespace pipeline_internal {
+namespace {
+
+// "http://host/laksi/..." -> "http://host/laksi/": the host and first path
+// segment, which name a district on the shared portal.
+std::string FirstSegmentPrefix(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (path == std::string::npos) return url + "/";
+  const size_t end = url.find_first_of("/?#", path + 1);
+  if (end == std::string::npos || url[end] != '/') return "";
+  return url.substr(0, end + 1);
+}
+
+}  // namespace
+
+bool IsOk(const FetchResult& r) {
+  return r.outcome == FetchOutcome::kOk ||
+         r.outcome == FetchOutcome::kNotModified;
+}
+
+bool IsPdf(const FetchResult& r) {
+  return r.content_type.find("pdf") != std::string::npos ||
+         r.body.compare(0, 5, "%PDF-") == 0;
+}
+
+bool IsHtml(const FetchResult& r) {
+  const std::string& ct = r.content_type;
+  if (ct.find("html") != std::string::npos) return true;
+  if (!ct.empty() && ct.find("text/plain") == std::string::npos) return false;
+  size_t i = r.body.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  return i != std::string::npos && r.body[i] == '<';
+}
+
+bool LooksBinary(const std::string& body) {
+  if (body.compare(0, 2, "\xFF\xFE") == 0 || body.compare(0, 2, "\xFE\xFF") == 0)
+    return false;  // UTF-16 with a BOM: half its bytes are NUL
+  const size_t n = std::min<size_t>(body.size(), 4096);
+  size_t nuls = 0, controls = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char c = static_cast<unsigned char>(body[i]);
+    nuls += c == 0;
+    controls += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f';
+  }
+  return (nuls > 8 && nuls * 100 > n) || controls * 10 > n;
+}
+
+std::string KindName(RequestKind kind) {
+  switch (kind) {
+    case RequestKind::kRobots: return "robots";
+    case RequestKind::kPage: return "page";
+    case RequestKind::kDocument: return "document";
+    case RequestKind::kCheck: return "check";
+  }
+  return "page";
+}
+
+std::string ContentHash(const std::string& body) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : body) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+bool UnderOtherSite(const std::vector<std::string>& prefixes,
+                    const std::string& own_prefix, const std::string& url) {
+  const std::string own_segment = FirstSegmentPrefix(own_prefix);
+  for (const std::string& prefix : prefixes) {
+    if (prefix == own_prefix) continue;
+    const std::string segment = FirstSegmentPrefix(prefix);
+    if (url.rfind(prefix, 0) == 0) return true;
+    if (!segment.empty() && segment != own_segment &&
+        url.rfind(segment, 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsOwnHit(const Hit& h, const std::string& url) {
+  return h.url == url && h.field != Field::kLinkText && h.field != Field::kUrl;
+}
+
+bool IsOwnDate(const DateFact& d, const std::string& url) {
+  return d.url == url && d.source != "link_text" && d.source != "url";
+}
+
+}  // namespace pipeline_internal
+}  // namespace oitwatch

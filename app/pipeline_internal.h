@@ -1,0 +1,58 @@
+// Internal to the pipeline: include only from app/pipeline*.cc.
+// What several of the pipeline's files need to know about a response or a
+// URL: whether the fetch succeeded and what its body is, a request kind's
+// stored name, a body's content hash, whether a URL is another site's, which
+// hits and dates a page yields about itself, and an outlink's rank.
+// Thread-safe: plain functions of their arguments.
+#ifndef OITWATCH_APP_PIPELINE_INTERNAL_H_
+#define OITWATCH_APP_PIPELINE_INTERNAL_H_
+
+#include <string>
+#include <vector>
+
+#include "app/pipeline.h"
+
+namespace oitwatch {
+namespace pipeline_internal {
+
+// B10: a start page that is only a JavaScript shell (scripts, no links,
+// almost no text) cannot be judged without running it.
+inline constexpr char kNeedsJsNote[] =
+    "start page needs JavaScript: not evaluable";
+
+// True if the fetch succeeded (kOk) or confirmed the stored copy
+// (kNotModified).
+bool IsOk(const FetchResult& r);
+// True if typed as PDF or starting with "%PDF-".
+bool IsPdf(const FetchResult& r);
+// True if sent as HTML, or as text (or untyped) that starts with a tag.
+bool IsHtml(const FetchResult& r);
+// True if the first 4 KiB are NUL-heavy or mostly control bytes (B17); a
+// UTF-16 body with a BOM is not binary.
+bool LooksBinary(const std::string& body);
+
+// The stored name of a request kind: "robots", "page", "document", "check".
+std::string KindName(RequestKind kind);
+
+// FNV-1a 64: detects changed content between runs (not a security hash).
+std::string ContentHash(const std::string& body);
+
+// True if `url` lies under another site's prefix, or under the first path
+// segment of one (/bangrak/... for a site rooted at /bangrak/coverpages).
+bool UnderOtherSite(const std::vector<std::string>& prefixes,
+                    const std::string& own_prefix, const std::string& url);
+
+// Hits and dates a page yields about itself (its title, headings, text, or
+// a document's text): only a parse of its body produces them. Link-derived
+// ones are re-derived from the stored links, URL ones from the URL.
+bool IsOwnHit(const Hit& h, const std::string& url);
+bool IsOwnDate(const DateFact& d, const std::string& url);
+
+// Adds to each link part of `from`'s priority, less a cost per hop
+// (pipeline_read.cc says why).
+void RankOutlinks(const Request& from, std::vector<Outlink>* links);
+
+}  // namespace pipeline_internal
+}  // namespace oitwatch
+
+#endif  // OITWATCH_APP_PIPELINE_INTERNAL_H_

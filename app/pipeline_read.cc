@@ -1,0 +1,348 @@
+// What one response yields, read by Pipeline: a URL's facts, the rule hits
+// and dates of each field of an HTML page (read ahead on the pool when a
+// batch has several) or a PDF, and each link with its outlink priority.
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/page_read.h"
+#include "app/pipeline.h"
+#include "app/pipeline_internal.h"
+#include "crawler/charset.h"
+#include "crawler/url.h"
+#include "rules/document.h"
+#include "rules/pdf_text.h"
+#include "rules/thai_date.h"
+#include "rules/thai_text.h"
+
+namespace oitwatch {
+
+using pipeline_internal::IsHtml;
+using pipeline_internal::IsOk;
+using pipeline_internal::IsPdf;
+using pipeline_internal::kNeedsJsNote;
+using pipeline_internal::LooksBinary;
+using pipeline_internal::UnderOtherSite;
+
+namespace {
+
+constexpr int kHitPriority = 100;
+constexpr int kIndexPriority = 200;
+constexpr int kCurrentYearBonus = 50;
+
+// Fewer bytes of text of its own than this, and a page is empty.
+constexpr size_t kEmptyPageBytes = 24;
+
+// True if a page says nothing beyond the site's chrome (the first page's
+// lines: menus, sidebars) and its own headings: a CMS page with a title only.
+bool EmptyPage(const std::vector<std::string>& lines,
+               const std::set<std::string>& chrome,
+               const std::string& normalized_headings) {
+  size_t own = 0;
+  for (const std::string& line : lines) {
+    if (chrome.count(line)) continue;
+    if (normalized_headings.find(line) != std::string::npos) continue;
+    own += line.size();
+  }
+  return own < kEmptyPageBytes;
+}
+
+bool LooksLikeIndex(const std::string& normalized_text) {
+  static const char* const kMarkers[] = {
+      "ITA", "OIT", "คุณธรรมและความโปร่งใส", "การเปิดเผยข้อมูลสาธารณะ"};
+  for (const char* m : kMarkers) {
+    if (normalized_text.find(m) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// A news archive is where a page budget goes to die: hundreds of list pages
+// and dated items, none of them evidence (O4 needs only the news list). A
+// page link that steps through a list ("2", "ถัดไป", "หน้า 3", ?page=3) or
+// names a news item by its day ("... (5 มีนาคม 2568)") is taken after every
+// other page; documents are never penalised (a dated announcement is one).
+constexpr int kNewsArchivePenalty = 150;
+
+bool StartsWith(const std::string& s, size_t at, const char* prefix) {
+  return s.compare(at, std::strlen(prefix), prefix) == 0;
+}
+
+bool LooksLikePagination(const std::string& norm, const std::string& url) {
+  std::string t;
+  for (char c : norm) {
+    if (c != ' ') t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (!t.empty() && t.size() <= 4 &&
+      std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return true;  // "2", "17"
+  }
+  static const char* const kSteps[] = {"ถัดไป", "ก่อนหน้า", "หน้าสุดท้าย", "»", "«",
+                                       ">>", "<<", "next", "prev", "older", "newer"};
+  for (const char* step : kSteps) {
+    if (t.find(step) != std::string::npos) return true;
+  }
+  for (const char* page : {"หน้าที่", "หน้า"}) {  // "หน้า 2", "หน้าที่ 2"
+    if (StartsWith(t, 0, page) && t.size() > std::strlen(page) &&
+        t[std::strlen(page)] >= '0' && t[std::strlen(page)] <= '9') {
+      return true;
+    }
+  }
+  for (const char* key : {"?page=", "&page=", "?p=", "&p=", "?paged=", "&paged=",
+                          "?start=", "&start=", "/page/"}) {
+    size_t at = url.find(key);
+    if (at == std::string::npos) continue;
+    at += std::strlen(key);
+    if (at < url.size() && url[at] >= '0' && url[at] <= '9') return true;
+  }
+  return false;
+}
+
+// True if the link's own text names a day (day, month and year): a news item.
+bool NamesADay(const std::vector<DateFact>& dates) {
+  return std::any_of(dates.begin(), dates.end(), [](const DateFact& d) {
+    return d.source == "link_text" && d.day > 0 && d.month > 0;
+  });
+}
+
+// The budget goes where the evidence is. On top of a link's own priority
+// (ProcessLink: rule hits, ITA index, assessed year) a link inherits part of
+// its page's priority, so the children of an ITA index page, and the
+// documents of a page that is itself evidence, come before news archives and
+// menus; documents (where most evidence lives) inherit more than pages; and
+// every hop costs a little, so shallow pages win ties over deep archives.
+// The start page passes nothing on: all its links are its children.
+constexpr int kDepthPenalty = 5;
+constexpr int kMaxInherited = 2 * kIndexPriority;
+
+}  // namespace
+
+namespace pipeline_internal {
+
+void RankOutlinks(const Request& from, std::vector<Outlink>* links) {
+  int parent = from.depth == 0 ? 0 : std::clamp(from.priority, 0, kMaxInherited);
+  int child_depth = from.depth + 1;
+  for (Outlink& link : *links) {
+    bool document = LooksLikeDocument(link.url);
+    link.priority += document ? parent / 2 : parent / 4;
+    link.priority -= kDepthPenalty * child_depth;
+  }
+}
+
+}  // namespace pipeline_internal
+
+UrlFacts& Pipeline::Facts(SiteState& s, const std::string& url,
+                          const std::string& found_on, Extract* out) {
+  auto [it, inserted] = s.facts.try_emplace(url);
+  UrlFacts& f = it->second;
+  if (!inserted) return f;
+  f.url = url;
+  f.kind = KindOf(s, url);
+  f.found_on = found_on;
+  std::string path = NormalizeThai(PercentDecode(PathOf(url)));
+  AddHits(s, Field::kUrl, path, url, found_on, out);
+  AddDates(s, Field::kUrl, "url", path, url, out);
+  return f;
+}
+
+void Pipeline::AddHits(SiteState& s, Field field, const std::string& text,
+                       const std::string& url, const std::string& found_on,
+                       Extract* out) {
+  if (text.empty() || UnderOtherSite(options_.site_prefixes, s.prefix, url)) {
+    return;  // another district's page is never this site's evidence
+  }
+  AddMatches(s, field, matcher_.Match(field, text), url, found_on, out);
+}
+
+void Pipeline::AddMatches(SiteState& s, Field field,
+                          const std::vector<FieldMatch>& matches,
+                          const std::string& url, const std::string& found_on,
+                          Extract* out) {
+  for (const FieldMatch& m : matches) {
+    std::string key = url + "\n" + m.item_id + "\n" + m.component_id + "\n" +
+                      FieldName(field);
+    if (!s.hit_keys.insert(key).second) continue;
+    Hit hit{m.item_id, m.component_id, url, found_on, field, m.matched,
+            m.pattern_line};
+    s.hits.push_back(hit);
+    s.hit_urls.insert(url);
+    out->hits.push_back(hit);
+  }
+}
+
+bool Pipeline::AddDates(SiteState& s, Field field, const std::string& source,
+                        const std::string& text, const std::string& url,
+                        Extract* out) {
+  return AddMentions(s, field, source, FindDates(text), url, out);
+}
+
+bool Pipeline::AddMentions(SiteState& s, Field field, const std::string& source,
+                           const std::vector<DateMention>& mentions,
+                           const std::string& url, Extract* out) {
+  size_t kept = 0;
+  UrlFacts& f = s.facts[url];
+  // A link's text and a URL's path are read again for every page linking
+  // there: their keys live as long as the site. A page's own fields are read
+  // once (one response per URL and site: the frontier queues a URL once), so
+  // their keys need only live for this call.
+  std::set<std::string> own_keys;
+  std::set<std::string>& keys =
+      source == "link_text" || source == "url" ? s.date_keys : own_keys;
+  for (const DateMention& d : mentions) {
+    if (kept >= options_.max_dates_per_field) return true;
+    std::string key = url + "\n" + source + "\n" + d.text + "\n" +
+                      std::to_string(d.offset);
+    if (!keys.insert(key).second) continue;
+    DateFact fact{field, source, d.fiscal_year, d.year_be, d.month, d.day,
+                  d.fiscal_marker, TruncateUtf8(d.text, 120), url};
+    f.dates.push_back(fact);
+    out->dates.push_back(fact);
+    ++kept;
+  }
+  return false;
+}
+
+void Pipeline::ProcessLink(SiteState& s, const std::string& page_url,
+                           const std::string& url, const std::string& text,
+                           Extract* out) {
+  std::string key = url + "\n" + text;
+  // A repeat (a menu on every page, or a re-used page's links replayed)
+  // adds nothing: its hits and dates are in (their keys are taken), and its
+  // URL went out with the first one, so the engine, which considers a URL
+  // once per site, would drop this outlink anyway.
+  if (s.links_read.count(key)) return;
+  const std::string norm = NormalizeThai(text);
+  Facts(s, url, page_url, out);
+  AddHits(s, Field::kLinkText, norm, url, page_url, out);
+  const bool capped =
+      AddDates(s, Field::kLinkText, "link_text", norm, url, out);
+  SiteState::LinkMemo read{LooksLikeIndex(norm),
+                           LooksLikePagination(norm, url),
+                           LooksLikeDocument(url)};
+  // When the date cap cut this read short, the link is read every time.
+  if (!capped) s.links_read.emplace(std::move(key), read);
+  AddOutlink(s, url, text, read, out);
+}
+
+void Pipeline::AddOutlink(SiteState& s, const std::string& url,
+                          const std::string& text,
+                          const SiteState::LinkMemo& read, Extract* out) {
+  Outlink link{url, text, 0, false};
+  if (s.hit_urls.count(url)) {
+    link.priority = kHitPriority;
+    link.check_external = true;
+  }
+  if (read.index) link.priority = std::max(link.priority, kIndexPriority);
+  const std::vector<DateFact>& dates = s.facts[url].dates;
+  for (const DateFact& d : dates) {
+    if (d.fiscal_year == options_.judge.fiscal_year) {
+      link.priority += kCurrentYearBonus;
+      break;
+    }
+  }
+  if (!read.document && (read.pagination || NamesADay(dates))) {
+    link.priority -= kNewsArchivePenalty;
+  }
+  out->outlinks.push_back(link);
+}
+
+void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
+                           Extract* out) {
+  auto ahead = read_ahead_.find(&r);
+  HtmlRead read = ahead != read_ahead_.end() ? std::move(ahead->second)
+                                             : ReadHtml(r, matcher_);
+  out->charset = read.charset;
+  if (!read.parse_error.empty()) {
+    facts.error = read.parse_error;
+    return;
+  }
+  out->title = read.title;
+  if (read.needs_js) facts.error = kNeedsJsNote;
+  const std::string& url = r.request.url;
+  facts.placeholder = read.placeholder;
+  if (!s.chrome_known) {
+    s.chrome_lines.insert(read.lines.begin(), read.lines.end());
+    s.chrome_known = true;
+  } else if (EmptyPage(read.lines, s.chrome_lines, read.headings.text)) {
+    facts.placeholder = true;
+  }
+  AddFieldHits(s, Field::kTitle, read.title_field, url, out);
+  AddFieldHits(s, Field::kHeadings, read.headings, url, out);
+  AddFieldHits(s, Field::kPageText, read.page_text, url, out);
+  AddMentions(s, Field::kTitle, "title", read.title_field.dates, url, out);
+  AddMentions(s, Field::kHeadings, "headings", read.headings.dates, url, out);
+  AddMentions(s, Field::kPageText, "page_text", read.page_text.dates, url, out);
+  for (LinkRecord& link : read.links) {
+    ProcessLink(s, url, link.to_url, link.text, out);
+    out->links.push_back(std::move(link));
+  }
+}
+
+void Pipeline::AddFieldHits(SiteState& s, Field field, const FieldRead& read,
+                            const std::string& url, Extract* out) {
+  if (read.text.empty() || UnderOtherSite(options_.site_prefixes, s.prefix, url)) {
+    return;  // as AddHits
+  }
+  AddMatches(s, field, read.matches, url, url, out);
+}
+
+// Reads the batch's HTML bodies on the pool (ProcessHtml applies each when
+// its turn comes, in the engine's order).
+void Pipeline::ReadAhead(const std::vector<FetchResult>& batch) {
+  read_ahead_.clear();
+  if (!pool_) return;
+  std::vector<const FetchResult*> todo;
+  for (const FetchResult& r : batch) {
+    if (WillReadHtml(r)) todo.push_back(&r);
+  }
+  if (todo.size() < 2) return;
+  std::vector<HtmlRead> reads(todo.size());
+  pool_->ForEach(todo.size(), [&](size_t i) {
+    reads[i] = ReadHtml(*todo[i], matcher_);
+  });
+  for (size_t i = 0; i < todo.size(); ++i) {
+    read_ahead_.emplace(todo[i], std::move(reads[i]));
+  }
+}
+
+// True if OnResponse will parse `r` as HTML (its branches, in its order).
+bool Pipeline::WillReadHtml(const FetchResult& r) const {
+  if (r.request.kind != RequestKind::kPage || !IsOk(r)) return false;
+  auto s = sites_.find(r.request.site_id);
+  if (s == sites_.end() || Reusable(s->second, r) != nullptr) return false;
+  return !IsPdf(r) && IsHtml(r) && !LooksBinary(r.body);
+}
+
+void Pipeline::ProcessPdf(SiteState& s, const FetchResult& r, UrlFacts& facts,
+                          Extract* out) {
+  PdfText pdf;
+  std::string err;
+  if (!ExtractPdfText(r.body, options_.max_pdf_pages, options_.max_pdf_text,
+                      &pdf, &err)) {
+    facts.error = "PDF unreadable: " + err;
+    facts.needs_review = true;
+    return;
+  }
+  out->title = pdf.title;
+  facts.needs_review = !pdf.has_text;
+  const std::string& url = r.request.url;
+  std::string text = RepairSwappedSaraAm(NormalizeThai(pdf.text));
+  AddHits(s, Field::kDocText, text, url, r.request.found_on, out);
+  AddDates(s, Field::kDocText, "doc_text", text, url, out);
+  std::string title = NormalizeThai(pdf.title);
+  AddHits(s, Field::kDocText, title, url, r.request.found_on, out);
+  AddDates(s, Field::kDocText, "pdf_meta", title, url, out);
+  for (const std::string& iso : {pdf.creation_date, pdf.mod_date}) {
+    int y = 0, m = 0, d = 0;
+    if (!ParseIsoDate(iso, &y, &m, &d)) continue;
+    DateFact fact{Field::kDocText, "pdf_meta", FiscalYearOfCe(y, m), y + 543,
+                  m, d, false, iso, url};
+    facts.dates.push_back(fact);
+    out->dates.push_back(fact);
+  }
+}
+
+}  // namespace oitwatch

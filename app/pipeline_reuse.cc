@@ -1,0 +1,105 @@
+// Pipeline's incremental re-use: conditional headers from an earlier fetch
+// of the URL, and for a page that did not change (a 304, or the same bytes)
+// its stored hits, dates and links instead of a parse.
+#include <string>
+#include <utility>
+
+#include "app/pipeline.h"
+#include "app/pipeline_internal.h"
+
+namespace oitwatch {
+
+using pipeline_internal::ContentHash;
+using pipeline_internal::IsOwnDate;
+using pipeline_internal::IsOwnHit;
+using pipeline_internal::KindName;
+
+void Pipeline::PrepareRequest(const Site& site, Request* request) {
+  if (!options_.incremental || request->kind == RequestKind::kCheck) return;
+  StoredPage prior;
+  bool found = false;
+  std::string err;
+  if (!reader_->FindReusablePage(site.id, request->url, &prior, &found, &err)) {
+    if (error_.empty()) error_ = err;
+    return;
+  }
+  if (!found || prior.page.kind != KindName(request->kind)) return;
+  request->etag = prior.page.etag;
+  request->last_modified = prior.page.last_modified;
+  sites_[site.id].prior[request->url] = std::move(prior);
+}
+
+// The earlier fetch to re-use for `r`: on a 304, or when the server ignored
+// the conditional headers but sent the same bytes again.
+const StoredPage* Pipeline::Reusable(const SiteState& s,
+                                    const FetchResult& r) const {
+  auto it = s.prior.find(r.request.url);
+  if (it == s.prior.end()) return nullptr;
+  if (r.outcome == FetchOutcome::kNotModified) return &it->second;
+  bool same = r.outcome == FetchOutcome::kOk && !r.body.empty() &&
+              ContentHash(r.body) == it->second.page.content_hash;
+  return same ? &it->second : nullptr;
+}
+
+void Pipeline::AddStoredHit(SiteState& s, Hit hit, Extract* out) {
+  std::string key = hit.url + "\n" + hit.item_id + "\n" + hit.component_id +
+                    "\n" + FieldName(hit.field);
+  if (!s.hit_keys.insert(key).second) return;
+  s.hit_urls.insert(hit.url);
+  s.hits.push_back(hit);
+  out->hits.push_back(std::move(hit));
+}
+
+// Re-uses an unchanged page or document: its own hits and dates as stored,
+// its links replayed (so they are followed and credited as in a parse),
+// nothing parsed.
+void Pipeline::Reuse(SiteState& s, const FetchResult& r,
+                     const StoredPage& prior, UrlFacts& facts, Extract* out) {
+  StoredPage rows;  // what LoadPageRows reads by; the page row is prior's
+  rows.page_id = prior.page_id;
+  rows.links_page_id = prior.links_page_id;
+  rows.dates_page_id = prior.dates_page_id;
+  rows.page.url = prior.page.url;
+  std::string err;
+  if (!reader_->LoadPageRows(&rows, &err)) {
+    if (error_.empty()) error_ = err;
+    return;
+  }
+  const std::string& url = r.request.url;
+  const PageRecord& page = prior.page;
+  out->reused = &prior;
+  out->title = page.title;
+  out->charset = page.charset;
+  facts.placeholder = page.placeholder;
+  facts.needs_review = page.needs_review;
+  if (!page.parse_error.empty()) facts.error = page.parse_error;
+  if (facts.last_modified.empty()) facts.last_modified = page.last_modified;
+  for (Hit& hit : rows.hits) {
+    if (!IsOwnHit(hit, url)) continue;
+    if (hit.field == Field::kDocText) hit.found_on = r.request.found_on;
+    AddStoredHit(s, std::move(hit), out);
+  }
+  // An earlier run's links and body dates are stored by reference to the
+  // rows holding them (no copy); a row of this same run (a resumed save) is
+  // replaced by this save, so its rows are copied.
+  const bool by_reference = prior.run_id != options_.run_id;
+  for (DateFact& d : rows.dates) {
+    if (!IsOwnDate(d, url)) continue;
+    if (by_reference) {
+      out->dates_from = rows.dates_page_id;
+      facts.dates.push_back(std::move(d));
+    } else {
+      facts.dates.push_back(d);
+      out->dates.push_back(std::move(d));
+    }
+  }
+  if (by_reference && rows.links_page_id != 0) {
+    out->links_from = rows.links_page_id;
+  }
+  for (const LinkRecord& link : rows.links) {
+    if (!out->links_from) out->links.push_back(link);
+    ProcessLink(s, url, link.to_url, link.text, out);
+  }
+}
+
+}  // namespace oitwatch

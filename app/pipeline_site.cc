@@ -1,0 +1,113 @@
+// Pipeline's end of a site: the site judged (or left unchecked, saying why),
+// overrides applied, crawl-incomplete and trap notes, and the result saved.
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/pipeline.h"
+#include "app/pipeline_internal.h"
+
+namespace oitwatch {
+
+using pipeline_internal::IsOk;
+using pipeline_internal::kNeedsJsNote;
+
+std::string Pipeline::UncheckedReason(const SiteCrawlStats& stats) const {
+  if (stats.robots_disallowed_seed) {
+    return "robots.txt ไม่อนุญาตให้ตรวจ (robots.txt disallows the start URL" +
+           (stats.robots_reason.empty() ? "" : ": " + stats.robots_reason) +
+           ")";
+  }
+  const FetchResult& seed = stats.seed;
+  std::string detail = FetchOutcomeName(seed.outcome);
+  if (seed.http_status) detail += " HTTP " + std::to_string(seed.http_status);
+  if (!seed.error.empty()) detail += ": " + seed.error;
+  switch (seed.outcome) {
+    case FetchOutcome::kBlocked:
+      return "เว็บไซต์ปิดกั้นการตรวจ (blocked: " + detail + ")";
+    case FetchOutcome::kDnsError:
+      return "ไม่พบชื่อโดเมน (DNS failure: " + detail + ")";
+    case FetchOutcome::kTimeout:
+      return "เว็บไซต์ไม่ตอบสนองภายในเวลา (timeout: " + detail + ")";
+    case FetchOutcome::kForbiddenAddress:
+      return "ที่อยู่ IP ภายใน ถูกปิดกั้นเพื่อความปลอดภัย (blocked: the host resolves "
+             "to a private/loopback address; pass --allow-address with that IP or "
+             "CIDR to check an intranet or local server: " + detail + ")";
+    case FetchOutcome::kSkipped:
+      return "ไม่ได้ตรวจ (not fetched: " +
+             (stats.host_note.empty() ? detail : stats.host_note) + ")";
+    default:
+      return "หน้าแรกของเว็บไซต์เปิดไม่ได้ (start page failed: " + detail + ")";
+  }
+}
+
+void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
+  SiteState& s = sites_[site.id];
+  SiteRunInfo info;
+  info.site_id = site.id;
+  info.pages = stats.pages;
+  info.documents = stats.documents;
+  info.errors = stats.errors;
+  info.skipped = stats.skipped;
+  info.parsed = s.progress.parsed;
+  info.reused = s.progress.reused;
+  const RuleSet& rules = matcher_.rules();
+  std::vector<ItemVerdict> verdicts;
+  bool seed_ok = IsOk(stats.seed) && !stats.robots_disallowed_seed;
+  auto seed_facts = s.facts.find(stats.seed.request.url);
+  const bool needs_js = seed_ok && seed_facts != s.facts.end() &&
+                        seed_facts->second.error == kNeedsJsNote;
+  if (!seed_ok || needs_js) {
+    info.state = "unchecked";
+    info.reason = needs_js ? "หน้าแรกต้องใช้ JavaScript จึงตรวจไม่ได้ (start page "
+                             "needs JavaScript: not evaluable)"
+                           : UncheckedReason(stats);
+    verdicts = UncheckedVerdicts(rules, info.reason);
+    ++sites_unchecked_;
+  } else {
+    info.state = "checked";
+    std::vector<UrlFacts> facts;
+    facts.reserve(s.facts.size());
+    for (auto& [url, f] : s.facts) facts.push_back(std::move(f));
+    verdicts = JudgeSite(rules, options_.judge, facts, s.hits);
+    std::vector<Override> mine;
+    for (const Override& o : options_.overrides) {
+      if (o.site == site.id) mine.push_back(o);
+    }
+    ApplyOverrides(rules, options_.judge, mine, facts, s.hits, &verdicts);
+    timed_out_ = timed_out_ || stats.timed_out;
+    if (stats.timed_out || stats.host_dropped) {
+      info.reason = stats.timed_out ? "การตรวจถูกตัดเพราะหมดเวลา (run watchdog)"
+                                    : stats.host_note;
+      for (ItemVerdict& v : verdicts) {
+        if (v.status != ItemStatus::kMissing) continue;
+        v.status = ItemStatus::kUnchecked;
+        v.reason = "ตรวจไม่ครบ จึงยังสรุปว่าไม่พบไม่ได้ (crawl incomplete: " +
+                   info.reason + ")";
+      }
+    }
+    if (stats.trap_suspected > 0) {  // B11: say why pages were left out
+      if (!info.reason.empty()) info.reason += "; ";
+      info.reason += "สงสัยกับดักโปรแกรมรวบรวม (crawler trap suspected: " +
+                     std::to_string(stats.trap_suspected) + " URLs like " +
+                     stats.trap_example + " skipped)";
+    }
+    ++sites_checked_;
+  }
+  // The site's result follows its pages; on_site_done (alerts read the
+  // store) follows the result, on the same thread as every other write.
+  Write([this, info = std::move(info), verdicts = std::move(verdicts)](
+            Store* store, std::string* err) {
+    const bool ok =
+        store->SaveSiteResult(options_.run_id, info, verdicts, err);
+    if (options_.on_site_done) {
+      std::lock_guard<std::mutex> lock(callback_mu_);
+      options_.on_site_done(info, verdicts);
+    }
+    return ok;
+  });
+  sites_.erase(site.id);  // free the site's facts: memory stays flat
+}
+
+}  // namespace oitwatch
