@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "storage/schema.h"
+#include "tests/test_store.h"
 #include "storage/store.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
@@ -271,25 +272,17 @@ TEST_F(CarryDatesStoreTest, BadReferencesAreRefusedWithClearErrors) {
 TEST_F(CarryDatesStoreTest, VersionFourDatabaseIsMigratedWithItsDates) {
   store_.reset();
   std::filesystem::remove(path_);
-  {
-    SQLite::Database db(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    for (const Migration& m : StoreMigrations()) {
-      if (m.version > 4) break;
-      db.exec(m.sql);
-    }
-    db.exec("PRAGMA application_id=" + std::to_string(kStoreApplicationId));
-    db.exec("PRAGMA user_version=4");
-    db.exec(
-        "INSERT INTO runs (id, started_at, status) VALUES (1, 'x', "
-        "'finished');"
-        "INSERT INTO pages (id, run_id, site_id, url, kind, outcome, "
-        "http_status, content_hash) VALUES (7, 1, 'laksi', "
-        "'https://laksi.go.th/ita', 'page', 'ok', 200, 'abc');"
-        "INSERT INTO url_dates (page_id, run_id, site_id, url, field, source, "
-        "text) VALUES (7, 1, 'laksi', 'https://laksi.go.th/ita', 'title', "
-        "'title', 'พ.ศ. 2568'), (7, 1, 'laksi', 'https://laksi.go.th/news', "
-        "'link_text', 'link_text', 'ข่าว 2568');");
-  }
+  CreateStoreAtVersion(
+      path_, 4,
+      "INSERT INTO runs (id, started_at, status) VALUES (1, 'x', "
+      "'finished');"
+      "INSERT INTO pages (id, run_id, site_id, url, kind, outcome, "
+      "http_status, content_hash) VALUES (7, 1, 'laksi', "
+      "'https://laksi.go.th/ita', 'page', 'ok', 200, 'abc');"
+      "INSERT INTO url_dates (page_id, run_id, site_id, url, field, source, "
+      "text) VALUES (7, 1, 'laksi', 'https://laksi.go.th/ita', 'title', "
+      "'title', 'พ.ศ. 2568'), (7, 1, 'laksi', 'https://laksi.go.th/news', "
+      "'link_text', 'link_text', 'ข่าว 2568');");
   Reopen();
   EXPECT_EQ(store_->schema_version(), StoreSchemaVersion());
   EXPECT_GE(store_->schema_version(), 5);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "storage/schema.h"
+#include "tests/test_store.h"
 #include "storage/store.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
@@ -212,22 +213,14 @@ TEST_F(CarryOverStoreTest, BadReferencesAreRefusedWithClearErrors) {
 TEST_F(CarryOverStoreTest, VersionThreeDatabaseIsMigratedWithItsLinks) {
   store_.reset();
   std::filesystem::remove(path_);
-  {
-    SQLite::Database db(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    for (const Migration& m : StoreMigrations()) {
-      if (m.version > 3) break;
-      db.exec(m.sql);
-    }
-    db.exec("PRAGMA application_id=" + std::to_string(kStoreApplicationId));
-    db.exec("PRAGMA user_version=3");
-    db.exec(
-        "INSERT INTO runs (id, started_at, status) VALUES (1, 'x', "
-        "'finished');"
-        "INSERT INTO pages (id, run_id, site_id, url, kind, outcome, "
-        "http_status, content_hash) VALUES (7, 1, 'laksi', "
-        "'https://laksi.go.th/ita', 'page', 'ok', 200, 'abc');"
-        "INSERT INTO links VALUES (7, 'https://laksi.go.th/news', 'ข่าว');");
-  }
+  CreateStoreAtVersion(
+      path_, 3,
+      "INSERT INTO runs (id, started_at, status) VALUES (1, 'x', "
+      "'finished');"
+      "INSERT INTO pages (id, run_id, site_id, url, kind, outcome, "
+      "http_status, content_hash) VALUES (7, 1, 'laksi', "
+      "'https://laksi.go.th/ita', 'page', 'ok', 200, 'abc');"
+      "INSERT INTO links VALUES (7, 'https://laksi.go.th/news', 'ข่าว');");
   std::string err;
   store_ = Store::Open(path_, &err);
   ASSERT_NE(store_, nullptr) << err;
