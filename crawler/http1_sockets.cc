@@ -24,15 +24,18 @@ int PortOf(int fd, bool peer) {
 
 }  // namespace
 
+void Http1Sockets::Add(int fd) {
+  if (fds_.count(fd) == 0) fds_[fd] = {PortOf(fd, false), PortOf(fd, true)};
+}
+
 bool Http1Sockets::ShutIfUnsolicited(int local_port, int peer_port) {
-  for (int fd : fds_) {
-    if (PortOf(fd, false) != local_port || PortOf(fd, true) != peer_port)
-      continue;
+  for (auto it = fds_.begin(); it != fds_.end(); ++it) {
+    if (it->second != std::make_pair(local_port, peer_port)) continue;
     char byte;
-    if (recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0) return false;
+    if (recv(it->first, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0) return false;
     // Waiting bytes before our request: the tail of an earlier response.
-    shutdown(fd, SHUT_RDWR);
-    fds_.erase(fd);
+    shutdown(it->first, SHUT_RDWR);
+    fds_.erase(it);
     ++shut_;
     return true;
   }

@@ -13,14 +13,16 @@
 #ifndef OITWATCH_CRAWLER_HTTP1_SOCKETS_H_
 #define OITWATCH_CRAWLER_HTTP1_SOCKETS_H_
 
-#include <set>
+#include <map>
+#include <utility>
 
 namespace oitwatch {
 
 class Http1Sockets {
  public:
-  // `fd` carried an HTTP/1.x response and stays open for reuse.
-  void Add(int fd) { fds_.insert(fd); }
+  // `fd` carried an HTTP/1.x response and stays open for reuse. Its ports
+  // are read once here, not at every request.
+  void Add(int fd);
   // `fd` is being closed (its number may come back for another socket).
   void Remove(int fd) { fds_.erase(fd); }
   // The recorded socket connected from `local_port` to `peer_port`, if any:
@@ -31,7 +33,7 @@ class Http1Sockets {
   int shut() const { return shut_; }
 
  private:
-  std::set<int> fds_;
+  std::map<int, std::pair<int, int>> fds_;  // fd -> (local, peer) port
   int shut_ = 0;
 };
 
