@@ -107,3 +107,35 @@ TEST(PageReadTest, PageTextDatesStopAt64KiB) {
 
 }  // namespace
 }  // namespace oitwatch
+
+namespace oitwatch {
+namespace {
+
+// Which anchor texts say nothing (their row names the link): the generic
+// list in any ASCII case, its longest entry included; a longer text that
+// merely starts with one is the link's own name.
+TEST(PageReadTest, GenericAnchorTextsTakeTheirRowsText) {
+  std::unique_ptr<Matcher> matcher = FixtureMatcher();
+  ASSERT_NE(matcher, nullptr);
+  const auto row_text_of = [&](const std::string& anchor) {
+    HtmlRead read = ReadHtml(
+        Page("<table><tr><td>แผนการจัดซื้อจัดจ้าง 2568</td><td><a "
+             "href='/doc/p.pdf'>" +
+             anchor + "</a></td></tr></table>"),
+        *matcher);
+    EXPECT_EQ(read.links.size(), 1u) << anchor;
+    return read.links.empty() ? std::string() : read.links[0].text;
+  };
+  for (const char* generic :
+       {"Click Here", "DOWNLOAD", "อ่านเพิ่มเติม", " ดู ", "PDF", ">>"}) {
+    EXPECT_NE(row_text_of(generic).find("แผนการจัดซื้อจัดจ้าง"),
+              std::string::npos)
+        << generic;
+  }
+  for (const char* own : {"อ่านเพิ่มเติมแผนปฏิบัติการ", "Download plan 2568"}) {
+    EXPECT_EQ(row_text_of(own), own);
+  }
+}
+
+}  // namespace
+}  // namespace oitwatch
