@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <string_view>
-#include <optional>
 
 #include "crawler/charset.h"
-#include "crawler/url.h"
 #include "rules/document.h"
 #include "rules/thai_text.h"
 
@@ -91,15 +89,13 @@ HtmlRead ReadHtml(const FetchResult& r, const Matcher& matcher) {
   read.placeholder = matcher.IsPlaceholder(read.page_text.text);
   const std::string& url = r.request.url;
   read.links.reserve(doc.links.size() + 1);
+  // ParseHtml's URLs come from ResolveUrl: normal already (url_split_test).
   for (const Link& link : doc.links) {
-    std::optional<std::string> target = NormalizeUrl(link.url);
-    if (!target || *target == url) continue;
-    read.links.push_back(LinkRecord{std::move(*target), EffectiveLinkText(link)});
+    if (link.url == url) continue;
+    read.links.push_back(LinkRecord{link.url, EffectiveLinkText(link)});
   }
   if (!doc.meta_refresh.empty()) {
-    if (std::optional<std::string> target = NormalizeUrl(doc.meta_refresh)) {
-      read.links.push_back(LinkRecord{std::move(*target), ""});
-    }
+    read.links.push_back(LinkRecord{doc.meta_refresh, ""});
   }
   return read;
 }

@@ -11,7 +11,7 @@
 namespace oitwatch {
 
 struct Link {
-  std::string url;   // absolute, resolved against the base (or <base href>)
+  std::string url;   // absolute and normal (ResolveUrl against the base or <base href>)
   std::string text;  // anchor text (or img alt / title), whitespace-folded
   // Text of the table row or list item that holds the link (<tr>, <li>,
   // <dt>, <dd>), whitespace-folded, <= 300 bytes; "" when the link is in no
@@ -26,7 +26,7 @@ struct Document {
   std::string headings;        // h1-h6 texts, one per line
   std::string text;            // visible text (no script/style/noscript)
   std::vector<Link> links;     // <a href>, <area href>, <iframe src>, in order
-  std::string meta_refresh;    // URL of <meta http-equiv=refresh>, resolved
+  std::string meta_refresh;    // URL of <meta http-equiv=refresh>, resolved (normal)
   bool truncated = false;      // input or output caps were hit
 };
 

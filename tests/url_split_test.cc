@@ -71,6 +71,18 @@ TEST(UrlSplitTest, NormalizeHostKeyPathAgreeWithLibcurl) {
   }
 }
 
+// A resolved URL is already normal: normalising it again changes nothing
+// (ParseHtml's links are used as they come).
+TEST(UrlSplitTest, ResolvedUrlsAreNormal) {
+  for (const std::string& base : kBases) {
+    for (const std::string& ref : kRefs) {
+      if (std::optional<std::string> url = ResolveUrl(base, ref)) {
+        EXPECT_EQ(NormalizeUrl(*url), url) << "base=" << base << " ref=" << ref;
+      }
+    }
+  }
+}
+
 TEST(UrlSplitTest, MaxLengthAgrees) {
   const std::string base = "http://h/" + std::string(40, 'a') + "/";
   for (size_t max : {10u, 49u, 50u, 51u, 60u}) {
