@@ -108,29 +108,28 @@ bool HasNonAscii(std::string_view text) {
   return false;
 }
 
-// Copies valid UTF-8 through and replaces each bad byte with U+FFFD.
+// Copies valid UTF-8 through and replaces each bad byte with U+FFFD. Valid
+// runs are found first and appended whole (a page is almost always one run).
 std::string SanitizeUtf8(std::string_view text, bool* had_errors) {
   std::string out;
   out.reserve(text.size());
+  size_t run = 0;  // start of the valid run not yet copied
   for (size_t i = 0; i < text.size();) {
-    size_t ascii = i;  // copy a run of ASCII bytes at once
-    while (ascii < text.size() && static_cast<unsigned char>(text[ascii]) < 0x80)
-      ++ascii;
-    if (ascii > i) {
-      out.append(text.substr(i, ascii - i));
-      i = ascii;
-      if (i == text.size()) break;
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
     }
     const size_t length = Utf8SequenceLength(text, i);
-    if (length == 0) {
-      out += kReplacement;
-      *had_errors = true;
-      ++i;
-    } else {
-      out.append(text.substr(i, length));
+    if (length != 0) {
       i += length;
+      continue;
     }
+    out.append(text.substr(run, i - run));
+    out += kReplacement;
+    *had_errors = true;
+    run = ++i;
   }
+  out.append(text.substr(run));
   return out;
 }
 

@@ -3,6 +3,11 @@
 #include <gtest/gtest.h>
 #include <iconv.h>
 
+#include <cstdint>
+#include <iterator>
+#include <random>
+#include <string>
+
 namespace oitwatch {
 namespace {
 
@@ -208,6 +213,55 @@ std::string IconvBytewise(const std::string& body, const char* name) {
   }
   iconv_close(cd);
   return out;
+}
+
+// Reference for declared UTF-8: decode each code point in full and check
+// its range (no overlongs, surrogates or > U+10FFFF); each bad byte gives
+// one U+FFFD. Written apart from the decoder's byte-class checks.
+std::string SanitizeReference(const std::string& in) {
+  std::string out;
+  for (size_t i = 0; i < in.size();) {
+    const unsigned char c = static_cast<unsigned char>(in[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3
+                          : (c >> 3) == 0x1E ? 4 : 0;
+    uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+    bool ok = n != 0 && i + n <= in.size();
+    for (size_t k = 1; ok && k < n; ++k) {
+      const unsigned char t = static_cast<unsigned char>(in[i + k]);
+      ok = (t & 0xC0) == 0x80;
+      cp = (cp << 6) | (t & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    ok = ok && cp >= kMin[n] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    if (ok) {
+      out.append(in, i, n);
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+TEST(CharsetTest, DeclaredUtf8KeepsValidRunsAndReplacesEachBadByte) {
+  std::mt19937 rng(2568);
+  const std::string pieces[] = {"ส", "วัสดี", "ปี ๒๕๖๘", "<a href=x>", "é", "😀",
+                                "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
+                                "\xE0\xB8", "\xFF", "\x80", "abc", "\xF0\x9F\x98"};
+  int with_errors = 0;
+  for (int n = 0; n < 20000; ++n) {
+    std::string body;
+    const int count = static_cast<int>(rng() % 12);
+    for (int k = 0; k < count; ++k) body += pieces[rng() % std::size(pieces)];
+    const DecodedText text = DecodeToUtf8(body, "text/html; charset=utf-8");
+    if (text.encoding != "utf-8") continue;  // read as windows-874 instead
+    const std::string want = SanitizeReference(body);
+    ASSERT_EQ(text.utf8, want) << body;
+    EXPECT_EQ(text.inconsistent, want != body) << body;
+    with_errors += want != body;
+  }
+  EXPECT_GT(with_errors, 5000);
 }
 
 TEST(CharsetTest, SingleByteDecodersGiveWhatIconvGives) {
