@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <xxhash.h>
+
 namespace oitwatch {
 namespace pipeline_internal {
 namespace {
@@ -19,6 +21,12 @@ std::string FirstSegmentPrefix(const std::string& url) {
   const size_t end = url.find_first_of("/?#", path + 1);
   if (end == std::string::npos || url[end] != '/') return "";
   return url.substr(0, end + 1);
+}
+
+std::string Hex64(uint64_t h) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
 }  // namespace
@@ -65,14 +73,17 @@ std::string KindName(RequestKind kind) {
 }
 
 std::string ContentHash(const std::string& body) {
-  uint64_t h = 1469598103934665603ull;
+  return "x3-" + Hex64(XXH3_64bits(body.data(), body.size()));
+}
+
+bool SameContent(const std::string& body, const std::string& stored) {
+  if (stored.rfind("x3-", 0) == 0) return ContentHash(body) == stored;
+  uint64_t h = 1469598103934665603ull;  // FNV-1a 64, the hash before XXH3
   for (unsigned char c : body) {
     h ^= c;
     h *= 1099511628211ull;
   }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  return Hex64(h) == stored;
 }
 
 bool UnderOtherSite(const std::vector<std::string>& prefixes,

@@ -34,8 +34,13 @@ bool LooksBinary(const std::string& body);
 // The stored name of a request kind: "robots", "page", "document", "check".
 std::string KindName(RequestKind kind);
 
-// FNV-1a 64: detects changed content between runs (not a security hash).
+// Detects changed content between runs (not a security hash): "x3-" and the
+// XXH3-64 of the body in hex. Databases written before it hold FNV-1a 64
+// (16 hex digits, no prefix); SameContent understands both.
 std::string ContentHash(const std::string& body);
+
+// True if `body` hashes to `stored`, a ContentHash of either form.
+bool SameContent(const std::string& body, const std::string& stored);
 
 // True if `url` lies under another site's prefix, or under the first path
 // segment of one (/bangrak/... for a site rooted at /bangrak/coverpages).

@@ -9,10 +9,10 @@
 
 namespace oitwatch {
 
-using pipeline_internal::ContentHash;
 using pipeline_internal::IsOwnDate;
 using pipeline_internal::IsOwnHit;
 using pipeline_internal::KindName;
+using pipeline_internal::SameContent;
 
 void Pipeline::PrepareRequest(const Site& site, Request* request) {
   if (!options_.incremental || request->kind == RequestKind::kCheck) return;
@@ -37,7 +37,7 @@ const StoredPage* Pipeline::Reusable(const SiteState& s,
   if (it == s.prior.end()) return nullptr;
   if (r.outcome == FetchOutcome::kNotModified) return &it->second;
   bool same = r.outcome == FetchOutcome::kOk && !r.body.empty() &&
-              ContentHash(r.body) == it->second.page.content_hash;
+              SameContent(r.body, it->second.page.content_hash);
   return same ? &it->second : nullptr;
 }
 
