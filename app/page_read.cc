@@ -47,12 +47,17 @@ bool NeedsJavaScript(const Document& doc, const std::string& html) {
          html.find("<script") != std::string::npos;
 }
 
-// Matches and dates of a field whose text is normalised already.
+// Matches and dates of a field whose text is normalised already; for the
+// page text also whether it is a placeholder (`placeholder` non-null).
 FieldRead ReadNormalized(const Matcher& matcher, Field field, std::string text,
-                         size_t max_date_bytes) {
+                         size_t max_date_bytes, bool* placeholder = nullptr) {
   FieldRead f;
   f.text = std::move(text);
-  if (!f.text.empty()) f.matches = matcher.Match(field, f.text);
+  if (placeholder != nullptr) {
+    f.matches = matcher.MatchPage(f.text, placeholder);
+  } else if (!f.text.empty()) {
+    f.matches = matcher.Match(field, f.text);
+  }
   f.dates = f.text.size() > max_date_bytes
                 ? FindDates(TruncateUtf8(f.text, max_date_bytes))
                 : FindDates(f.text);
@@ -84,9 +89,9 @@ HtmlRead ReadHtml(const FetchResult& r, const Matcher& matcher) {
   read.headings = ReadField(matcher, Field::kHeadings, doc.headings, all);
   std::string page_text;  // the lines and the whole text, normalised
   read.lines = NormalizeThaiLines(doc.text, &page_text);
-  read.page_text = ReadNormalized(matcher, Field::kPageText,
-                                  std::move(page_text), kPageTextForDates);
-  read.placeholder = matcher.IsPlaceholder(read.page_text.text);
+  read.page_text =
+      ReadNormalized(matcher, Field::kPageText, std::move(page_text),
+                     kPageTextForDates, &read.placeholder);
   const std::string& url = r.request.url;
   read.links.reserve(doc.links.size() + 1);
   // ParseHtml's URLs come from ResolveUrl: normal already (url_split_test).

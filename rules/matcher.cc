@@ -81,12 +81,18 @@ struct Matcher::Impl {
   std::vector<std::unique_ptr<RE2>> placeholders;
   // All placeholder patterns in one pass over a page (null: none).
   std::unique_ptr<RE2::Set> placeholder_set;
+  // The page-text patterns, then the placeholders: MatchPage's one pass over
+  // a page's text (null: no placeholders; Match alone is one pass then).
+  std::unique_ptr<RE2::Set> page_set;
 
   bool AddPatterns(const std::vector<Pattern>& patterns, int component,
                    bool exclude, const std::string& context, std::string* err);
   bool BuildSets(std::string* err);
   std::vector<int> Candidates(const FieldIndex& index,
                               std::string_view text) const;
+  std::vector<FieldMatch> Confirm(const FieldIndex& index,
+                                  const std::vector<int>& candidates,
+                                  std::string_view text) const;
   bool Excluded(const FieldIndex& index, int component,
                 std::string_view text) const;
 };
@@ -140,6 +146,26 @@ bool Matcher::Impl::BuildSets(std::string* err) {
   }
   if (!placeholder_set->Compile()) {
     *err = rules.path + ": placeholder patterns do not fit in memory";
+    return false;
+  }
+  page_set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+  for (const Entry& entry : fields[static_cast<int>(Field::kPageText)].entries) {
+    std::string add_err;
+    if (page_set->Add(entry.re->pattern(), &add_err) < 0) {
+      *err = rules.path + ":" + std::to_string(entry.line) + ": " + add_err;
+      return false;
+    }
+  }
+  for (const std::unique_ptr<RE2>& re : placeholders) {
+    std::string add_err;
+    if (page_set->Add(re->pattern(), &add_err) < 0) {
+      *err = rules.path + ": placeholders: " + add_err;
+      return false;
+    }
+  }
+  if (!page_set->Compile()) {
+    *err = rules.path + ": page text and placeholder patterns do not fit in "
+           "memory";
     return false;
   }
   return true;
@@ -207,12 +233,12 @@ std::unique_ptr<Matcher> Matcher::Create(const RuleSet& rules,
 Matcher::Matcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Matcher::~Matcher() = default;
 
-std::vector<FieldMatch> Matcher::Match(Field field,
-                                       std::string_view text) const {
+std::vector<FieldMatch> Matcher::Impl::Confirm(
+    const FieldIndex& index, const std::vector<int>& candidates,
+    std::string_view text) const {
   std::vector<FieldMatch> matches;
-  const FieldIndex& index = impl_->fields[static_cast<int>(field)];
   int last_component = -1;
-  for (int i : impl_->Candidates(index, text)) {
+  for (int i : candidates) {
     const Entry& entry = index.entries[i];
     if (entry.component == last_component) continue;  // one per component
     re2::StringPiece whole;
@@ -221,8 +247,8 @@ std::vector<FieldMatch> Matcher::Match(Field field,
       continue;
     }
     last_component = entry.component;
-    if (impl_->Excluded(index, entry.component, text)) continue;
-    const ComponentRef& ref = impl_->components[entry.component];
+    if (Excluded(index, entry.component, text)) continue;
+    const ComponentRef& ref = components[entry.component];
     matches.push_back(
         FieldMatch{ref.item_id, ref.component_id,
                    TruncateUtf8(std::string_view(whole.data(), whole.size()),
@@ -230,6 +256,34 @@ std::vector<FieldMatch> Matcher::Match(Field field,
                    entry.line});
   }
   return matches;
+}
+
+std::vector<FieldMatch> Matcher::Match(Field field,
+                                       std::string_view text) const {
+  const FieldIndex& index = impl_->fields[static_cast<int>(field)];
+  return impl_->Confirm(index, impl_->Candidates(index, text), text);
+}
+
+std::vector<FieldMatch> Matcher::MatchPage(std::string_view text,
+                                           bool* placeholder) const {
+  const FieldIndex& index = impl_->fields[static_cast<int>(Field::kPageText)];
+  if (text.empty()) {
+    *placeholder = IsPlaceholder(text);
+    return {};
+  }
+  std::vector<int> hits;
+  RE2::Set::ErrorInfo info;
+  if (impl_->page_set == nullptr ||
+      (!impl_->page_set->Match(Piece(text), &hits, &info) &&
+       info.kind != RE2::Set::kNoError)) {
+    *placeholder = IsPlaceholder(text);  // none, or DFA out of memory
+    return Match(Field::kPageText, text);
+  }
+  const int entries = static_cast<int>(index.entries.size());
+  std::sort(hits.begin(), hits.end());
+  *placeholder = !hits.empty() && hits.back() >= entries;
+  hits.erase(std::lower_bound(hits.begin(), hits.end(), entries), hits.end());
+  return impl_->Confirm(index, hits, text);
 }
 
 bool Matcher::IsPlaceholder(std::string_view text) const {

@@ -51,6 +51,11 @@ class Matcher {
   // "coming soon") by the rule set's placeholder patterns.
   bool IsPlaceholder(std::string_view text) const;
 
+  // Match(Field::kPageText, text) and IsPlaceholder(text) in one pass over
+  // the text: a page's text is its longest field.
+  std::vector<FieldMatch> MatchPage(std::string_view text,
+                                    bool* placeholder) const;
+
   const RuleSet& rules() const;
 
  private:
