@@ -142,20 +142,30 @@ bool CapNesting(std::string_view html, size_t max_depth, std::string* capped) {
 
 // ---- Text helpers ---------------------------------------------------------
 
-// Folds whitespace runs (ASCII and NBSP) to one space, trimmed.
+// Bytes of the whitespace at s[i] that the text folds (an ASCII space or
+// control, or a UTF-8 NBSP), 0 if s[i] starts something else.
+size_t FoldedSpaceAt(std::string_view s, size_t i) {
+  if (IsAsciiSpace(s[i]) || s[i] == '\v') return 1;
+  return s[i] == '\xC2' && i + 1 < s.size() && s[i + 1] == '\xA0' ? 2 : 0;
+}
+
+// Folds whitespace runs (ASCII and NBSP) to one space, trimmed. Runs of
+// other bytes are copied whole.
 std::string FoldSpace(std::string_view s) {
   std::string out;
   bool space = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const bool nbsp = s[i] == '\xC2' && i + 1 < s.size() && s[i + 1] == '\xA0';
-    if (IsAsciiSpace(s[i]) || s[i] == '\v' || nbsp) {
+  for (size_t i = 0; i < s.size();) {
+    if (const size_t n = FoldedSpaceAt(s, i)) {
       space = true;
-      i += nbsp;
+      i += n;
       continue;
     }
+    size_t end = i + 1;
+    while (end < s.size() && FoldedSpaceAt(s, end) == 0) ++end;
     if (space && !out.empty()) out.push_back(' ');
     space = false;
-    out.push_back(s[i]);
+    out.append(s.substr(i, end - i));
+    i = end;
   }
   return out;
 }
@@ -164,20 +174,27 @@ std::string FoldSpace(std::string_view s) {
 class TextBuilder {
  public:
   explicit TextBuilder(size_t max_bytes) : max_(max_bytes) {}
+  // Appends whole runs of non-space bytes; the text ends (full) at the first
+  // byte past max_bytes, which Take cuts back on a UTF-8 boundary.
   void Add(std::string_view s) {
-    for (size_t i = 0; i < s.size() && !full_; ++i) {
-      const bool nbsp =
-          s[i] == '\xC2' && i + 1 < s.size() && s[i + 1] == '\xA0';
-      if (IsAsciiSpace(s[i]) || s[i] == '\v' || nbsp) {
+    for (size_t i = 0; i < s.size() && !full_;) {
+      if (const size_t n = FoldedSpaceAt(s, i)) {
         space_ = true;
-        i += nbsp;
+        i += n;
         continue;
       }
+      size_t end = i + 1;
+      while (end < s.size() && FoldedSpaceAt(s, end) == 0) ++end;
       if (!out_.empty() && (break_ || space_))
         out_.push_back(break_ ? '\n' : ' ');
       break_ = space_ = false;
-      out_.push_back(s[i]);
-      if (out_.size() > max_) full_ = true;
+      size_t take = end - i;
+      if (out_.size() + take > max_) {
+        take = max_ + 1 > out_.size() ? max_ + 1 - out_.size() : 0;
+        full_ = true;
+      }
+      out_.append(s.substr(i, take));
+      i = end;
     }
   }
   void Break() { break_ = true; }

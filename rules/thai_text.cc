@@ -182,6 +182,21 @@ std::string NormalizeThai(std::string_view text) {
       ++i;
       continue;
     }
+    if (b == 0xE0 && i + 2 < text.size() &&
+        (static_cast<uint8_t>(text[i + 1]) & 0xFE) == 0xB8 &&
+        (static_cast<uint8_t>(text[i + 2]) & 0xC0) == 0x80) {
+      // The Thai block (U+0E00..U+0E7F): never a space, never dropped.
+      const char32_t cp = ((static_cast<uint8_t>(text[i + 1]) & 0x3F) << 6) |
+                          (static_cast<uint8_t>(text[i + 2]) & 0x3F);
+      if (cp >= 0x0E50 && cp <= 0x0E59) {  // Thai digit -> ASCII digit
+        const char digit = static_cast<char>('0' + (cp - 0x0E50));
+        w.Put(static_cast<char32_t>(digit), &digit, 1);
+      } else {
+        w.Put(cp, &text[i], 3);
+      }
+      i += 3;
+      continue;
+    }
     size_t len = 1;
     char32_t cp = DecodeAt(text, i, &len);
     if (IsSpace(cp)) {
