@@ -115,8 +115,15 @@ std::string SanitizeUtf8(std::string_view text, bool* had_errors) {
   out.reserve(text.size());
   size_t run = 0;  // start of the valid run not yet copied
   for (size_t i = 0; i < text.size();) {
-    if (static_cast<unsigned char>(text[i]) < 0x80) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
       ++i;
+      continue;
+    }
+    if (b == 0xE0 && i + 2 < text.size() &&  // a Thai letter: U+0E00..U+0E7F
+        (static_cast<unsigned char>(text[i + 1]) & 0xFE) == 0xB8 &&
+        (static_cast<unsigned char>(text[i + 2]) & 0xC0) == 0x80) {
+      i += 3;
       continue;
     }
     const size_t length = Utf8SequenceLength(text, i);
