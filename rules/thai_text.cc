@@ -114,6 +114,13 @@ class NormalizeWriter {
     Write(cp, bytes, len);
   }
 
+  // Put for a character that is neither SARA AA nor after a pending space
+  // (most of a text): no joining to consider.
+  void PutPlain(char32_t cp, const char* bytes, size_t len) {
+    if (pending_space_ || cp == kThaiSaraAa) return Put(cp, bytes, len);
+    Write(cp, bytes, len);
+  }
+
   std::string Take() && {
     out_.resize(size_);
     return std::move(out_);
@@ -177,7 +184,7 @@ std::string NormalizeThai(std::string_view text) {
       if (IsAsciiSpace(b)) {
         w.Space();
       } else {
-        w.Put(b, &text[i], 1);
+        w.PutPlain(b, &text[i], 1);
       }
       ++i;
       continue;
@@ -192,7 +199,7 @@ std::string NormalizeThai(std::string_view text) {
         const char digit = static_cast<char>('0' + (cp - 0x0E50));
         w.Put(static_cast<char32_t>(digit), &digit, 1);
       } else {
-        w.Put(cp, &text[i], 3);
+        w.PutPlain(cp, &text[i], 3);
       }
       i += 3;
       continue;
