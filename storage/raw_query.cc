@@ -44,12 +44,16 @@ bool RawQuery::Step() {
 }
 
 std::string RawQuery::Text(int column) const {
+  return std::string(Bytes(column));
+}
+
+std::string_view RawQuery::Bytes(int column) const {
   // Blob first, then its size (SQLite's documented order for a valid size).
   const void* bytes = sqlite3_column_blob(statement_.handle(), column);
   const int size = sqlite3_column_bytes(statement_.handle(), column);
-  if (bytes == nullptr) return std::string();
-  return std::string(static_cast<const char*>(bytes),
-                     static_cast<size_t>(size));
+  if (bytes == nullptr) return std::string_view();
+  return std::string_view(static_cast<const char*>(bytes),
+                          static_cast<size_t>(size));
 }
 
 int RawQuery::Int(int column) const {

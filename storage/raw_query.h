@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -57,6 +58,9 @@ class RawQuery {
   bool Step();
   // Columns count from 0. NULL reads as "" or 0.
   std::string Text(int column) const;
+  // The column's bytes (a BLOB or TEXT) without a copy; valid until the
+  // next Step or the end of this query.
+  std::string_view Bytes(int column) const;
   int Int(int column) const;
   int64_t Int64(int column) const;
 

@@ -167,7 +167,7 @@ void Store::Impl::Migrate() {
   for (const Migration& migration : StoreMigrations()) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     if (PragmaInt(db, "user_version") >= migration.version) continue;
-    db.exec(migration.sql);
+    ApplyMigration(migration, db);
     db.exec("PRAGMA application_id=" + std::to_string(kStoreApplicationId));
     db.exec("PRAGMA user_version=" + std::to_string(migration.version));
     tx.commit();

@@ -80,8 +80,8 @@ struct PageRecord {
   bool needs_review = false;  // e.g. an image-only PDF: no text layer
   std::string parse_error;    // HTML/PDF could not be read
   // Written only: when nonzero, the id of an earlier run's page row whose
-  // links rows are this page's links (an unchanged page re-used); SavePage
-  // then stores no links rows of its own for it. Not read back (0).
+  // links are this page's links (an unchanged page re-used); SavePage then
+  // stores no links of its own for it. Not read back (0).
   int64_t links_from = 0;
   // Written only, likewise: when nonzero, the id of an earlier run's page
   // row of the same site and URL whose body dates (IsBodyDate) are this
@@ -99,7 +99,7 @@ struct LinkRecord {
 struct StoredPage {
   int64_t page_id = 0;
   int64_t run_id = 0;
-  int64_t links_page_id = 0;  // the row holding its links rows (links_from)
+  int64_t links_page_id = 0;  // the row holding its links (links_from)
   int64_t dates_page_id = 0;  // the row holding its body dates (dates_from)
   PageRecord page;
   std::vector<LinkRecord> links;  // filled by LoadPageRows
@@ -254,6 +254,8 @@ class Store {
   // holding them), the hits saved with it, and its body dates (IsBodyDate;
   // of stored->dates_page_id). Its other dates (link texts, URLs) are not
   // read. (Saving them into the current run is SavePage: one transaction.)
+  // Returns false (naming the row) if the stored links do not decode
+  // (links_blob.h), e.g. a corrupt or truncated page_links row.
   bool LoadPageRows(StoredPage* stored, std::string* err);
 
  private:

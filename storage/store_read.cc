@@ -5,8 +5,10 @@
 #include <SQLiteCpp/Savepoint.h>
 #include <SQLiteCpp/VariadicBind.h>
 
+#include <string>
 #include <utility>
 
+#include "storage/links_blob.h"
 #include "storage/rows.h"
 #include "storage/store.h"
 #include "storage/store_impl.h"
@@ -258,13 +260,18 @@ bool Store::LoadPageRows(StoredPage* stored, std::string* err) {
   });
 }
 
+// No page_links row: the page has no links.
 void Store::Impl::LoadLinks(StoredPage* stored) {
-  RawQuery q(
-      Raw("SELECT to_url, text FROM links WHERE page_id = ? "
-          "ORDER BY rowid"));
-  q.Bind(1, stored->links_page_id ? stored->links_page_id : stored->page_id);
+  const int64_t holder =
+      stored->links_page_id ? stored->links_page_id : stored->page_id;
+  RawQuery q(Raw("SELECT data FROM page_links WHERE page_id = ?"));
+  q.Bind(1, holder);
   stored->links.clear();
-  while (q.Step()) stored->links.push_back({q.Text(0), q.Text(1)});
+  if (!q.Step()) return;
+  std::string err;
+  if (!DecodeLinks(q.Bytes(0), &stored->links, &err)) {
+    throw BadRow("page_links row " + std::to_string(holder) + ": " + err);
+  }
 }
 
 void Store::Impl::LoadHits(StoredPage* stored) {

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "storage/links_blob.h"
 #include "storage/rows.h"
 #include "storage/store.h"
 #include "storage/store_impl.h"
@@ -136,7 +137,7 @@ bool Store::UpsertSite(const SiteRow& site, std::string* err) {
   });
 }
 
-// The row that holds the links rows page.links_from refers to (references
+// The row that holds the links page.links_from refers to (references
 // are one step deep); throws if there is no such row (e.g. it was the row
 // this save replaces).
 int64_t Store::Impl::LinksHolder(const PageRecord& page) {
@@ -175,12 +176,15 @@ void Store::Impl::InsertPageRows(int64_t run_id, const PageRecord& page,
                                  const std::vector<LinkRecord>& links,
                                  const std::vector<Hit>& hits,
                                  const std::vector<DateFact>& dates) {
-  Lease link_lease(*this, "INSERT INTO links VALUES (?, ?, ?)");
-  SQLite::Statement& link = *link_lease;
-  for (const LinkRecord& l : links) {
-    SQLite::bind(link, page_id, l.to_url, l.text);
+  if (!links.empty()) {
+    // One row for all the page's links (schema v6); none for a page
+    // without links.
+    Lease link_lease(*this, "INSERT INTO page_links VALUES (?, ?)");
+    SQLite::Statement& link = *link_lease;
+    const std::string blob = EncodeLinks(links);
+    link.bind(1, page_id);
+    link.bind(2, blob.data(), static_cast<int>(blob.size()));
     link.exec();
-    link.reset();
   }
   Lease hit_lease(
       *this,

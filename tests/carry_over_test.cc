@@ -2,7 +2,7 @@
 // (pages.links_from = the row holding them) instead of a copy per run: the
 // store contract (one step deep, never dangling, bad references refused) on
 // real database files, and the real `oitwatch` binary re-crawling a 304 site
-// (no new links rows, the same links and verdicts in every run).
+// (no new page_links rows, the same links and verdicts in every run).
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
@@ -10,9 +10,11 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "storage/links_blob.h"
 #include "storage/schema.h"
 #include "tests/test_store.h"
 #include "storage/store.h"
@@ -24,16 +26,41 @@ namespace {
 
 using LinkSet = std::set<std::pair<std::string, std::string>>;
 
+// The links of a page_links blob, decoded (fails the test if it does not
+// decode).
+std::vector<LinkRecord> Decoded(const SQLite::Column& data) {
+  std::vector<LinkRecord> links;
+  std::string err;
+  EXPECT_TRUE(
+      DecodeLinks(std::string_view(static_cast<const char*>(data.getBlob()),
+                                   static_cast<size_t>(data.getBytes())),
+                  &links, &err))
+      << err;
+  return links;
+}
+
 // The links a page row has, following its reference: what every reader of
 // links must see.
 LinkSet LinksOfRow(SQLite::Database& db, int64_t page_id) {
   SQLite::Statement q(db,
-                      "SELECT l.to_url, l.text FROM pages p JOIN links l ON "
+                      "SELECT l.data FROM pages p JOIN page_links l ON "
                       "l.page_id = coalesce(p.links_from, p.id) WHERE p.id = ?");
   q.bind(1, page_id);
   LinkSet links;
   while (q.executeStep()) {
-    links.insert({q.getColumn(0).getString(), q.getColumn(1).getString()});
+    for (const LinkRecord& l : Decoded(q.getColumn(0))) {
+      links.insert({l.to_url, l.text});
+    }
+  }
+  return links;
+}
+
+// All links stored in the file, summed over its page_links rows.
+int64_t StoredLinks(SQLite::Database& db) {
+  SQLite::Statement q(db, "SELECT data FROM page_links");
+  int64_t links = 0;
+  while (q.executeStep()) {
+    links += static_cast<int64_t>(Decoded(q.getColumn(0)).size());
   }
   return links;
 }
@@ -139,7 +166,8 @@ TEST_F(CarryOverStoreTest, ReusedPageReadsItsLinksThroughOneStepReference) {
   EXPECT_EQ(LinkSetOf(third.links), LinkSetOf(kLinks));
 
   SQLite::Database db(path_);
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM links"), 3) << "no copies";
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM page_links"), 1) << "no copies";
+  EXPECT_EQ(StoredLinks(db), 3) << "no copies";
   EXPECT_EQ(Count(db, "SELECT count(*) FROM pages"), 3) << "history kept";
 }
 
@@ -173,7 +201,8 @@ TEST_F(CarryOverStoreTest, ReplacingTheHolderHandsItsLinksToTheReferrers) {
                           std::to_string(row3)),
             row2)
       << "still one step deep";
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM links"), 4);
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM page_links"), 2);
+  EXPECT_EQ(StoredLinks(db), 4);
   EXPECT_EQ(Count(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 
   // Replacing a row that holds nothing for others leaves the rest alone.
@@ -316,14 +345,17 @@ TEST_F(CarryOverRunTest, UnchangedRecrawlWritesNoLinkRowsAndReadsTheSameLinks) {
   int64_t links_after_first = 0;
   {
     SQLite::Database db(dir_ + "/o.db");
-    links_after_first = Count(db, "SELECT count(*) FROM links");
+    links_after_first = StoredLinks(db);
+    EXPECT_EQ(Count(db, "SELECT count(*) FROM page_links"), 3)
+        << "one row per page";
   }
   ASSERT_GE(links_after_first, 5);
   Run();
   Run();
   SQLite::Database db(dir_ + "/o.db");
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM links"), links_after_first)
-      << "re-used pages store no links rows of their own";
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM page_links"), 3)
+      << "re-used pages store no links of their own";
+  EXPECT_EQ(StoredLinks(db), links_after_first);
   EXPECT_EQ(Count(db, "SELECT count(*) FROM pages WHERE run_id = 3 AND "
                       "kind = 'page' AND outcome = 'not_modified'"),
             3);

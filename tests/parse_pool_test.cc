@@ -11,9 +11,11 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "storage/links_blob.h"
 #include "tests/test_pdf.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
@@ -148,8 +150,6 @@ class ParsePoolRunTest : public ::testing::Test {
     const char* const kQueries[] = {
         "SELECT 'page', url, kind, outcome, http_status, title, placeholder, "
         "needs_review, parse_error, charset FROM pages",
-        "SELECT 'link', p.url, l.to_url, l.text FROM links l JOIN pages p "
-        "ON p.id = l.page_id",
         "SELECT 'hit', item_id, component_id, url, field, matched, pattern_line "
         "FROM hits",
         "SELECT 'date', url, field, source, fiscal_year, year_be, month, day, "
@@ -165,6 +165,24 @@ class ParsePoolRunTest : public ::testing::Test {
           line += q.getColumn(c).getString() + "|";
         }
         rows.push_back(line);
+      }
+    }
+    // A page's links are one blob (storage/links_blob.h): a line each.
+    SQLite::Statement links(sql,
+                            "SELECT p.url, l.data FROM page_links l JOIN "
+                            "pages p ON p.id = l.page_id");
+    while (links.executeStep()) {
+      const SQLite::Column data = links.getColumn(1);
+      std::vector<LinkRecord> decoded;
+      std::string err;
+      EXPECT_TRUE(DecodeLinks(
+          std::string_view(static_cast<const char*>(data.getBlob()),
+                           static_cast<size_t>(data.getBytes())),
+          &decoded, &err))
+          << err;
+      for (const LinkRecord& l : decoded) {
+        rows.push_back("link|" + links.getColumn(0).getString() + "|" +
+                       l.to_url + "|" + l.text + "|");
       }
     }
     std::sort(rows.begin(), rows.end());

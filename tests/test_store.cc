@@ -13,7 +13,7 @@ void CreateStoreAtVersion(const std::string& path, int version,
     SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     for (const Migration& m : StoreMigrations()) {
       if (m.version > version) break;
-      db.exec(m.sql);
+      ApplyMigration(m, db);
     }
     db.exec("PRAGMA application_id=" + std::to_string(kStoreApplicationId));
     db.exec("PRAGMA user_version=" + std::to_string(version));

@@ -1,0 +1,113 @@
+#include "storage/links_blob.h"
+
+#include <cstdint>
+
+namespace oitwatch {
+namespace {
+
+constexpr char kFormatV1 = 0x01;
+// A uint64_t needs at most 10 LEB128 bytes (7 bits each).
+constexpr int kMaxVarintBytes = 10;
+
+void PutVarint(uint64_t value, std::string* out) {
+  while (value >= 0x80) {
+    out->push_back(static_cast<char>((value & 0x7f) | 0x80));
+    value >>= 7;
+  }
+  out->push_back(static_cast<char>(value));
+}
+
+// Reads `blob` front to back; every read checks the bytes left first.
+class Reader {
+ public:
+  explicit Reader(std::string_view blob) : blob_(blob) {}
+
+  size_t pos() const { return pos_; }
+  size_t left() const { return blob_.size() - pos_; }
+
+  // False on a varint cut off by the end or longer than 64 bits.
+  bool Varint(uint64_t* value) {
+    *value = 0;
+    for (int i = 0; i < kMaxVarintBytes && pos_ < blob_.size(); ++i) {
+      const auto byte = static_cast<uint8_t>(blob_[pos_++]);
+      if (i == kMaxVarintBytes - 1 && byte > 1) return false;  // > 64 bits
+      *value |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
+      if ((byte & 0x80) == 0) return true;
+    }
+    return false;
+  }
+
+  // A length-prefixed string; false if the prefix is bad or runs past the
+  // end.
+  bool Bytes(std::string* out) {
+    uint64_t size = 0;
+    if (!Varint(&size) || size > left()) return false;
+    out->assign(blob_.substr(pos_, static_cast<size_t>(size)));
+    pos_ += static_cast<size_t>(size);
+    return true;
+  }
+
+ private:
+  std::string_view blob_;
+  size_t pos_ = 0;
+};
+
+bool Fail(const std::string& what, size_t pos, std::vector<LinkRecord>* links,
+          std::string* err) {
+  links->clear();
+  *err = "link blob: " + what + " at byte " + std::to_string(pos);
+  return false;
+}
+
+}  // namespace
+
+std::string EncodeLinks(const std::vector<LinkRecord>& links) {
+  // A reserve hint: lengths up to 16 KiB take two bytes or fewer.
+  size_t size = 1 + kMaxVarintBytes;
+  for (const LinkRecord& l : links) size += l.to_url.size() + l.text.size() + 4;
+  std::string out;
+  out.reserve(size);
+  out.push_back(kFormatV1);
+  PutVarint(links.size(), &out);
+  for (const LinkRecord& l : links) {
+    PutVarint(l.to_url.size(), &out);
+    out += l.to_url;
+    PutVarint(l.text.size(), &out);
+    out += l.text;
+  }
+  return out;
+}
+
+bool DecodeLinks(std::string_view blob, std::vector<LinkRecord>* links,
+                 std::string* err) {
+  links->clear();
+  if (blob.empty()) return Fail("empty", 0, links, err);
+  if (blob[0] != kFormatV1) {
+    return Fail(
+        "unknown format " + std::to_string(static_cast<uint8_t>(blob[0])), 0,
+        links, err);
+  }
+  Reader in(blob.substr(1));
+  uint64_t count = 0;
+  // Each link takes at least two bytes (two empty lengths): a larger count
+  // is corrupt, and would otherwise reserve memory for nothing.
+  if (!in.Varint(&count) || count > in.left() / 2) {
+    return Fail("bad link count", 1 + in.pos(), links, err);
+  }
+  links->resize(static_cast<size_t>(count));
+  for (uint64_t i = 0; i < count; ++i) {
+    LinkRecord& link = (*links)[static_cast<size_t>(i)];
+    if (!in.Bytes(&link.to_url) || !in.Bytes(&link.text)) {
+      return Fail("link " + std::to_string(i + 1) + " of " +
+                      std::to_string(count) + " cut off or corrupt",
+                  1 + in.pos(), links, err);
+    }
+  }
+  if (in.left() != 0) {
+    return Fail(std::to_string(in.left()) + " bytes after the last link",
+                1 + in.pos(), links, err);
+  }
+  return true;
+}
+
+}  // namespace oitwatch
