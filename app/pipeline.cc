@@ -109,7 +109,7 @@ void Pipeline::ReportProgress(SiteState& s, const Site& site,
   p.parsed += parsed ? 1 : 0;
   p.reused += reused ? 1 : 0;
   for (; s.hits_counted < s.hits.size(); ++s.hits_counted) {
-    s.items_found.insert(s.hits[s.hits_counted].item_id);
+    s.items_found.emplace(s.hits.item_id(s.hits_counted));
   }
   p.items_found = static_cast<int>(s.items_found.size());
   CallOnProgress(p);
@@ -157,7 +157,12 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
   out.facts = &facts;
   next_write_bytes_ = RowBytes(out);
   Save(site, r.request, &r, out);
-  ReportProgress(s, site, r, parsed, prior != nullptr);
+  s.facts.Seal();  // out.facts is not read again
+  // The engine hands a URL over once (a retry comes back here only when it
+  // is over): its earlier fetch is not needed again.
+  const bool reused = prior != nullptr;
+  s.prior.erase(r.request.url);
+  ReportProgress(s, site, r, parsed, reused);
   RankOutlinks(r.request, &out.outlinks);
   return out.outlinks;
 }
@@ -173,6 +178,8 @@ void Pipeline::OnNotFetched(const Site& site, const Request& request,
   r.outcome = why;
   r.fetched_at_unix = static_cast<int64_t>(std::time(nullptr));
   Save(site, request, &r, out);
+  s.facts.Seal();
+  s.prior.erase(request.url);  // never fetched now
 }
 
 }  // namespace oitwatch

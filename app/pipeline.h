@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "app/facts_table.h"
 #include "app/page_read.h"
 #include "app/parse_pool.h"
 #include "app/store_writer.h"
@@ -115,17 +116,23 @@ class Pipeline : public CrawlSink {
   bool timed_out() const { return timed_out_; }
 
  private:
+  // What a site's crawl keeps until the site is judged, compact
+  // (facts_table.h): strings stored once in `pools`, the containers hold ids.
+  // Not copyable or movable: the containers point at `pools`.
   struct SiteState {
     std::string prefix;
+    SitePools pools;  // before the containers that point at it
     // Every URL seen; of a fetched URL's own dates (title, text, ...) only
     // those the judge can rest on (DecidingDates), so memory grows with the
-    // URLs of a site, not with the dates their pages name.
-    std::map<std::string, UrlFacts> facts;
-    std::vector<Hit> hits;
-    std::set<std::string> hit_keys;
-    std::set<std::string> hit_urls;  // URLs with at least one hit
+    // URLs of a site, not with the dates their pages name. The facts a
+    // response touches stay open while it is read (sealed after it).
+    FactsTable facts{&pools};
+    HitList hits{&pools};
+    HitKeySet hit_keys{&pools};
+    UrlSet hit_urls{&pools};  // URLs with at least one hit
     std::set<std::string> date_keys;  // of link-text and URL dates only
-    std::map<std::string, StoredPage> prior;  // URL -> re-usable earlier fetch
+    // URL -> re-usable earlier fetch, until the URL's response (OnResponse).
+    std::map<std::string, StoredPage> prior;
     SiteProgress progress;
     std::set<std::string> items_found;
     size_t hits_counted = 0;  // s.hits already counted in items_found
@@ -138,12 +145,8 @@ class Pipeline : public CrawlSink {
     // repeats the same links on every page): their hits and dates are in
     // already and their URL went to the engine, so a repeat is skipped
     // (ProcessLink).
-    struct LinkMemo {
-      bool index = false;       // LooksLikeIndex(normalised text)
-      bool pagination = false;  // LooksLikePagination(normalised text, url)
-      bool document = false;    // LooksLikeDocument(url)
-    };
-    std::unordered_map<std::string, LinkMemo> links_read;
+    using LinkMemo = oitwatch::LinkMemo;
+    LinkMemoMap links_read{&pools};
   };
   struct Extract {  // what one response yields for storage
     std::vector<LinkRecord> links;
@@ -202,6 +205,9 @@ class Pipeline : public CrawlSink {
   static size_t RowBytes(const Extract& extract);
   void CallOnProgress(const SiteProgress& p);
   std::string UncheckedReason(const SiteCrawlStats& stats) const;
+  static std::vector<UrlFacts> JudgedFacts(
+      const SiteState& s, const std::vector<Hit>& hits,
+      const std::vector<Override>& overrides);
 
   Store* store_;
   Store* reader_;  // options_.read_store, else store_

@@ -1,7 +1,9 @@
 // Pipeline's end of a site: the site judged (or left unchecked, saying why),
 // overrides applied, crawl-incomplete and trap notes, and the result saved.
 #include <mutex>
+#include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -42,6 +44,23 @@ std::string Pipeline::UncheckedReason(const SiteCrawlStats& stats) const {
   }
 }
 
+// The facts the judge reads (JudgeSite, ApplyOverrides): those of the URLs
+// the hits name and the committee pinned, by URL. The other URLs' facts are
+// never unpacked.
+std::vector<UrlFacts> Pipeline::JudgedFacts(
+    const SiteState& s, const std::vector<Hit>& hits,
+    const std::vector<Override>& overrides) {
+  std::set<std::string_view> urls;
+  for (const Hit& hit : hits) urls.insert(hit.url);
+  for (const Override& o : overrides) urls.insert(o.url);
+  std::vector<UrlFacts> facts;
+  for (std::string_view url : urls) {
+    UrlFacts f;
+    if (s.facts.Get(url, &f)) facts.push_back(std::move(f));
+  }
+  return facts;
+}
+
 void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
   SiteState& s = sites_[site.id];
   SiteRunInfo info;
@@ -55,9 +74,11 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
   const RuleSet& rules = matcher_.rules();
   std::vector<ItemVerdict> verdicts;
   bool seed_ok = IsOk(stats.seed) && !stats.robots_disallowed_seed;
-  auto seed_facts = s.facts.find(stats.seed.request.url);
-  const bool needs_js = seed_ok && seed_facts != s.facts.end() &&
-                        seed_facts->second.error == kNeedsJsNote;
+  s.facts.Seal();
+  UrlFacts seed;
+  const bool needs_js = seed_ok &&
+                        s.facts.Get(stats.seed.request.url, &seed) &&
+                        seed.error == kNeedsJsNote;
   if (!seed_ok || needs_js) {
     info.state = "unchecked";
     info.reason = needs_js ? "หน้าแรกต้องใช้ JavaScript จึงตรวจไม่ได้ (start page "
@@ -67,15 +88,16 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
     ++sites_unchecked_;
   } else {
     info.state = "checked";
-    std::vector<UrlFacts> facts;
-    facts.reserve(s.facts.size());
-    for (auto& [url, f] : s.facts) facts.push_back(std::move(f));
-    verdicts = JudgeSite(rules, options_.judge, facts, s.hits);
     std::vector<Override> mine;
     for (const Override& o : options_.overrides) {
       if (o.site == site.id) mine.push_back(o);
     }
-    ApplyOverrides(rules, options_.judge, mine, facts, s.hits, &verdicts);
+    const std::vector<Hit> hits = s.hits.Unpack();
+    const std::vector<UrlFacts> facts = JudgedFacts(s, hits, mine);
+    const size_t site_pages = s.facts.OkPages();
+    sites_.erase(site.id);  // the judge needs no more of it (`s` is gone)
+    verdicts = JudgeSite(rules, options_.judge, facts, hits, site_pages);
+    ApplyOverrides(rules, options_.judge, mine, facts, hits, &verdicts);
     timed_out_ = timed_out_ || stats.timed_out;
     if (stats.timed_out || stats.host_dropped) {
       info.reason = stats.timed_out ? "การตรวจถูกตัดเพราะหมดเวลา (run watchdog)"

@@ -26,6 +26,8 @@ const char* ItemStatusName(ItemStatus status);  // "pass", "partial", ...
 bool ParseItemStatus(const std::string& name, ItemStatus* status);
 
 // A date or year read from one field of a candidate.
+// DateFact, UrlFacts and Hit are kept packed during a crawl
+// (app/facts_table.h): a field added here must be packed there too.
 struct DateFact {
   Field field = Field::kLinkText;  // where it was read (kUrl = file name)
   std::string source;  // "link_text", "url", "title", "headings", "doc_text",

@@ -240,12 +240,20 @@ std::vector<ItemVerdict> JudgeSite(const RuleSet& rules,
                                    const JudgeContext& context,
                                    const std::vector<UrlFacts>& facts,
                                    const std::vector<Hit>& hits) {
-  FactIndex index;
   size_t site_pages = 0;  // fetched HTML pages of the site
   for (const UrlFacts& f : facts) {
-    index.emplace(f.url, &f);
     if (f.kind == UrlKind::kPage && f.ok) ++site_pages;
   }
+  return JudgeSite(rules, context, facts, hits, site_pages);
+}
+
+std::vector<ItemVerdict> JudgeSite(const RuleSet& rules,
+                                   const JudgeContext& context,
+                                   const std::vector<UrlFacts>& facts,
+                                   const std::vector<Hit>& hits,
+                                   size_t site_pages) {
+  FactIndex index;
+  for (const UrlFacts& f : facts) index.emplace(f.url, &f);
   std::vector<ItemVerdict> verdicts;
   for (const Item& item : rules.items) {
     verdicts.push_back(JudgeItem(item, context, hits, index, site_pages));

@@ -3,6 +3,7 @@
 #ifndef OITWATCH_RULES_JUDGE_H_
 #define OITWATCH_RULES_JUDGE_H_
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,15 @@ std::vector<ItemVerdict> JudgeSite(const RuleSet& rules,
                                    const JudgeContext& context,
                                    const std::vector<UrlFacts>& facts,
                                    const std::vector<Hit>& hits);
+
+// As above, for a site with `site_pages` HTML pages fetched with content
+// (kPage, ok; the judge tells page chrome by it): `facts` then need only hold
+// the URLs the hits name, and gives the same verdicts as all of them would.
+std::vector<ItemVerdict> JudgeSite(const RuleSet& rules,
+                                   const JudgeContext& context,
+                                   const std::vector<UrlFacts>& facts,
+                                   const std::vector<Hit>& hits,
+                                   size_t site_pages);
 
 // Every item kUnchecked with `reason` (e.g. "HTTP 403 (blocked)").
 std::vector<ItemVerdict> UncheckedVerdicts(const RuleSet& rules,

@@ -588,5 +588,29 @@ TEST(JudgeTest, SidebarHeadingOnEveryPageIsNotEvidence) {
   EXPECT_EQ(JudgeOne(rules, facts, hits).status, ItemStatus::kPass);
 }
 
+// The pipeline passes the facts of the URLs its hits name and the count of
+// the site's fetched pages: the verdict is the one all the facts give.
+TEST(JudgeTest, SitePagesCountStandsForTheFactsLeftOut) {
+  RuleSet rules = OneItem({MakeComponent("channel", Freshness::kInForce)});
+  std::vector<UrlFacts> all;
+  for (int i = 0; i < 8; ++i) {
+    all.push_back(Fetched("https://d.example/sathon/p" + std::to_string(i),
+                          {}, UrlKind::kPage));
+  }
+  std::vector<Hit> hits;
+  for (int i = 0; i < 3; ++i) {  // a heading on 3 pages of 8: not chrome
+    Hit h = HitOf("channel", all[i].url, all[i].url);
+    h.field = Field::kHeadings;
+    h.matched = "ร้องเรียนการทุจริต";
+    hits.push_back(h);
+  }
+  const std::vector<UrlFacts> named(all.begin(), all.begin() + 3);
+  EXPECT_EQ(JudgeOne(rules, all, hits).status, ItemStatus::kPass);
+  EXPECT_EQ(JudgeSite(rules, kMarch2025, named, hits, all.size())[0].status,
+            ItemStatus::kPass);
+  EXPECT_EQ(JudgeOne(rules, named, hits).status, ItemStatus::kMissing)
+      << "counted from the 3 named pages alone, the heading is on all";
+}
+
 }  // namespace
 }  // namespace oitwatch
