@@ -103,7 +103,10 @@ CrawlConfig MakeCrawlConfig(const RunOptions& o) {
   c.fetcher.document_timeout_ms = std::max(o.timeout_ms, 5 * o.timeout_ms);
   c.fetcher.connect_timeout_ms = o.connect_timeout_ms;
   c.fetcher.allow_addresses = o.allow_addresses;
+  c.allow_ports.insert(c.allow_ports.end(), o.allow_ports.begin(),
+                       o.allow_ports.end());
   c.fetcher.resolve = o.resolve;
+  c.fetcher.ca_file = o.ca_file;
   c.limits.host_delay = std::chrono::milliseconds(o.host_delay_ms);
   c.limits.host_connections = o.host_connections;
   c.limits.max_requests_per_site = o.max_requests_per_site;

@@ -38,6 +38,8 @@ struct RunOptions {
   int max_run_minutes = 420;
   int parse_threads = -1;    // helpers reading bodies; -1 = cores - 1, <= 3
   std::vector<std::string> allow_addresses;  // SSRF guard allow-list
+  std::vector<int> allow_ports;  // redirect ports beyond 80/443 (A24)
+  std::string ca_file;           // CA bundle instead of the system's; "" = it
   std::vector<std::string> resolve;          // host:port:address
   std::string format = "text";  // report printed at the end: text|json|csv|none
   bool quiet = false;           // no progress lines

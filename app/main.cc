@@ -2,6 +2,7 @@
 // items. A command table over the four libraries; every command returns a
 // named exit code (app/commands.h) and main never calls exit() midway.
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -43,6 +44,21 @@ void AddReachFlags(CLI::App* cmd, Options* o, const std::string& who) {
                   "HOST:PORT:ADDRESS, like curl --resolve; repeatable");
 }
 
+// A TCP port, 1-65535, named as such in the error (CLI11's Range would call
+// "abc" out of range).
+CLI::Validator PortNumber() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        int port = 0;
+        const char* end = value.data() + value.size();
+        const auto [stop, ec] = std::from_chars(value.data(), end, port);
+        if (ec != std::errc() || stop != end || port < 1 || port > 65535)
+          return "expected a port number 1-65535, got '" + value + "'";
+        return "";
+      },
+      "PORT");
+}
+
 void AddRunFlags(CLI::App* run, oitwatch::RunOptions* o) {
   AddJudgeFlags(run, o);
   run->add_option("--overrides", o->overrides,
@@ -78,6 +94,18 @@ void AddRunFlags(CLI::App* run, oitwatch::RunOptions* o) {
                   "none (results are the same either way)")
       ->capture_default_str()->check(CLI::Range(-1, 16));
   AddReachFlags(run, o, "crawler");
+  run->add_option("--allow-port", o->allow_ports,
+                  "let a redirect lead to this port too, e.g. 8080 for an "
+                  "intranet site whose pages send visitors to :8080. Without "
+                  "it only 80, 443 and the ports of the sites' own URLs are "
+                  "followed; a redirect to any other port (:25 mail, :6379 "
+                  "Redis) is refused and recorded. Repeatable")
+      ->check(PortNumber());
+  run->add_option("--ca-file", o->ca_file,
+                  "PEM bundle of the CAs to trust instead of the system's "
+                  "(an intranet's own CA, tests); certificates are always "
+                  "verified")
+      ->check(CLI::ExistingFile);
   run->add_option("--format", o->format,
                   "report printed at the end: text, json, csv or none")
       ->capture_default_str();

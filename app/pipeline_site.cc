@@ -1,5 +1,6 @@
 // Pipeline's end of a site: the site judged (or left unchecked, saying why),
-// overrides applied, crawl-incomplete and trap notes, and the result saved.
+// overrides applied, crawl-incomplete, trap and https->http downgrade notes,
+// and the result saved.
 #include <mutex>
 #include <set>
 #include <string>
@@ -14,6 +15,41 @@ namespace oitwatch {
 
 using pipeline_internal::IsOk;
 using pipeline_internal::kNeedsJsNote;
+
+namespace {
+
+void AddNote(const std::string& note, std::string* reason) {
+  if (!reason->empty()) *reason += "; ";
+  *reason += note;
+}
+
+// A24: the site took the crawler (and so its visitors) from https to plain
+// http. Followed, so nothing is lost, but said in the site's notes.
+std::string DowngradeNote(const SiteCrawlStats& stats) {
+  const auto& [from, to] = *stats.downgrades.begin();
+  return "เว็บไซต์พาจาก https ไปยัง http ที่ไม่เข้ารหัส (https->http "
+         "downgrade: " + std::to_string(stats.downgrades.size()) +
+         " URLs, e.g. " + (from == to ? to : from + " -> " + to) +
+         "; evidence there is served over plain http)";
+}
+
+// A24: a verdict whose evidence was reached through a downgrade says so: the
+// URL the assessors will open is served over plain http.
+void MarkInsecureEvidence(const SiteCrawlStats& stats,
+                          std::vector<ItemVerdict>* verdicts) {
+  for (ItemVerdict& v : *verdicts) {
+    for (const EvidenceRef& e : v.evidence) {
+      auto it = stats.downgrades.find(e.url);
+      if (it == stats.downgrades.end()) continue;
+      if (!v.reason.empty()) v.reason += " ";
+      v.reason += "[หลักฐานเปิดผ่าน http ที่ไม่เข้ารหัส (evidence served over "
+                  "plain http: " + it->second + ")]";
+      break;
+    }
+  }
+}
+
+}  // namespace
 
 std::string Pipeline::UncheckedReason(const SiteCrawlStats& stats) const {
   if (stats.robots_disallowed_seed) {
@@ -110,13 +146,15 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
       }
     }
     if (stats.trap_suspected > 0) {  // B11: say why pages were left out
-      if (!info.reason.empty()) info.reason += "; ";
-      info.reason += "สงสัยกับดักโปรแกรมรวบรวม (crawler trap suspected: " +
-                     std::to_string(stats.trap_suspected) + " URLs like " +
-                     stats.trap_example + " skipped)";
+      AddNote("สงสัยกับดักโปรแกรมรวบรวม (crawler trap suspected: " +
+                  std::to_string(stats.trap_suspected) + " URLs like " +
+                  stats.trap_example + " skipped)",
+              &info.reason);
     }
+    MarkInsecureEvidence(stats, &verdicts);
     ++sites_checked_;
   }
+  if (!stats.downgrades.empty()) AddNote(DowngradeNote(stats), &info.reason);
   // The site's result follows its pages; on_site_done (alerts read the
   // store) follows the result, on the same thread as every other write.
   Write([this, info = std::move(info), verdicts = std::move(verdicts)](

@@ -8,6 +8,7 @@
 #define OITWATCH_CRAWLER_CRAWL_H_
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,11 @@ struct SiteCrawlStats {
   // or LooksLikeTrap), and the first of them.
   int trap_suspected = 0;
   std::string trap_example;
+  // A24: fetches that went from https to plain http (a redirect hop, or a
+  // link of an https page), request URL -> the http URL. Followed, so the
+  // site is still checked; each one is a finding, and a verdict resting on
+  // one says its evidence is served insecurely.
+  std::map<std::string, std::string> downgrades;
 };
 
 class CrawlSink {

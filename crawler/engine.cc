@@ -312,6 +312,9 @@ void Engine::Record(SiteState& s, const FetchResult& r) {
   if (r.request.url == s.stats.seed.request.url && r.request.depth == 0) {
     s.stats.seed = r;
   }
+  if (!r.downgraded_to.empty()) {
+    s.stats.downgrades.emplace(r.request.url, r.downgraded_to);
+  }
   if (!IsOk(r)) {
     ++s.stats.errors;
     return;

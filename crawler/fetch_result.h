@@ -71,6 +71,11 @@ struct FetchResult {
   std::string last_modified;    // the raw HTTP-date header value
   std::string retry_after;      // raw header, on 429/503
   std::string error;            // human-readable detail for non-kOk outcomes
+                                // (for kOk: notes, e.g. a downgrade)
+  // A24: the first plain-http URL this fetch went to after an https one (a
+  // redirect hop, or the URL itself when an https page linked to it); ""
+  // if none. The hop is still followed: the finding is recorded, not fatal.
+  std::string downgraded_to;
   int64_t fetched_at_unix = 0;  // wall clock, UTC seconds
   double elapsed_seconds = 0;
 };

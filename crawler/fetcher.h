@@ -9,7 +9,9 @@
 // guard that refuses private, loopback, link-local and metadata addresses
 // unless allow-listed, and redirects to ports off `allow_ports`. A
 // kept-alive HTTP/1.x connection on which the server wrote bytes nobody
-// asked for is never reused (http1_sockets.h).
+// asked for is never reused (http1_sockets.h). An https->http hop is
+// followed (a site must still be checked) but recorded: see
+// FetchResult::downgraded_to.
 //
 // Politeness is NOT the fetcher's job: the engine calls Start only when a
 // transfer may begin (queued time would count against the timeouts).

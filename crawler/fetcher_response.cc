@@ -123,6 +123,12 @@ bool IsCloseDelimited(const Transfer& transfer) {
          !transfer.result.body.empty();
 }
 
+// A24, for the page's stored error/note. Thai first, like the site notes.
+std::string DowngradeNote(const std::string& http_url) {
+  return "ถูกพาจาก https ไปยัง http ที่ไม่เข้ารหัส (https->http downgrade: " +
+         http_url + ")";
+}
+
 }  // namespace
 
 int64_t WallClockSeconds() {
@@ -131,8 +137,11 @@ int64_t WallClockSeconds() {
       .count();
 }
 
-// Fills the result of a transfer that has ended with `code`.
-void Finish(Transfer* transfer, CURLcode code) {
+namespace {
+
+// Outcome, status, final URL, timing and error of a transfer that has ended
+// with `code`.
+void FillResult(Transfer* transfer, CURLcode code) {
   FetchResult& result = transfer->result;
   CURL* easy = transfer->easy.get();
   long status = 0;
@@ -171,6 +180,17 @@ void Finish(Transfer* transfer, CURLcode code) {
                        : "refused a non-public address: " + result.error;
   }
   result.body.clear();  // never pass a partial body on as a page
+}
+
+}  // namespace
+
+void Finish(Transfer* transfer, CURLcode code) {
+  FillResult(transfer, code);
+  FetchResult& result = transfer->result;
+  NoteHop(transfer, result.final_url.c_str());  // e.g. a refused http hop
+  if (result.downgraded_to.empty()) return;
+  if (!result.error.empty()) result.error += "; ";
+  result.error += DowngradeNote(result.downgraded_to);
 }
 
 }  // namespace fetcher_internal

@@ -2,8 +2,9 @@
 // How a transfer that has ended becomes a FetchResult: curl's code and the
 // HTTP status map to a FetchOutcome (a challenge page is "blocked", a
 // 1xx/3xx flood or bad Content-Length is "bad content"), our own aborts
-// get their message, a close-delimited HTTP/1.x body gets a note, and a
-// partial body is never passed on. Not thread-safe: the fetcher's thread.
+// get their message, a close-delimited HTTP/1.x body and an https->http
+// downgrade (A24) get a note, and a partial body is never passed on.
+// Not thread-safe: the fetcher's thread.
 #ifndef OITWATCH_CRAWLER_FETCHER_RESPONSE_H_
 #define OITWATCH_CRAWLER_FETCHER_RESPONSE_H_
 

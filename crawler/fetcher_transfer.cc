@@ -2,8 +2,9 @@
 // timeouts, redirects, encodings) and the callbacks that hold a hostile
 // server to our caps while it talks: header and decoded body bytes,
 // Content-Length framing, 1xx/3xx floods, the connect-time address and
-// port guard, and the check for unsolicited bytes on a kept HTTP/1.x
-// connection. The multi loop that runs the transfers is fetcher.cc.
+// port guard, the check for unsolicited bytes on a kept HTTP/1.x
+// connection, and each hop's scheme (an https->http downgrade, A24).
+// The multi loop that runs the transfers is fetcher.cc.
 #include "crawler/fetcher_transfer.h"
 
 #include <curl/curl.h>
@@ -68,6 +69,9 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   const std::string_view line(data, length);
   if (StartsWithNoCase(line, "HTTP/")) {
     ResetHeaders(transfer);
+    char* url = nullptr;  // the hop answering now (redirects update it)
+    curl_easy_getinfo(transfer->easy.get(), CURLINFO_EFFECTIVE_URL, &url);
+    NoteHop(transfer, url);
     // Redirects and 100 Continue each start a new head; an endless stream of
     // them would otherwise never reach the per-head byte cap.
     if (++transfer->responses > transfer->max_responses) {
@@ -218,7 +222,27 @@ void SetCallbacks(Transfer* transfer) {
   curl_easy_setopt(easy, CURLOPT_PREREQDATA, transfer->guard);
 }
 
+// A24: a page or document an https page linked to is reached from https
+// (a link or <meta refresh> to http:// on the same site is a downgrade too);
+// a check of another host is that host's business, not the site's.
+bool HttpsOrigin(const Request& request) {
+  const bool in_site = request.kind == RequestKind::kPage ||
+                       request.kind == RequestKind::kDocument;
+  return StartsWithNoCase(request.url, "https:") ||
+         (in_site && StartsWithNoCase(request.found_on, "https:"));
+}
+
 }  // namespace
+
+void NoteHop(Transfer* transfer, const char* url) {
+  if (url == nullptr) return;
+  if (StartsWithNoCase(url, "https:")) {
+    transfer->https_origin = true;
+  } else if (transfer->https_origin && StartsWithNoCase(url, "http:") &&
+             transfer->result.downgraded_to.empty()) {
+    transfer->result.downgraded_to = url;
+  }
+}
 
 bool NoLineBreak(const std::string& value) {
   return value.find_first_of("\r\n") == std::string::npos;
@@ -240,6 +264,8 @@ std::unique_ptr<Transfer> NewTransfer(const Request& request,
   // Every redirect hop plus a few interim (1xx) heads.
   transfer->max_responses = static_cast<int>(options.max_redirects) + 5;
   transfer->headers = ConditionalHeaders(request);
+  transfer->https_origin = HttpsOrigin(request);
+  NoteHop(transfer.get(), request.url.c_str());
   CURL* easy = transfer->easy.get();
   if (easy == nullptr) return transfer;
   curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());

@@ -67,8 +67,14 @@ struct Transfer {
   bool refused_address = false;
   int own_port = 0;      // the request URL's port: always allowed
   int refused_port = 0;  // the guard refused this port (not the address)
+  bool https_origin = false;  // an https URL led here (A24)
   char error[CURL_ERROR_SIZE] = {};
 };
+
+// Notes `url` as a hop of the transfer (A24): an https hop makes the chain
+// secure, and the first plain-http hop after one is recorded as a downgrade
+// in result.downgraded_to. The hop itself is still followed.
+void NoteHop(Transfer* transfer, const char* url);
 
 // True when `value` may go into a header line (no CR/LF to inject more).
 bool NoLineBreak(const std::string& value);
