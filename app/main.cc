@@ -33,17 +33,6 @@ void AddJudgeFlags(CLI::App* cmd, Options* o) {
                   "judge as of this date, YYYY-MM-DD (default: today, Bangkok)");
 }
 
-// How `run` and `verify` reach the sites: the SSRF guard's allow-list and
-// fixed DNS answers. `who` names what connects ("crawler", "check").
-template <typename Options>
-void AddReachFlags(CLI::App* cmd, Options* o, const std::string& who) {
-  cmd->add_option("--allow-address", o->allow_addresses,
-                  "let the " + who + " connect to this private/loopback IP or "
-                  "CIDR (tests, intranets); repeatable");
-  cmd->add_option("--resolve", o->resolve,
-                  "HOST:PORT:ADDRESS, like curl --resolve; repeatable");
-}
-
 // A TCP port, 1-65535, named as such in the error (CLI11's Range would call
 // "abc" out of range).
 CLI::Validator PortNumber() {
@@ -57,6 +46,29 @@ CLI::Validator PortNumber() {
         return "";
       },
       "PORT");
+}
+
+// How `run` and `verify` reach the sites: the SSRF guard's address and
+// redirect-port allow-lists, fixed DNS answers and the CAs trusted. `who` names what connects ("crawler", "check").
+template <typename Options>
+void AddReachFlags(CLI::App* cmd, Options* o, const std::string& who) {
+  cmd->add_option("--allow-address", o->allow_addresses,
+                  "let the " + who + " connect to this private/loopback IP or "
+                  "CIDR (tests, intranets); repeatable");
+  cmd->add_option("--resolve", o->resolve,
+                  "HOST:PORT:ADDRESS, like curl --resolve; repeatable");
+  cmd->add_option("--allow-port", o->allow_ports,
+                  "let a redirect lead to this port too, e.g. 8080 for an "
+                  "intranet site whose pages send visitors to :8080. Without "
+                  "it only 80, 443 and the ports of the sites' own URLs are "
+                  "followed; a redirect to any other port (:25 mail, :6379 "
+                  "Redis) is refused and recorded. Repeatable")
+      ->check(PortNumber());
+  cmd->add_option("--ca-file", o->ca_file,
+                  "PEM bundle of the CAs to trust instead of the system's "
+                  "(an intranet's own CA, tests); certificates are always "
+                  "verified")
+      ->check(CLI::ExistingFile);
 }
 
 void AddRunFlags(CLI::App* run, oitwatch::RunOptions* o) {
@@ -94,18 +106,6 @@ void AddRunFlags(CLI::App* run, oitwatch::RunOptions* o) {
                   "none (results are the same either way)")
       ->capture_default_str()->check(CLI::Range(-1, 16));
   AddReachFlags(run, o, "crawler");
-  run->add_option("--allow-port", o->allow_ports,
-                  "let a redirect lead to this port too, e.g. 8080 for an "
-                  "intranet site whose pages send visitors to :8080. Without "
-                  "it only 80, 443 and the ports of the sites' own URLs are "
-                  "followed; a redirect to any other port (:25 mail, :6379 "
-                  "Redis) is refused and recorded. Repeatable")
-      ->check(PortNumber());
-  run->add_option("--ca-file", o->ca_file,
-                  "PEM bundle of the CAs to trust instead of the system's "
-                  "(an intranet's own CA, tests); certificates are always "
-                  "verified")
-      ->check(CLI::ExistingFile);
   run->add_option("--format", o->format,
                   "report printed at the end: text, json, csv or none")
       ->capture_default_str();

@@ -356,8 +356,14 @@ bool Prepare(const VerifyOptions& o, Setup* s, std::string* err) {
   return ParseSubmissions(o.submissions, csv, s->rules, &s->submissions, err);
 }
 
-FetcherOptions MakeFetcherOptions(const VerifyOptions& o) {
+// As the crawl's: a submitted URL is fetched on its own port; its redirects
+// may lead to 80, 443, the site's own ports and --allow-port (A24).
+FetcherOptions MakeFetcherOptions(const VerifyOptions& o, const Site& site) {
   FetcherOptions f;
+  std::vector<int> ports = CrawlConfig().allow_ports;
+  ports.insert(ports.end(), o.allow_ports.begin(), o.allow_ports.end());
+  f.allow_ports = AllowedPorts({site}, ports);
+  f.ca_file = o.ca_file;
   f.allow_addresses = o.allow_addresses;
   f.resolve = o.resolve;
   f.page_timeout_ms = o.timeout_ms;
@@ -375,7 +381,8 @@ int VerifyCommand(const VerifyOptions& o) {
     std::cerr << "oitwatch verify: " << err << "\n";
     return kExitUsage;
   }
-  std::unique_ptr<Fetcher> fetcher = Fetcher::Create(MakeFetcherOptions(o), &err);
+  std::unique_ptr<Fetcher> fetcher =
+      Fetcher::Create(MakeFetcherOptions(o, s.site), &err);
   if (!fetcher) {
     std::cerr << "oitwatch verify: " << err << "\n";
     return kExitUsage;

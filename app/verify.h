@@ -30,6 +30,8 @@ struct VerifyOptions {
   int fiscal_year = 0;      // 0 = the FY containing as_of
   std::vector<std::string> allow_addresses;  // SSRF guard allow-list
   std::vector<std::string> resolve;          // host:port:address
+  std::vector<int> allow_ports;  // redirect ports beyond 80/443 (A24)
+  std::string ca_file;           // CA bundle instead of the system's; "" = it
   long timeout_ms = 60000;                   // per URL (documents get 5x)
   long connect_timeout_ms = 10000;
 };

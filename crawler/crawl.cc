@@ -32,10 +32,10 @@ int PortOf(const std::string& url) {
   return colon == std::string::npos ? 0 : std::atoi(key.c_str() + colon + 1);
 }
 
-// config.allow_ports plus every port the operator named in a site URL.
+}  // namespace
+
 std::vector<int> AllowedPorts(const std::vector<Site>& sites,
-                              const CrawlConfig& config) {
-  std::vector<int> ports = config.allow_ports;
+                              std::vector<int> ports) {
   if (ports.empty()) return ports;  // any port
   for (const Site& site : sites) {
     ports.push_back(PortOf(site.url));
@@ -45,12 +45,10 @@ std::vector<int> AllowedPorts(const std::vector<Site>& sites,
   return ports;
 }
 
-}  // namespace
-
 bool Crawl(const std::vector<Site>& sites, const CrawlConfig& config,
            CrawlSink* sink, std::string* err) {
   FetcherOptions options = config.fetcher;
-  options.allow_ports = AllowedPorts(sites, config);
+  options.allow_ports = AllowedPorts(sites, config.allow_ports);
   std::unique_ptr<Fetcher> fetcher = Fetcher::Create(options, err);
   if (!fetcher) return false;
   Engine engine(sites, config, sink, fetcher.get());

@@ -110,6 +110,12 @@ class CrawlSink {
   virtual bool Aborted() const { return false; }
 };
 
+// `ports` plus the port of every site URL and pinned URL the operator named:
+// the ports a redirect may lead to (A24). Empty `ports` = any port (stays
+// empty). Shared by the crawl and `verify`.
+std::vector<int> AllowedPorts(const std::vector<Site>& sites,
+                              std::vector<int> ports);
+
 // Crawls every site to completion (or until the watchdog fires). Returns
 // false with a message only for our own failures (bad fetcher options);
 // the outside world's failures are reported per site through the sink.

@@ -70,13 +70,16 @@ class VerifyTest : public testing::Test {
 
   std::string Url(const std::string& path) { return server_.url(path); }
 
-  ProcessResult Verify(const std::string& csv) {
+  ProcessResult Verify(const std::string& csv,
+                       const std::vector<std::string>& flags = {}) {
     std::string path = dir_ + "/submissions.csv";
     EXPECT_TRUE(WriteFile(path, csv));
-    ProcessResult r = RunProcess(
-        {OITWATCH_BINARY, "verify", "--site", "laksi", "--submissions", path,
-         "--sites", sites_, "--rules", Rules(), "--as-of", "2025-04-10",
-         "--allow-address", "127.0.0.1", "--timeout-ms", "5000"});
+    std::vector<std::string> args = {
+        OITWATCH_BINARY, "verify", "--site", "laksi", "--submissions", path,
+        "--sites", sites_, "--rules", Rules(), "--as-of", "2025-04-10",
+        "--allow-address", "127.0.0.1", "--timeout-ms", "5000"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    ProcessResult r = RunProcess(args);
     if (std::getenv("OITWATCH_TEST_VERBOSE")) std::cerr << r.out << r.err;
     return r;
   }
@@ -184,6 +187,41 @@ TEST_F(VerifyTest, MissingHeaderAndUnknownSiteAreUsageErrors) {
 }
 
 // ParseSubmissions directly: table of malformed inputs and their messages.
+// A24 in verify as in run: a submitted URL that redirects to a port off the
+// allow-list is a problem (the redirect is refused, nothing reaches the
+// port); --allow-port lets it through.
+TEST_F(VerifyTest, RedirectToAnOddPortIsRefusedUnlessAllowed) {
+  TestServer odd;  // loopback (allowed address), a port nobody named
+  ASSERT_TRUE(odd.Start());
+  const std::string pdf = std::string(kFiles) + "2568/Action_Plan_2568.pdf";
+  odd.Route(pdf, Pdf("Action plan FY 2568"));
+  server_.Route("/laksi/plan", TestResponse{302, "text/html", "",
+                                            {{"Location", odd.url(pdf)}}});
+  const std::string csv = "item,url\nO5," + Url("/laksi/plan") + "\n";
+
+  ProcessResult refused = Verify(csv);
+  EXPECT_EQ(refused.exit_code, 4) << refused.out << refused.err;
+  EXPECT_NE(Line(refused, "O5").find("refused port"), std::string::npos)
+      << refused.out;
+  EXPECT_EQ(odd.hits(pdf), 0) << "nothing reaches the odd port";
+
+  ProcessResult allowed =
+      Verify(csv, {"--allow-port", std::to_string(odd.port())});
+  EXPECT_EQ(odd.hits(pdf), 1);
+  EXPECT_EQ(Line(allowed, "O5").find("refused port"), std::string::npos)
+      << allowed.out;
+}
+
+TEST_F(VerifyTest, BadAllowPortIsAUsageError) {
+  for (const char* bad : {"0", "70000", "abc"}) {
+    ProcessResult r = Verify("item,url\nO5," + Url("/laksi/") + "\n",
+                             {"--allow-port", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_NE(r.err.find("expected a port number 1-65535"), std::string::npos)
+        << r.err;
+  }
+}
+
 TEST(ParseSubmissionsTest, BadRowsNameFileAndLine) {
   RuleSet rules;
   std::string err;
