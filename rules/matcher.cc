@@ -118,57 +118,44 @@ bool Matcher::Impl::AddPatterns(const std::vector<Pattern>& patterns,
 bool Matcher::Impl::BuildSets(std::string* err) {
   RE2::Options options = PatternOptions();
   options.set_max_mem(kSetMaxMem);
-  for (int f = 0; f < kFieldCount; ++f) {
-    FieldIndex& index = fields[f];
-    if (index.entries.empty()) continue;
-    index.set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
-    for (const Entry& entry : index.entries) {
-      std::string add_err;
-      if (index.set->Add(entry.re->pattern(), &add_err) < 0) {
+  // Adds `entries` (then, if asked, the placeholders) to a new set, compiled.
+  const auto build = [&](const std::vector<Entry>& entries,
+                         bool with_placeholders, const std::string& what,
+                         std::unique_ptr<RE2::Set>* set) {
+    *set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+    std::string add_err;
+    for (const Entry& entry : entries) {
+      if ((*set)->Add(entry.re->pattern(), &add_err) < 0) {
         *err = rules.path + ":" + std::to_string(entry.line) + ": " + add_err;
         return false;
       }
     }
-    if (!index.set->Compile()) {
-      *err = rules.path + ": patterns of field " +
-             FieldName(static_cast<Field>(f)) + " do not fit in memory";
+    for (size_t i = 0; with_placeholders && i < placeholders.size(); ++i) {
+      if ((*set)->Add(placeholders[i]->pattern(), &add_err) < 0) {
+        *err = rules.path + ": placeholders: " + add_err;
+        return false;
+      }
+    }
+    if (!(*set)->Compile()) {
+      *err = rules.path + ": " + what + " do not fit in memory";
+      return false;
+    }
+    return true;
+  };
+  for (int f = 0; f < kFieldCount; ++f) {
+    FieldIndex& index = fields[f];
+    if (index.entries.empty()) continue;
+    if (!build(index.entries, false,
+               std::string("patterns of field ") +
+                   FieldName(static_cast<Field>(f)),
+               &index.set)) {
       return false;
     }
   }
   if (placeholders.empty()) return true;
-  placeholder_set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
-  for (const std::unique_ptr<RE2>& re : placeholders) {
-    std::string add_err;
-    if (placeholder_set->Add(re->pattern(), &add_err) < 0) {
-      *err = rules.path + ": placeholders: " + add_err;
-      return false;
-    }
-  }
-  if (!placeholder_set->Compile()) {
-    *err = rules.path + ": placeholder patterns do not fit in memory";
-    return false;
-  }
-  page_set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
-  for (const Entry& entry : fields[static_cast<int>(Field::kPageText)].entries) {
-    std::string add_err;
-    if (page_set->Add(entry.re->pattern(), &add_err) < 0) {
-      *err = rules.path + ":" + std::to_string(entry.line) + ": " + add_err;
-      return false;
-    }
-  }
-  for (const std::unique_ptr<RE2>& re : placeholders) {
-    std::string add_err;
-    if (page_set->Add(re->pattern(), &add_err) < 0) {
-      *err = rules.path + ": placeholders: " + add_err;
-      return false;
-    }
-  }
-  if (!page_set->Compile()) {
-    *err = rules.path + ": page text and placeholder patterns do not fit in "
-           "memory";
-    return false;
-  }
-  return true;
+  return build({}, true, "placeholder patterns", &placeholder_set) &&
+         build(fields[static_cast<int>(Field::kPageText)].entries, true,
+               "page text and placeholder patterns", &page_set);
 }
 
 // Indices of entries that match, ascending (rule order).
