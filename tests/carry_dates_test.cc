@@ -60,28 +60,11 @@ int64_t Count(SQLite::Database& db, const std::string& sql) {
   return db.execAndGet(sql).getInt64();
 }
 
-class CarryDatesStoreTest : public testing::Test {
+class CarryDatesStoreTest : public StoreFileTest {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
-    path_ = dir_ + "/oit.db";
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    std::string err;
-    store_ = Store::Open(path_, &err);
-    ASSERT_NE(store_, nullptr) << err;
-  }
-
-  int64_t BeginRun() {
-    int64_t run_id = 0;
-    std::string err;
-    EXPECT_TRUE(store_->BeginRun(RunInfo{}, &run_id, &err)) << err;
-    return run_id;
+    StoreFileTest::SetUp();
+    Open();
   }
 
   static PageRecord Page(const std::string& url = kIta) {
@@ -143,8 +126,6 @@ class CarryDatesStoreTest : public testing::Test {
     return Texts(dates);
   }
 
-  std::string dir_, path_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(CarryDatesStoreTest, ReusedPageCarriesOnlyItsBodyDatesByReference) {
@@ -283,7 +264,7 @@ TEST_F(CarryDatesStoreTest, VersionFourDatabaseIsMigratedWithItsDates) {
       "text) VALUES (7, 1, 'laksi', 'https://laksi.go.th/ita', 'title', "
       "'title', 'พ.ศ. 2568'), (7, 1, 'laksi', 'https://laksi.go.th/news', "
       "'link_text', 'link_text', 'ข่าว 2568');");
-  Reopen();
+  Open();
   EXPECT_EQ(store_->schema_version(), StoreSchemaVersion());
   EXPECT_GE(store_->schema_version(), 5);
   StoredPage old = Newest();

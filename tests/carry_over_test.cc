@@ -69,18 +69,11 @@ int64_t Count(SQLite::Database& db, const std::string& sql) {
   return db.execAndGet(sql).getInt64();
 }
 
-class CarryOverStoreTest : public testing::Test {
+class CarryOverStoreTest : public StoreFileTest {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
-    path_ = dir_ + "/oit.db";
-    std::string err;
-    store_ = Store::Open(path_, &err);
-    ASSERT_NE(store_, nullptr) << err;
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
+    StoreFileTest::SetUp();
+    Open();
   }
 
   int64_t BeginRun() {
@@ -88,10 +81,7 @@ class CarryOverStoreTest : public testing::Test {
     info.ruleset_id = "bma-district";
     info.fiscal_year = 2568;
     info.as_of = "2025-04-10";
-    int64_t run_id = 0;
-    std::string err;
-    EXPECT_TRUE(store_->BeginRun(info, &run_id, &err)) << err;
-    return run_id;
+    return StoreFileTest::BeginRun(info);
   }
 
   static PageRecord Page() {
@@ -139,8 +129,6 @@ class CarryOverStoreTest : public testing::Test {
     return set;
   }
 
-  std::string dir_, path_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(CarryOverStoreTest, ReusedPageReadsItsLinksThroughOneStepReference) {
@@ -250,9 +238,8 @@ TEST_F(CarryOverStoreTest, VersionThreeDatabaseIsMigratedWithItsLinks) {
       "http_status, content_hash) VALUES (7, 1, 'laksi', "
       "'https://laksi.go.th/ita', 'page', 'ok', 200, 'abc');"
       "INSERT INTO links VALUES (7, 'https://laksi.go.th/news', 'ข่าว');");
+  Open();
   std::string err;
-  store_ = Store::Open(path_, &err);
-  ASSERT_NE(store_, nullptr) << err;
   EXPECT_EQ(store_->schema_version(), StoreSchemaVersion());
   StoredPage old = Newest();
   EXPECT_EQ(old.links_page_id, 7);

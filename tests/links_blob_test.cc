@@ -138,31 +138,12 @@ TEST(LinksBlobTest, RandomDamageNeverReadsPastTheEnd) {
   }
 }
 
-// A real database file in its own temporary directory.
-class LinksBlobStoreTest : public testing::Test {
+class LinksBlobStoreTest : public StoreFileTest {
  protected:
-  void SetUp() override {
-    dir_ = MakeTempDir();
-    path_ = dir_ + "/oit.db";
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void Open() {
-    std::string err;
-    store_ = Store::Open(path_, &err);
-    ASSERT_NE(store_, nullptr) << err;
-  }
-
   int64_t BeginRun() {
     RunInfo info;
     info.fiscal_year = 2568;
-    int64_t run_id = 0;
-    std::string err;
-    EXPECT_TRUE(store_->BeginRun(info, &run_id, &err)) << err;
-    return run_id;
+    return StoreFileTest::BeginRun(info);
   }
 
   static PageRecord Page(const std::string& url) {
@@ -194,8 +175,6 @@ class LinksBlobStoreTest : public testing::Test {
     return ListOf(stored.links);
   }
 
-  std::string dir_, path_;
-  std::unique_ptr<Store> store_;
 };
 
 int64_t Count(SQLite::Database& db, const std::string& sql) {

@@ -3,7 +3,10 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "storage/schema.h"
+#include "tests/test_process.h"
 
 namespace oitwatch {
 
@@ -21,6 +24,29 @@ void CreateStoreAtVersion(const std::string& path, int version,
   } catch (const SQLite::Exception& e) {
     ADD_FAILURE() << path << ": " << e.what();
   }
+}
+
+void StoreFileTest::SetUp() {
+  dir_ = MakeTempDir();
+  path_ = dir_ + "/oit.db";
+}
+
+void StoreFileTest::TearDown() {
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+}
+
+void StoreFileTest::Open() {
+  std::string err;
+  store_ = Store::Open(path_, &err);
+  ASSERT_NE(store_, nullptr) << err;
+}
+
+int64_t StoreFileTest::BeginRun(const RunInfo& info) {
+  int64_t run_id = 0;
+  std::string err;
+  EXPECT_TRUE(store_->BeginRun(info, &run_id, &err)) << err;
+  return run_id;
 }
 
 }  // namespace oitwatch

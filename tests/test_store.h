@@ -1,9 +1,16 @@
-// Test support for storage tests: a database file as an older oitwatch
-// left it, to check that Store::Open migrates it without losing rows.
+// Test support for storage tests: a real database file in a temporary
+// directory, and a database file as an older oitwatch left it, to check that
+// Store::Open migrates it without losing rows.
 #ifndef OITWATCH_TESTS_TEST_STORE_H_
 #define OITWATCH_TESTS_TEST_STORE_H_
 
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <memory>
 #include <string>
+
+#include "storage/store.h"
 
 namespace oitwatch {
 
@@ -12,6 +19,22 @@ namespace oitwatch {
 // `rows_sql` in it. Fails the current test on a SQLite error.
 void CreateStoreAtVersion(const std::string& path, int version,
                           const std::string& rows_sql);
+
+// A store file `path_` in its own temporary directory `dir_` (removed after
+// the test). SetUp does not open it: a test may first create it at an older
+// version.
+class StoreFileTest : public testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  // (Re)opens store_ at path_; fails the test if it cannot.
+  void Open();
+  // Begins a run in store_ and returns its id.
+  int64_t BeginRun(const RunInfo& info = RunInfo{});
+
+  std::string dir_, path_;
+  std::unique_ptr<Store> store_;
+};
 
 }  // namespace oitwatch
 
