@@ -63,7 +63,7 @@ struct PageRecord {
   std::string outcome;      // FetchOutcomeName()
   int http_status = 0;
   std::string content_type;
-  std::string content_hash; // hex SHA-256 (or other stable hash) of the body
+  std::string content_hash; // of the body: pipeline_internal.h ContentHash
   int64_t bytes = 0;
   std::string fetched_at;   // ISO 8601 UTC
   std::string last_modified, etag;
