@@ -127,7 +127,7 @@ void Engine::Seed(SiteState& s) {
     pinned.push_back(Outlink{NormalizeUrl(url).value_or(url), "",
                              kSeedPriority - 1, true});
   }
-  Consider(s, r, pinned);
+  Consider(s, r, pinned, /*from_https=*/false);
   CheckDone(s);
 }
 
@@ -209,7 +209,9 @@ void Engine::Handle(const FetchResult& r, TimePoint now) {
     frontier_.Done(r.request, now);
     Record(s, r);
     std::vector<Outlink> links = sink_->OnResponse(*s.site, r);
-    if (!timed_out_) Consider(s, r.request, links);
+    if (!timed_out_) {
+      Consider(s, r.request, links, r.final_url.starts_with("https:"));
+    }
   }
   CheckDone(s);
 }
@@ -328,7 +330,7 @@ void Engine::Record(SiteState& s, const FetchResult& r) {
 }
 
 void Engine::Consider(SiteState& s, const Request& from,
-                      const std::vector<Outlink>& links) {
+                      const std::vector<Outlink>& links, bool from_https) {
   if (from.kind != RequestKind::kPage) return;
   for (const Outlink& link : links) {
     if (!s.considered.insert(link.url).second) continue;
@@ -338,6 +340,7 @@ void Engine::Consider(SiteState& s, const Request& from,
     r.depth = from.depth + 1;
     r.priority = link.priority;
     r.found_on = from.url;
+    r.from_https = from_https;
     r.link_text = link.text;
     switch (ClassifyLink(s.stats.scope_prefix, link.url)) {
       case LinkScope::kPage:

@@ -72,8 +72,10 @@ class Engine {
   void DropHost(const std::string& key, HostState& host,
                 const std::string& note);
   void Record(SiteState& s, const FetchResult& r);
+  // from_https: the page `from` was served over https after its redirects
+  // (A24: an http:// link from it is a downgrade).
   void Consider(SiteState& s, const Request& from,
-                const std::vector<Outlink>& links);
+                const std::vector<Outlink>& links, bool from_https);
   void CheckDone(SiteState& s);
   void TimeOut();
   bool AllDone() const;

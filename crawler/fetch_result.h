@@ -30,6 +30,8 @@ struct Request {
   int depth = 0;             // hops from the site's start URL
   int priority = 0;          // higher first within a site
   std::string found_on;      // the page that linked here (empty for the seed)
+  bool from_https = false;   // found_on was served over https (after its
+                             // redirects: an http:// start URL may land there)
   std::string link_text;     // anchor text of that link
   std::string etag;          // for conditional requests (If-None-Match)
   std::string last_modified; // for conditional requests (If-Modified-Since)

@@ -229,7 +229,8 @@ bool HttpsOrigin(const Request& request) {
   const bool in_site = request.kind == RequestKind::kPage ||
                        request.kind == RequestKind::kDocument;
   return StartsWithNoCase(request.url, "https:") ||
-         (in_site && StartsWithNoCase(request.found_on, "https:"));
+         (in_site && (request.from_https ||
+                      StartsWithNoCase(request.found_on, "https:")));
 }
 
 }  // namespace

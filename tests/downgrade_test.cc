@@ -408,6 +408,51 @@ TEST_F(DowngradeRunTest, A24_DowngradeIsAFindingAndTheSiteIsStillChecked) {
       << "the hostile URL is there, escaped";
 }
 
+// A district listed as http:// whose start page sends visitors to https (an
+// upgrade, fine): an http:// link on that https page is a downgrade although
+// the page was requested over http.
+TEST_F(DowngradeRunTest, A24_HttpLinkAfterAnUpgradeRedirectIsADowngrade) {
+  TestServer plain;
+  plain.Route("/up/schools",
+              TestResponse{200,
+                           "text/html; charset=utf-8",
+                           Html(kSchools, std::string("<h1>") + kSchools +
+                                              "ในพื้นที่เขต</h1>"),
+                           {}});
+  ASSERT_TRUE(plain.Start());
+  HttpsOrigin origin;
+  std::string err;
+  ASSERT_TRUE(origin.Start(&err, plain.port())) << err;
+  plain.Route("/up/", TestResponse{301,
+                                   "text/html",
+                                   "moved",
+                                   {{"Location", origin.url("/up/home")}}});
+  plain.Route("/robots.txt", TestResponse{404, "text/plain", "none", {}});
+  origin.Serve("robots.txt", Response("404 Not Found", "", "none"));
+  origin.Serve("up/home",
+               Response("200 OK", "Content-Type: text/html; charset=utf-8\r\n",
+                        Html("สำนักงานเขตอัป",
+                             "<a href=\"" + origin.plain_url("/up/schools") +
+                                 "\">" + kSchools + "</a>")));
+  ProcessResult p =
+      Run({{"up", origin.plain_url("/up/")}},
+          {"--resolve", origin.resolve(), "--ca-file", origin.ca_file()});
+  EXPECT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_EQ(plain.hits("/up/schools"), 1) << "followed, not dropped";
+  const json up = Site(Parse(p.out), "up");
+  EXPECT_EQ(up.value("state", ""), "checked") << up.dump();
+  const std::string reason = up.value("reason", "");
+  EXPECT_NE(reason.find("(https->http downgrade: 1 URLs, e.g. " +
+                        origin.plain_url("/up/schools") + ";"),
+            std::string::npos)
+      << reason;
+  EXPECT_NE(Column("SELECT error FROM pages WHERE url = ? ORDER BY id DESC "
+                   "LIMIT 1",
+                   origin.plain_url("/up/schools"))
+                .find(kDowngrade),
+            std::string::npos);
+}
+
 // ------------------------------------------------- run --allow-port
 
 // A site whose start page redirects to a port no site names (an intranet's
