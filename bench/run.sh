@@ -4,7 +4,8 @@
 # Reuses ../shared/bench/ (gen_site.py, serve.sh, crawl_bench.py,
 # micro/gumbo_bench.cpp) by path; writes bench/RESULTS.md (see README.md).
 #
-#   sudo bench/run.sh                       # as root (apt, nginx); ~25 min
+#   bench/run.sh                            # ~25 min; installs the peers with
+#                                           # apt-get (via sudo unless root)
 #
 # Knobs (defaults): WORK=/tmp/crawlbench SHARED=<repo>/../shared/bench
 #   BUILD=<repo>/build-bench  SITES=50 PAGES=200 SEED=2567 CONC=16 (oitwatch
@@ -33,10 +34,11 @@ PKGS="nginx-light wget wget2 httrack python3-scrapy time libgumbo-dev g++ pkg-co
 missing=$(for p in $PKGS; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"; done)
 if [ -n "$missing" ]; then
   log "installing: $missing"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+  AS_ROOT=$([ "$(id -u)" -eq 0 ] || echo sudo)
+  $AS_ROOT apt-get update -qq
+  $AS_ROOT env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
-[ -x "$ROOT/scripts/deps.sh" ] && ! dpkg-query -W libgumbo-dev >/dev/null 2>&1 && "$ROOT/scripts/deps.sh"
+"$ROOT/scripts/deps.sh"   # the libraries oitwatch builds with (idempotent)
 
 # ---- 2. oitwatch (optimised build) ---------------------------------------------------
 log "building oitwatch (RelWithDebInfo) in $BUILD"
@@ -133,7 +135,7 @@ fi
 uptime >> "$RES/load.txt"
 
 # ---- 7. RESULTS.md ---------------------------------------------------------------------
-CMDLINE="sudo$(for v in RUNS SLOW_RUNS CONC TIMEOUT; do printf ' %s=%s' $v "${!v}"; done) bench/run.sh"
+CMDLINE="$(for v in RUNS SLOW_RUNS CONC TIMEOUT; do printf '%s=%s ' $v "${!v}"; done)bench/run.sh"
 python3 "$HERE/summarize.py" --res "$RES" --site "$SITE" --cmd "$CMDLINE" \
   --oitwatch-cmd "$OW_TOOL" > "$RES/RESULTS.md"
 cp "$RES/RESULTS.md" "$HERE/RESULTS.md"
