@@ -31,15 +31,77 @@ std::string KindWords(AlertKind kind) {
   return "";
 }
 
-// One line of web-derived or configured text: valid UTF-8, no CR/LF, no
-// terminal controls, no bidi tricks.
-std::string Line(const std::string& text) { return TerminalSafe(text); }
+// Escapes one field for the channel's markup; Plain for e-mail (and Slack,
+// which escapes the whole text, see SlackEscape).
+using Escaper = std::string (*)(const std::string&);
 
-std::string SubjectOf(const std::vector<AlertEvent>& events) {
+std::string Plain(const std::string& text) { return text; }
+
+bool IsAsciiAlnum(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) && (c & 0x80) == 0;
+}
+
+// Google Chat text (MARKUP_SYNTAX_CHAT) has no escape character. Its only
+// in-text control sequences start with '<' (<url|text> links, <users/all>
+// mentions), so '<' and '>' become the fullwidth ＜ ＞, which no real URL
+// contains raw; '[' ']' too, for spaces that read Markdown ([text](url)).
+// Formatting markers (*bold*, _italic_, ~strike~, `code`)
+// only act at a word edge, so those become fullwidth too, except '_' and
+// '~' between two ASCII letters or digits (user_files_editor stays a
+// working URL).
+std::string GchatEscape(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool inside_word = i > 0 && i + 1 < text.size() &&
+                             IsAsciiAlnum(text[i - 1]) &&
+                             IsAsciiAlnum(text[i + 1]);
+    if (c == '<') out += "\xEF\xBC\x9C";                    // ＜
+    else if (c == '>') out += "\xEF\xBC\x9E";               // ＞
+    else if (c == '[') out += "\xEF\xBC\xBB";               // ［
+    else if (c == ']') out += "\xEF\xBC\xBD";               // ］
+    else if (c == '*') out += "\xEF\xBC\x8A";               // ＊
+    else if (c == '`') out += "\xEF\xBD\x80";               // ｀
+    else if (c == '_' && !inside_word) out += "\xEF\xBC\xBF";  // ＿
+    else if (c == '~' && !inside_word) out += "\xEF\xBD\x9E";  // ～
+    else out += c;
+  }
+  return out;
+}
+
+// Teams connector-card text is Markdown plus limited HTML: HTML entities
+// for & < > (no tags, no <at> mentions, no <http://...> autolinks) and a
+// backslash before every Markdown marker, so [text](url) is no link and
+// *x* _x_ ~x~ `x` # x no formatting ('_' too: Teams emphasises inside
+// words).
+std::string TeamsEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (std::strchr("\\`*_~[]#|", c) != nullptr && c != '\0') {
+      out += '\\';
+      out += c;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// One line of web-derived or configured text: valid UTF-8, no CR/LF, no
+// terminal controls, no bidi tricks, then escaped for the channel.
+std::string Line(const std::string& text, Escaper escape) {
+  return escape(TerminalSafe(text));
+}
+
+std::string SubjectOf(const std::vector<AlertEvent>& events, Escaper escape) {
   const AlertEvent& first = events.front();
-  std::string site = first.site_name.empty() ? first.site_id : first.site_name;
+  std::string site = escape(first.site_name.empty() ? first.site_id
+                                                    : first.site_name);
   if (events.size() == 1) {
-    std::string what = first.item_id.empty() ? "" : first.item_id + " ";
+    std::string what = first.item_id.empty() ? "" : escape(first.item_id) + " ";
     return "[oitwatch] " + site + ": " + what + KindWords(first.kind);
   }
   return "[oitwatch] " + site + ": " + std::to_string(events.size()) +
@@ -47,28 +109,30 @@ std::string SubjectOf(const std::vector<AlertEvent>& events) {
          " changes)";
 }
 
-std::string EventText(const AlertEvent& e) {
-  std::string out = "* " + (e.item_id.empty() ? "" : e.item_id + " ") +
+std::string EventText(const AlertEvent& e, Escaper escape) {
+  std::string out = "* " + (e.item_id.empty() ? "" : Line(e.item_id, escape) + " ") +
                     KindWords(e.kind) + "\n";
-  if (!e.item_title.empty()) out += "  " + Line(e.item_title) + "\n";
+  if (!e.item_title.empty()) out += "  " + Line(e.item_title, escape) + "\n";
   if (!e.before.empty() || !e.after.empty()) {
-    out += "  สถานะ (status): " + (e.before.empty() ? "?" : e.before) +
-           " -> " + (e.after.empty() ? "?" : e.after) + "\n";
+    out += "  สถานะ (status): " +
+           (e.before.empty() ? "?" : Line(e.before, escape)) + " -> " +
+           (e.after.empty() ? "?" : Line(e.after, escape)) + "\n";
   }
-  if (!e.reason.empty()) out += "  " + Line(e.reason) + "\n";
+  if (!e.reason.empty()) out += "  " + Line(e.reason, escape) + "\n";
   if (!e.evidence_url.empty()) {
-    out += "  หลักฐาน (evidence): " + Line(e.evidence_url) + "\n";
+    out += "  หลักฐาน (evidence): " + Line(e.evidence_url, escape) + "\n";
   }
-  out += "  (run " + std::to_string(e.run_id) + ", as of " + Line(e.as_of) +
-         ")\n";
+  out += "  (run " + std::to_string(e.run_id) + ", as of " +
+         Line(e.as_of, escape) + ")\n";
   return out;
 }
 
-std::string BodyOf(const std::vector<AlertEvent>& events) {
+std::string BodyOf(const std::vector<AlertEvent>& events, Escaper escape) {
   const AlertEvent& first = events.front();
-  std::string out = Line(first.site_name) + " (" + Line(first.site_id) +
-                    ")\n" + Line(first.site_url) + "\n\n";
-  for (const AlertEvent& e : events) out += EventText(e) + "\n";
+  std::string out = Line(first.site_name, escape) + " (" +
+                    Line(first.site_id, escape) + ")\n" +
+                    Line(first.site_url, escape) + "\n\n";
+  for (const AlertEvent& e : events) out += EventText(e, escape) + "\n";
   out +=
       "-- \noitwatch: การตรวจการเปิดเผยข้อมูลสาธารณะ ITA/OIT อัตโนมัติ "
       "(automatic ITA/OIT disclosure check).\n";
@@ -87,18 +151,22 @@ std::string SlackEscape(const std::string& text) {
   return out;
 }
 
-std::string Payload(const std::string& channel, const std::string& subject,
-                    const std::string& body, const std::string& events_json) {
+// The webhook payload of `channel`; every web-derived string in a text
+// that the chat renders as markup goes through that channel's escaper.
+std::string Payload(const std::string& channel,
+                    const std::vector<AlertEvent>& events,
+                    const std::string& subject, const std::string& events_json) {
   Json j;
   if (channel == "slack") {
-    j = {{"text", SlackEscape(subject + "\n" + body)}};
+    j = {{"text", SlackEscape(subject + "\n" + BodyOf(events, &Plain))}};
   } else if (channel == "gchat") {
-    j = {{"text", subject + "\n" + body}};
-  } else if (channel == "teams") {
+    j = {{"text", SubjectOf(events, &GchatEscape) + "\n" +
+                      BodyOf(events, &GchatEscape)}};
+  } else if (channel == "teams") {  // summary and title are plain text
     j = {{"@type", "MessageCard"},
          {"@context", "https://schema.org/extensions"},
          {"summary", subject}, {"themeColor", "C0392B"},
-         {"title", subject}, {"text", body}};
+         {"title", subject}, {"text", BodyOf(events, &TeamsEscape)}};
   } else {
     j = {{"source", "oitwatch"}, {"subject", subject},
          {"events", Json::parse(events_json, nullptr, false)}};
@@ -130,11 +198,10 @@ void ComposeMessage(OutboxMessage* m) {
     return;
   }
   m->fingerprint = HashOf(events);
-  m->subject = SubjectOf(events);
-  m->body = BodyOf(events);
-  if (m->channel != "email") {
-    m->body = Payload(m->channel, m->subject, m->body, m->events_json);
-  }
+  m->subject = SubjectOf(events, &Plain);
+  m->body = m->channel == "email"
+                ? BodyOf(events, &Plain)
+                : Payload(m->channel, events, m->subject, m->events_json);
 }
 
 namespace {

@@ -3,8 +3,12 @@
 // e-mail built from them. Delivery is alert.h (SendEmail, PostWebhook).
 //
 // Safety: web-derived text (reasons, URLs, titles) only goes into message
-// bodies, made one-line and control-free; the only header carrying text is
-// the Subject, CR/LF-free, capped and RFC 2047 encoded. Addresses are
+// bodies, made one-line and control-free, and in chat payloads escaped for
+// the channel's markup (Slack &<>; Teams HTML entities and Markdown
+// backslashes; Google Chat, which has no escape, fullwidth < > [ ] * ` and
+// word-edge _ ~) so that web text never becomes a link, a mention or
+// formatting. The only header carrying text is the Subject, CR/LF-free,
+// capped and RFC 2047 encoded. Addresses are
 // validated here because libcurl 7.88 does not reject CR/LF in envelope
 // addresses. Pure functions; thread-safe.
 #ifndef OITWATCH_REPORTS_ALERT_MESSAGE_H_

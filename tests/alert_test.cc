@@ -326,6 +326,49 @@ TEST_F(WebhookTest, EachShapeIsValidJsonAtTheReceiver) {
   EXPECT_EQ(bodies[3].at("events").at(0).at("after"), "missing");
 }
 
+// What the red-team probe planted in a page's link (RELIABILITY.md C-class
+// "web text into markup"): each chat must show it as text.
+TEST_F(WebhookTest, TeamsAndGchatShowWebTextAsTextNeverMarkup) {
+  AlertEvent e;
+  e.site_id = "laksi";
+  e.site_name = "สำนักงานเขตหลักสี่";
+  e.item_id = "O5";
+  e.kind = AlertKind::kBroken;
+  const std::string url =
+      "http://127.0.0.1/public/user_files_editor/41/d1.pdf?m=<!channel>"
+      "<http://evil.example|CLICK>[md](http://evil.example)<users/all><at>x</at>";
+  e.reason = "broken link: " + url + " *bold* _it_ ~st~ `code` # head";
+  e.evidence_url = url;
+  for (const char* channel : {"teams", "gchat"}) {
+    OutboxMessage m;
+    m.channel = channel;
+    m.events_json = EventsToJson({e});
+    ComposeMessage(&m);
+    std::string err;
+    ASSERT_TRUE(PostWebhook(web_, server_.url("/hook"), m.body, &err)) << err;
+  }
+  std::vector<TestRequest> got = server_.requests();
+  ASSERT_EQ(got.size(), 2u);
+  const std::string teams = json::parse(got[0].body).at("text");
+  const std::string gchat = json::parse(got[1].body).at("text");
+  for (const std::string& text : {teams, gchat}) {
+    for (const char* markup :
+         {"<!channel>", "<http://evil.example|CLICK>", "[md](", "<users/all>",
+          "<at>", "*bold*", "_it_", "~st~", "`code`"}) {
+      EXPECT_EQ(text.find(markup), std::string::npos) << markup << "\n" << text;
+    }
+  }
+  // Still readable: the characters are escaped, not dropped.
+  EXPECT_NE(teams.find("&lt;!channel&gt;"), std::string::npos) << teams;
+  EXPECT_NE(teams.find("\\[md\\](http://evil.example)"), std::string::npos);
+  EXPECT_NE(teams.find("\\*bold\\*"), std::string::npos) << teams;
+  EXPECT_NE(teams.find("\\# head"), std::string::npos) << teams;
+  EXPECT_NE(gchat.find("＜!channel＞"), std::string::npos) << gchat;
+  EXPECT_NE(gchat.find("＊bold＊ ＿it＿"), std::string::npos) << gchat;
+  // Underscores inside a word cannot format in Chat: the URL stays usable.
+  EXPECT_NE(gchat.find("/public/user_files_editor/41/d1.pdf"), std::string::npos);
+}
+
 TEST_F(WebhookTest, RedirectIsNotFollowedAndFails) {
   std::string err;
   EXPECT_FALSE(PostWebhook(web_, server_.url("/moved"), "{}", &err));
