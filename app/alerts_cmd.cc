@@ -4,8 +4,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -27,10 +29,16 @@ void FaultPoint(const char* name) {
 // same rows at once; the kernel drops it when the process dies.
 class SendLock {
  public:
-  bool Acquire(const std::string& db) {
-    fd_ = ::open((db + ".alerts.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC,
-                 0600);
-    return fd_ >= 0 && ::flock(fd_, LOCK_EX | LOCK_NB) == 0;
+  // False when another sender holds the lock, or with *err set when the
+  // lock file cannot be opened (our own failure, not a busy outbox).
+  bool Acquire(const std::string& db, std::string* err) {
+    const std::string path = db + ".alerts.lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0) {
+      *err = "cannot open lock file " + path + ": " + std::strerror(errno);
+      return false;
+    }
+    return ::flock(fd_, LOCK_EX | LOCK_NB) == 0;
   }
   ~SendLock() {
     if (fd_ >= 0) ::close(fd_);
@@ -266,10 +274,13 @@ void AlertSession::RecordSite(const SiteRunInfo& info,
 void AlertSession::Deliver() {
   SendStats stats;
   SendLock lock;
-  if (outbox_ && lock.Acquire(db_)) {
+  std::string err;
+  if (outbox_ && lock.Acquire(db_, &err)) {
     stats = Drain(*outbox_, options_, std::time(nullptr));
   } else if (outbox_) {
-    errors_.push_back("another oitwatch is sending alerts; rows stay pending");
+    errors_.push_back(err.empty()
+                          ? "another oitwatch is sending alerts; rows stay pending"
+                          : err + "; rows stay pending");
   }
   PrintSummary("oitwatch run", queued_, stats, errors_);
 }
@@ -287,7 +298,12 @@ int AlertsSendCommand(const AlertOptions& options, const std::string& db) {
     return kExitError;
   }
   SendLock lock;
-  if (!lock.Acquire(db)) {
+  std::string lock_err;
+  if (!lock.Acquire(db, &lock_err)) {
+    if (!lock_err.empty()) {
+      std::cerr << "oitwatch alerts send: " << lock_err << "\n";
+      return kExitError;
+    }
     std::cerr << "oitwatch alerts send: another oitwatch is sending alerts "
                  "from this database\n";
     return kExitLocked;

@@ -5,11 +5,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -20,6 +21,7 @@
 #include "crawler/site.h"
 #include "crawler/url.h"
 #include "reports/html.h"
+#include "reports/output_file.h"
 #include "reports/render.h"
 #include "reports/report.h"
 #include "rules/matcher.h"
@@ -55,13 +57,18 @@ std::string IsoDate(int y, int m, int d) {
 // kernel drops it when the process dies, so a kill -9 leaves no stale lock.
 class RunLock {
  public:
-  bool Acquire(const std::string& path, std::string* err) {
+  // False with *err when another process holds the lock (*held = true) or
+  // the lock file cannot be opened at all (*held = false: a read-only or
+  // missing directory, ...), which is our own failure, not a busy database.
+  bool Acquire(const std::string& path, bool* held, std::string* err) {
+    *held = false;
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0) {
-      *err = "cannot open lock file " + path;
+      *err = "cannot open lock file " + path + ": " + std::strerror(errno);
       return false;
     }
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      *held = true;
       char pid[32] = {0};
       ssize_t n = ::pread(fd_, pid, sizeof pid - 1, 0);
       *err = "another oitwatch run is in progress on this database (lock " +
@@ -152,8 +159,8 @@ std::string DefaultRules(int fy) {
   return "";
 }
 
-int PrintReport(Store& store, int64_t run_id, const std::string& format,
-                const std::string& site, std::ostream& out) {
+int RenderReport(Store& store, int64_t run_id, const std::string& format,
+                 const std::string& site, std::string* text) {
   const Renderer* renderer = FindRenderer(format);
   if (!renderer) {
     std::cerr << "oitwatch: unknown --format '" << format << "'\n";
@@ -165,8 +172,29 @@ int PrintReport(Store& store, int64_t run_id, const std::string& format,
     std::cerr << "oitwatch: " << err << "\n";
     return kExitError;
   }
-  out << renderer->render(report);
+  *text = renderer->render(report);
   return kExitOk;
+}
+
+// Prints `text` and flushes at once, so a full disk or a closed pipe (with
+// SIGPIPE ignored) is an error, not a silent exit 0; errno is read right
+// after the failing write, before anything else can change it.
+int WriteToStdout(const char* who, const std::string& text) {
+  errno = 0;
+  std::cout << text;
+  std::cout.flush();
+  if (std::cout) return kExitOk;
+  const int e = errno;
+  std::cerr << who << ": cannot write the report to standard output: "
+            << (e ? std::strerror(e) : "write error") << "\n";
+  return kExitError;
+}
+
+int PrintReport(const char* who, Store& store, int64_t run_id,
+                const std::string& format, const std::string& site) {
+  std::string text;
+  int rc = RenderReport(store, run_id, format, site, &text);
+  return rc == kExitOk ? WriteToStdout(who, text) : rc;
 }
 
 // Loads the overrides and pins their URLs on the sites so they are fetched.
@@ -247,9 +275,10 @@ int RunCommand(const RunOptions& o) {
     return kExitUsage;
   }
   RunLock lock;
-  if (!lock.Acquire(o.db + ".lock", &err)) {
+  bool held = false;
+  if (!lock.Acquire(o.db + ".lock", &held, &err)) {
     std::cerr << "oitwatch run: " << err << "\n";
-    return kExitLocked;
+    return held ? kExitLocked : kExitError;
   }
   std::unique_ptr<Store> store = Store::Open(o.db, &err);
   if (!store) {
@@ -319,7 +348,9 @@ int RunCommand(const RunOptions& o) {
   }
   if (status == "finished") alerts.Deliver();  // never changes the exit code
   if (o.format != "none") {
-    int rc = PrintReport(*store, run_id, o.format, "", std::cout);
+    // A lost report is exit 1 even if the run itself would be 4 or 5: the
+    // run is stored (`oitwatch report` prints it again), the output is not.
+    int rc = PrintReport("oitwatch run", *store, run_id, o.format, "");
     if (rc != kExitOk) return rc;
   }
   if (status == "interrupted") return kExitError;
@@ -358,19 +389,15 @@ int ReportCommand(const ReportOptions& o) {
     }
     return kExitOk;
   }
-  if (o.out.empty()) return PrintReport(*store, run_id, o.format, o.site, std::cout);
-  std::string tmp = o.out + ".tmp";
-  int rc = kExitOk;
-  {
-    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
-    rc = file ? PrintReport(*store, run_id, o.format, o.site, file) : kExitError;
-    file.flush();
-    if (!file) rc = kExitError;
+  if (o.out.empty()) {
+    return PrintReport("oitwatch report", *store, run_id, o.format, o.site);
   }
-  if (rc != kExitOk || std::rename(tmp.c_str(), o.out.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    std::cerr << "oitwatch report: cannot write " << o.out << "\n";
-    return rc == kExitOk ? kExitError : rc;
+  std::string text;
+  int rc = RenderReport(*store, run_id, o.format, o.site, &text);
+  if (rc != kExitOk) return rc;
+  if (!WriteOutputFile(o.out, text, &err)) {
+    std::cerr << "oitwatch report: " << err << "\n";
+    return kExitError;
   }
   return kExitOk;
 }

@@ -156,7 +156,9 @@ void AddReportFlags(CLI::App* report, oitwatch::ReportOptions* o) {
       ->capture_default_str();
   report->add_option("--site", o->site, "only this site id, e.g. laksi");
   report->add_option("--out", o->out,
-                     "write to this file (atomically) instead of stdout");
+                     "write to this file (atomically) instead of stdout; a "
+                     "device, FIFO, directory or symlink already there is "
+                     "refused, not replaced");
 }
 
 void AddVerifyFlags(CLI::App* verify, oitwatch::VerifyOptions* o) {
@@ -287,6 +289,21 @@ int Dispatch(const Cli& cli) {
   return oitwatch::kExitUsage;
 }
 
+// `run` and `report` check their own report (app/commands.cc); this catches
+// every other command whose output was lost (full disk, closed pipe with
+// SIGPIPE ignored) so that it does not exit 0.
+int CheckStdout(const CLI::App& app, int rc) {
+  std::cout.flush();
+  if (std::cout || rc != oitwatch::kExitOk) return rc;
+  std::string name = "oitwatch";
+  for (const CLI::App* cmd = &app; !cmd->get_subcommands().empty();) {
+    cmd = cmd->get_subcommands().front();
+    name += " " + cmd->get_name();
+  }
+  std::cerr << name << ": cannot write to standard output\n";
+  return oitwatch::kExitError;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -303,5 +320,5 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? oitwatch::kExitOk : oitwatch::kExitUsage;
   }
-  return Dispatch(cli);
+  return CheckStdout(app, Dispatch(cli));
 }

@@ -3,12 +3,9 @@
 // html_page.cc).
 #include "reports/html.h"
 
-#include <unistd.h>
-
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -16,6 +13,7 @@
 #include "reports/escape.h"
 #include "reports/html_page.h"
 #include "reports/html_site.h"
+#include "reports/output_file.h"
 #include "reports/render.h"
 #include "rules/thai_date.h"
 
@@ -147,30 +145,6 @@ int64_t DaysFromCivil(int y, int m, int d) {
   return era * 146097 + doe - 719468;
 }
 
-bool WriteAtomically(const std::filesystem::path& path,
-                     const std::string& content, std::string* err) {
-  std::filesystem::path tmp = path;
-  tmp += ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out) {
-      *err = tmp.string() + ": cannot write";
-      std::filesystem::remove(tmp);
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    *err = path.string() + ": " + ec.message();
-    std::filesystem::remove(tmp, ec);
-    return false;
-  }
-  return true;
-}
-
 // The newest finished run older than `run_id`, 0 if none.
 int64_t PreviousRun(Store& store, int64_t run_id, std::string* err) {
   std::vector<RunInfo> runs;
@@ -256,7 +230,7 @@ bool WriteHtmlReport(Store& store, const Report& report,
   }
   std::vector<HtmlFile> files = RenderHtml(report, context);
   for (size_t i = files.size(); i-- > 0;) {  // index.html (first) last
-    if (!WriteAtomically(std::filesystem::path(dir) / files[i].name,
+    if (!WriteOutputFile((std::filesystem::path(dir) / files[i].name).string(),
                          files[i].html, err)) {
       return false;
     }

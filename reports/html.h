@@ -66,8 +66,11 @@ bool DaysToWindow(const std::string& as_of, int fiscal_year, int* to_start,
 
 // Reads what RenderHtml needs from `store` (the previous finished run,
 // rebuilt with BuildReport, and ListPages of each site), renders, and writes
-// every file into `dir` (created if missing), each atomically (temp file +
-// rename), index.html last. Returns false with "DIR: what failed" in *err.
+// every file into `dir` (created if missing), each with WriteOutputFile
+// (reports/output_file.h: a unique temp file + rename, never following a
+// planted symlink, refusing a page name held by a device, FIFO or
+// directory), index.html last. Returns false with "PATH: what failed" in
+// *err (PATH the directory or the page).
 bool WriteHtmlReport(Store& store, const Report& report,
                      const std::string& dir, std::string* err);
 
