@@ -22,8 +22,9 @@ char Lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
 }
 
-// True if a Thai character (U+0E01-U+0E5B) starts at byte i.
-bool ThaiAt(std::string_view t, size_t i) {
+// True if a Thai character (U+0E01-U+0E5B) starts at byte i. Inlined: it
+// runs at every Thai character of a page, and the call cost more than it.
+[[gnu::always_inline]] inline bool ThaiAt(std::string_view t, size_t i) {
   if (i + 2 >= t.size() || static_cast<uint8_t>(t[i]) != 0xE0) return false;
   const auto b1 = static_cast<uint8_t>(t[i + 1]);
   const auto b2 = static_cast<uint8_t>(t[i + 2]);
@@ -33,8 +34,14 @@ bool ThaiBefore(std::string_view t, size_t i) {
   return i >= 3 && ThaiAt(t, i - 3);
 }
 
+// A byte loop, not substr().starts_with(): that is a memcmp call per try,
+// and a Thai literal usually differs from the text at its third byte.
 bool LitAt(std::string_view t, size_t i, std::string_view lit) {
-  return i <= t.size() && t.substr(i).starts_with(lit);
+  if (i > t.size() || t.size() - i < lit.size()) return false;
+  for (size_t k = 0; k < lit.size(); ++k) {
+    if (t[i + k] != lit[k]) return false;
+  }
+  return true;
 }
 
 bool LitAtNoCase(std::string_view t, size_t i, std::string_view lower_lit) {
@@ -195,8 +202,9 @@ constexpr std::array<std::string_view, 12> kEnglishMonths = {
 // English month name (full, or 3 letters, "sept") at i, case-insensitive.
 int MatchEnglishMonth(std::string_view t, size_t i, size_t* end) {
   // Every name starts with one of these (called after each digit run).
-  if (i >= t.size() ||
-      std::string_view("jfmasond").find(Lower(t[i])) == std::string_view::npos) {
+  if (i >= t.size() || !IsAlpha(t[i]) ||
+      std::string_view("jfmasond").find(Lower(t[i])) ==
+          std::string_view::npos) {
     return 0;
   }
   for (size_t m = 0; m < kEnglishMonths.size(); ++m) {
@@ -377,15 +385,27 @@ void Scanner::Add(size_t start, size_t end, int year_be, int month, int day,
   out_.push_back(std::move(m));
 }
 
+// The first characters of the month and marker forms (defined below).
+class ThaiStartSet;
+const ThaiStartSet& ThaiStarts();
 // True if a month or marker form may start at the Thai character at i.
-bool MayStartThaiForm(std::string_view t, size_t i);
+bool MayStartThaiForm(const ThaiStartSet& starts, std::string_view t,
+                      size_t i);
 
 std::vector<DateMention> Scanner::Run() {
+  const ThaiStartSet& starts = ThaiStarts();
   size_t i = 0;
   while (i < t_.size()) {
     const char c = t_[i];
     size_t end = 0;
-    if (IsDigit(c)) {
+    // Thai first: most of a Thai page's characters (0xE0 is neither a digit
+    // nor a letter, so the order of the branches does not matter).
+    if (static_cast<uint8_t>(c) == 0xE0) {
+      if (MayStartThaiForm(starts, t_, i)) {
+        end = TryMonth(i);
+        if (end == 0) end = TryMarker(i);
+      }
+    } else if (IsDigit(c)) {
       end = TryDigits(i);
       if (end == 0) {
         while (i < t_.size() && IsDigit(t_[i])) ++i;
@@ -394,9 +414,6 @@ std::vector<DateMention> Scanner::Run() {
     } else if (IsAlpha(c) && (i == 0 || !IsAlpha(t_[i - 1]))) {
       end = TryMarker(i);
       if (end == 0) end = TryMonth(i);
-    } else if (ThaiAt(t_, i) && MayStartThaiForm(t_, i)) {
-      end = TryMonth(i);
-      if (end == 0) end = TryMarker(i);
     }
     i = end > i ? end : i + CharLen(c);
   }
@@ -517,10 +534,14 @@ class ThaiStartSet {
     AddAbbr("พ", "ศ");
     AddAbbr("ค", "ศ");
   }
-  // REQUIRES: ThaiAt(t, i).
+  // True if a form may start at byte i (a Thai character or not). Most
+  // letters start no form: that is looked up first.
   bool Contains(std::string_view t, size_t i) const {
-    if (all_) return true;
+    if (i + 2 >= t.size()) return false;
     const size_t first = Index(t[i + 1], t[i + 2]);
+    if (!firsts_[first] && !all_) return false;
+    if (!ThaiAt(t, i)) return false;
+    if (all_) return true;
     if (i + 3 < t.size() && t[i + 3] == '.') return seconds_[first][kDot];
     if (!ThaiAt(t, i + 3)) return false;
     return seconds_[first][Index(t[i + 4], t[i + 5])];
@@ -540,6 +561,7 @@ class ThaiStartSet {
       all_ = true;  // not two Thai characters (or a dot): no filter
       return;
     }
+    firsts_[Index(s[1], s[2])] = true;
     seconds_[Index(s[1], s[2])][s[3] == '.' ? kDot : Index(s[4], s[5])] = true;
   }
   // MatchAbbr(a, b): a, then '.' or b.
@@ -548,13 +570,19 @@ class ThaiStartSet {
     AddPrefix(std::string(a) + ".");
     AddPrefix(std::string(a) + std::string(b));
   }
+  std::array<bool, 128> firsts_{};  // seconds_[f].any()
   std::array<std::bitset<kDot + 1>, 128> seconds_{};
   bool all_ = false;
 };
 
-bool MayStartThaiForm(std::string_view t, size_t i) {
+const ThaiStartSet& ThaiStarts() {
   static const ThaiStartSet kSet;
-  return kSet.Contains(t, i);
+  return kSet;
+}
+
+bool MayStartThaiForm(const ThaiStartSet& starts, std::string_view t,
+                      size_t i) {
+  return starts.Contains(t, i);
 }
 
 // "<marker> [พ.ศ.] yyyy|yy", "พ.ศ. yyyy", "ค.ศ. yyyy", and "FY2568".
