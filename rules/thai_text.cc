@@ -98,6 +98,12 @@ bool IsToneMark(char32_t cp) { return cp >= 0x0E48 && cp <= 0x0E4B; }
 // input (the output is never longer: spaces collapse, Thai digits shrink,
 // dropped code points vanish, and a valid sequence is copied as it came),
 // with the last two code points written.
+// The code point of the Thai-block character (U+0E00..U+0E7F) at text[i].
+char32_t ThaiBlockAt(std::string_view text, size_t i) {
+  return ((static_cast<uint8_t>(text[i + 1]) & 0x3F) << 6) |
+         (static_cast<uint8_t>(text[i + 2]) & 0x3F);
+}
+
 class NormalizeWriter {
  public:
   explicit NormalizeWriter(size_t capacity) : out_(capacity, '\0') {}
@@ -119,6 +125,34 @@ class NormalizeWriter {
   void PutPlain(char32_t cp, const char* bytes, size_t len) {
     if (pending_space_ || cp == kThaiSaraAa) return Put(cp, bytes, len);
     Write(cp, bytes, len);
+  }
+
+  // Copies the Thai-block characters of text[i..] that Put would write as
+  // they came, in one go, and returns the index after them (i if none):
+  // no space is pending, and each is neither a Thai digit nor NIKHAHIT,
+  // nor a SARA AA that could join a NIKHAHIT (one of the first two of the
+  // run, whose predecessors were written before it). Most of a Thai text.
+  size_t PutThaiRun(std::string_view text, size_t i) {
+    if (pending_space_) return i;
+    const size_t start = i;
+    while (i + 2 < text.size()) {
+      const auto b0 = static_cast<uint8_t>(text[i]);
+      const auto b1 = static_cast<uint8_t>(text[i + 1]);
+      const auto b2 = static_cast<uint8_t>(text[i + 2]);
+      if (b0 != 0xE0 || (b1 & 0xFE) != 0xB8 || (b2 & 0xC0) != 0x80) break;
+      if (b1 == 0xB9) {  // U+0E40..: Thai digits U+0E50-9, NIKHAHIT U+0E4D
+        if ((b2 >= 0x90 && b2 <= 0x99) || b2 == 0x8D) break;
+      } else if (b2 == 0xB2 && i - start < 6) {  // SARA AA U+0E32
+        break;
+      }
+      i += 3;
+    }
+    if (i == start) return i;
+    std::memcpy(out_.data() + size_, text.data() + start, i - start);
+    size_ += i - start;
+    before_last_ = i - start >= 6 ? ThaiBlockAt(text, i - 6) : last_;
+    last_ = ThaiBlockAt(text, i - 3);
+    return i;
   }
 
   std::string Take() && {
@@ -189,6 +223,13 @@ std::string NormalizeThai(std::string_view text) {
       ++i;
       continue;
     }
+    if (b == 0xE0) {
+      const size_t end = w.PutThaiRun(text, i);
+      if (end != i) {
+        i = end;
+        continue;
+      }
+    }
     if (b == 0xE0 && i + 2 < text.size() &&
         (static_cast<uint8_t>(text[i + 1]) & 0xFE) == 0xB8 &&
         (static_cast<uint8_t>(text[i + 2]) & 0xC0) == 0x80) {
@@ -225,6 +266,9 @@ std::vector<std::string> NormalizeThaiLines(std::string_view text,
                                             std::string* joined) {
   std::vector<std::string> lines;
   joined->clear();
+  // The lines are never longer than they came, nor the separators: one
+  // allocation instead of growing a page's text by doubling.
+  joined->reserve(text.size());
   bool exact = true;
   char32_t last = 0;  // the last code point of *joined
   size_t start = 0;
