@@ -12,10 +12,15 @@
 #include <gumbo.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "crawler/url.h"
@@ -55,7 +60,15 @@ bool IgnoredForDepth(std::string_view name) {
       "head",     "body",    "p",     "li",     "dt",       "dd",      "option",
       "optgroup", "tr",      "td",    "th",     "thead",    "tbody",   "tfoot",
       "colgroup", "caption", "rb",    "rt",     "rtc",      "rp"};
-  for (std::string_view n : kNames) {
+  // The names by length, so a tag is compared with a few of them (this runs
+  // at every tag of every page).
+  static const auto kByLength = [] {
+    std::array<std::vector<std::string_view>, 9> by_length;
+    for (std::string_view n : kNames) by_length.at(n.size()).push_back(n);
+    return by_length;
+  }();
+  if (name.size() >= kByLength.size()) return false;
+  for (std::string_view n : kByLength[name.size()]) {
     if (n == name) return true;
   }
   return false;
@@ -149,25 +162,62 @@ size_t FoldedSpaceAt(std::string_view s, size_t i) {
   return s[i] == '\xC2' && i + 1 < s.size() && s[i + 1] == '\xA0' ? 2 : 0;
 }
 
+// End of the run of bytes FoldSpace copies that starts at s[i] (REQUIRES:
+// FoldedSpaceAt(s, i) == 0). Every folded space starts with a byte <= ' '
+// or 0xC2: eight bytes at a time are passed while none of them is one
+// (this runs over every byte of a page's text).
+size_t WordEnd(std::string_view s, size_t i) {
+  constexpr uint64_t kOnes = 0x0101010101010101u;
+  constexpr uint64_t kHighBits = kOnes * 0x80;
+  size_t end = i + 1;
+  while (end < s.size()) {
+    if (end + 8 <= s.size()) {
+      uint64_t x;
+      std::memcpy(&x, s.data() + end, 8);
+      const uint64_t c2 = x ^ (kOnes * 0xC2);
+      // High bit set where a byte is below 0x21, or is 0xC2 (exact: a
+      // borrow starts only at such a byte).
+      if (((((x - kOnes * 0x21) & ~x) | ((c2 - kOnes) & ~c2)) & kHighBits) ==
+          0) {
+        end += 8;
+        continue;
+      }
+    }
+    const auto b = static_cast<unsigned char>(s[end]);
+    if ((b <= ' ' || b == 0xC2) && FoldedSpaceAt(s, end) != 0) break;
+    ++end;
+  }
+  return end;
+}
+
 // Folds whitespace runs (ASCII and NBSP) to one space, trimmed. Runs of
-// other bytes are copied whole.
-std::string FoldSpace(std::string_view s) {
+// other bytes are copied whole. Stops once the output is longer than
+// `enough` bytes (what follows would only be cut off by the caller).
+std::string FoldSpace(std::string_view s, size_t enough = kNpos) {
   std::string out;
+  out.reserve(std::min(s.size(), enough));  // folding never lengthens
   bool space = false;
-  for (size_t i = 0; i < s.size();) {
+  for (size_t i = 0; i < s.size() && out.size() <= enough;) {
     if (const size_t n = FoldedSpaceAt(s, i)) {
       space = true;
       i += n;
       continue;
     }
-    size_t end = i + 1;
-    while (end < s.size() && FoldedSpaceAt(s, end) == 0) ++end;
+    const size_t end = WordEnd(s, i);
     if (space && !out.empty()) out.push_back(' ');
     space = false;
     out.append(s.substr(i, end - i));
     i = end;
   }
   return out;
+}
+
+// TruncateUtf8(FoldSpace(s), max_bytes), without folding what is cut: the
+// cut needs the folded text up to byte max_bytes (the byte after the cut
+// tells whether it splits a UTF-8 sequence), and folding is a stream, so
+// that prefix does not depend on what follows.
+std::string FoldSpaceCut(std::string_view s, size_t max_bytes) {
+  return TruncateUtf8(FoldSpace(s, max_bytes), max_bytes);
 }
 
 // Visible text: whitespace folded, blocks on their own lines, capped.
@@ -183,8 +233,7 @@ class TextBuilder {
         i += n;
         continue;
       }
-      size_t end = i + 1;
-      while (end < s.size() && FoldedSpaceAt(s, end) == 0) ++end;
+      const size_t end = WordEnd(s, i);
       if (!out_.empty() && (break_ || space_))
         out_.push_back(break_ ? '\n' : ' ');
       break_ = space_ = false;
@@ -297,6 +346,75 @@ std::string RefreshUrl(std::string_view content) {
   return FoldSpace(rest);
 }
 
+// ---- Link resolution -----------------------------------------------------
+
+// ResolveUrl for the links of the pages a thread parses. A site's menus,
+// sidebars and footers repeat the same hrefs on every page, and resolving
+// was a fifth of the walk, so results are kept per thread, keyed by what
+// they depend on (RFC 3986 5.2): for a plain path reference only the base's
+// scheme, authority and directory ("http://h/a/" of "http://h/a/b?q"), for
+// an absolute-path one only the scheme and authority, for an http(s) URL
+// nothing of the base. Other hrefs (queries, fragments, escapes, other
+// characters) are resolved each time.
+class ResolveCache {
+ public:
+  std::optional<std::string> Resolve(std::string_view base,
+                                     std::string_view href,
+                                     size_t max_length) {
+    std::string& key = key_;
+    if (!Key(base, href, max_length, &key)) {
+      return ResolveUrl(base, href, max_length);
+    }
+    if (auto it = map_.find(key); it != map_.end()) return it->second;
+    if (map_.size() >= kMaxEntries) map_.clear();  // bounded memory
+    std::optional<std::string> url = ResolveUrl(base, href, max_length);
+    map_.emplace(key, url);
+    return url;
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 4096;
+
+  static bool PlainChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '~' ||
+           c == '-' || c == '/';
+  }
+
+  // The key of (base, href), or false if the pair is not cached.
+  static bool Key(std::string_view base, std::string_view href,
+                  size_t max_length, std::string* key) {
+    if (href.empty()) return false;
+    const bool http = href.starts_with("http://");
+    const bool https = href.starts_with("https://");
+    const std::string_view rest = href.substr(http ? 7 : https ? 8 : 0);
+    for (char c : rest) {
+      if (!PlainChar(c) && !((http || https) && c == ':')) return false;
+    }
+    key->assign(std::to_string(max_length)).push_back(' ');
+    if (http || https) {  // the base does not matter
+      key->append("url ").append(href);
+      return true;
+    }
+    if (href.starts_with("//")) return false;  // network-path reference
+    const size_t scheme = base.find("://");
+    if (scheme == std::string_view::npos) return false;
+    const size_t path = base.find('/', scheme + 3);
+    if (path == std::string_view::npos) return false;
+    const size_t path_end =
+        std::min(base.find('?', path), base.find('#', path));
+    const std::string_view path_part =
+        base.substr(0, std::min(path_end, base.size()));
+    const size_t depends =
+        href.front() == '/' ? path : path_part.rfind('/') + 1;
+    key->append(base.substr(0, depends)).append(" ").append(href);
+    return true;
+  }
+
+  std::unordered_map<std::string, std::optional<std::string>> map_;
+  std::string key_;
+};
+
 // ---- Tree walk ------------------------------------------------------------
 
 class Walker {
@@ -323,12 +441,17 @@ class Walker {
   const GumboNode* anchor_ = nullptr;
   int anchor_link_ = -1;
   // Open <tr>/<li>/<dt>/<dd> elements: their text and the links inside.
+  // Only the innermost one gathers (text, links), so they are kept as a
+  // stack in two shared buffers: a container's are the tails from its
+  // starts, cut off when it closes (no allocations per container).
   struct Container {
     const GumboNode* node;
-    std::string text;
-    std::vector<int> links;
+    size_t text_start;   // in container_text_
+    size_t links_start;  // in container_links_
   };
   std::vector<Container> containers_;
+  std::string container_text_;
+  std::vector<int> container_links_;
   void OpenContainer(const GumboNode* node, GumboTag tag);
   void CloseContainer(const GumboNode* node);
 };
@@ -344,23 +467,32 @@ constexpr size_t kMaxLinksPerContext = 4;
 
 void Walker::OpenContainer(const GumboNode* node, GumboTag tag) {
   if (IsContainer(tag) && containers_.size() < kMaxContainers) {
-    containers_.push_back(Container{node, "", {}});
+    containers_.push_back(
+        Container{node, container_text_.size(), container_links_.size()});
   } else if (!containers_.empty() && (IsBlock(tag) || tag == GUMBO_TAG_TD ||
                                       tag == GUMBO_TAG_TH)) {
-    containers_.back().text.push_back(' ');
+    container_text_.push_back(' ');
   }
 }
 
 void Walker::CloseContainer(const GumboNode* node) {
   if (containers_.empty() || containers_.back().node != node) {
-    if (!containers_.empty()) containers_.back().text.push_back(' ');
+    if (!containers_.empty()) container_text_.push_back(' ');
     return;
   }
-  Container c = std::move(containers_.back());
+  const Container c = containers_.back();
   containers_.pop_back();
-  if (c.links.empty() || c.links.size() > kMaxLinksPerContext) return;
-  std::string context = TruncateUtf8(FoldSpace(c.text), kMaxContextBytes);
-  for (int i : c.links) doc_->links[i].context = context;
+  const size_t links = container_links_.size() - c.links_start;
+  if (links > 0 && links <= kMaxLinksPerContext) {
+    const std::string context = FoldSpaceCut(
+        std::string_view(container_text_).substr(c.text_start),
+        kMaxContextBytes);
+    for (size_t k = c.links_start; k < container_links_.size(); ++k) {
+      doc_->links[container_links_[k]].context = context;
+    }
+  }
+  container_text_.resize(c.text_start);
+  container_links_.resize(c.links_start);
 }
 
 void Walker::Walk(const GumboNode* root) {
@@ -411,8 +543,10 @@ void Walker::OnText(std::string_view s) {
   if (anchor_ != nullptr && anchor_text_.size() < kMaxAnchorTextBytes * 4) {
     anchor_text_.append(s);
   }
-  if (!containers_.empty() && containers_.back().text.size() < 4 * kMaxContextBytes) {
-    containers_.back().text.append(s);
+  if (!containers_.empty() && container_text_.size() -
+                                   containers_.back().text_start <
+                               4 * kMaxContextBytes) {
+    container_text_.append(s);
   }
 }
 
@@ -497,7 +631,9 @@ int Walker::AddLink(std::string_view raw, std::string text) {
   for (std::string_view scheme : {"javascript:", "mailto:", "tel:", "data:"}) {
     if (StartsWithNoCase(h, scheme)) return -1;
   }
-  std::optional<std::string> url = ResolveUrl(base_, h, limits_.max_url_bytes);
+  thread_local ResolveCache resolved;
+  std::optional<std::string> url =
+      resolved.Resolve(base_, h, limits_.max_url_bytes);
   if (!url) return -1;
   if (doc_->links.size() >= limits_.max_links) {
     doc_->truncated = true;
@@ -505,7 +641,7 @@ int Walker::AddLink(std::string_view raw, std::string text) {
   }
   doc_->links.push_back(Link{std::move(*url), std::move(text), ""});
   int index = static_cast<int>(doc_->links.size()) - 1;
-  if (!containers_.empty()) containers_.back().links.push_back(index);
+  if (!containers_.empty()) container_links_.push_back(index);
   return index;
 }
 
