@@ -69,7 +69,9 @@ Pipeline::Pipeline(Store* store, const Matcher& matcher,
     : store_(store),
       reader_(options.read_store ? options.read_store : store),
       matcher_(matcher),
-      options_(options) {
+      options_(options),
+      site_segments_(
+          pipeline_internal::SegmentPrefixes(options.site_prefixes)) {
   const int helpers = options_.parse_threads < 0 ? ParsePool::DefaultHelpers()
                                                  : options_.parse_threads;
   if (helpers > 0) pool_ = std::make_unique<ParsePool>(helpers);
@@ -94,7 +96,8 @@ void Pipeline::OnSiteStart(const Site& site) {
 UrlKind Pipeline::KindOf(const SiteState& s, const std::string& url) const {
   UrlKind kind = ToUrlKind(ClassifyLink(s.prefix, url));
   if (kind == UrlKind::kOtherSite && !options_.site_prefixes.empty() &&
-      !UnderOtherSite(options_.site_prefixes, s.prefix, url)) {
+      !UnderOtherSite(options_.site_prefixes, site_segments_, s.prefix,
+                      url)) {
     kind = UrlKind::kExternal;  // a central BMA page (/pipd/): no district
   }
   return kind;

@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "app/facts_table.h"
@@ -130,7 +131,7 @@ class Pipeline : public CrawlSink {
     HitList hits{&pools};
     HitKeySet hit_keys{&pools};
     UrlSet hit_urls{&pools};  // URLs with at least one hit
-    std::set<std::string> date_keys;  // of link-text and URL dates only
+    std::unordered_set<std::string> date_keys;  // of link-text and URL dates
     // URL -> re-usable earlier fetch, until the URL's response (OnResponse).
     std::map<std::string, StoredPage> prior;
     SiteProgress progress;
@@ -139,7 +140,7 @@ class Pipeline : public CrawlSink {
     // Text lines of the site's first page (menus, sidebars): a later page
     // with almost nothing else is an empty page (EmptyPage in
     // pipeline_read.cc).
-    std::set<std::string> chrome_lines;
+    std::unordered_set<std::string> chrome_lines;
     bool chrome_known = false;
     // Links already read on this site, by URL + "\n" + anchor text (a menu
     // repeats the same links on every page): their hits and dates are in
@@ -213,6 +214,9 @@ class Pipeline : public CrawlSink {
   Store* reader_;  // options_.read_store, else store_
   const Matcher& matcher_;
   PipelineOptions options_;
+  // The first path segment of each options_.site_prefixes
+  // (pipeline_internal::SegmentPrefixes), for UnderOtherSite.
+  std::vector<std::string> site_segments_;
   std::map<std::string, SiteState> sites_;
   std::string error_;
   int sites_checked_ = 0, sites_unchecked_ = 0;

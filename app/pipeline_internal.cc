@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,19 +87,39 @@ bool SameContent(const std::string& body, const std::string& stored) {
   return Hex64(h) == stored;
 }
 
-bool UnderOtherSite(const std::vector<std::string>& prefixes,
-                    const std::string& own_prefix, const std::string& url) {
-  const std::string own_segment = FirstSegmentPrefix(own_prefix);
+std::vector<std::string> SegmentPrefixes(
+    const std::vector<std::string>& prefixes) {
+  std::vector<std::string> segments;
+  segments.reserve(prefixes.size());
   for (const std::string& prefix : prefixes) {
-    if (prefix == own_prefix) continue;
-    const std::string segment = FirstSegmentPrefix(prefix);
-    if (url.rfind(prefix, 0) == 0) return true;
-    if (!segment.empty() && segment != own_segment &&
-        url.rfind(segment, 0) == 0) {
-      return true;
+    segments.push_back(FirstSegmentPrefix(prefix));
+  }
+  return segments;
+}
+
+bool UnderOtherSite(const std::vector<std::string>& prefixes,
+                    const std::vector<std::string>& segments,
+                    const std::string& own_prefix, const std::string& url) {
+  std::optional<std::string> own_segment;  // built when first needed
+  for (size_t i = 0; i < prefixes.size(); ++i) {
+    const std::string& prefix = prefixes[i];
+    if (url.starts_with(prefix)) {
+      if (prefix != own_prefix) return true;
+      continue;
     }
+    const std::string& segment = segments[i];
+    if (segment.empty() || !url.starts_with(segment) || prefix == own_prefix) {
+      continue;
+    }
+    if (!own_segment) own_segment = FirstSegmentPrefix(own_prefix);
+    if (segment != *own_segment) return true;
   }
   return false;
+}
+
+bool UnderOtherSite(const std::vector<std::string>& prefixes,
+                    const std::string& own_prefix, const std::string& url) {
+  return UnderOtherSite(prefixes, SegmentPrefixes(prefixes), own_prefix, url);
 }
 
 bool IsOwnHit(const Hit& h, const std::string& url) {

@@ -47,6 +47,15 @@ bool SameContent(const std::string& body, const std::string& stored);
 bool UnderOtherSite(const std::vector<std::string>& prefixes,
                     const std::string& own_prefix, const std::string& url);
 
+// The first path segment prefix of each of `prefixes`, for the faster
+// UnderOtherSite below (it runs for every link of every page).
+std::vector<std::string> SegmentPrefixes(
+    const std::vector<std::string>& prefixes);
+// UnderOtherSite with `segments` = SegmentPrefixes(prefixes).
+bool UnderOtherSite(const std::vector<std::string>& prefixes,
+                    const std::vector<std::string>& segments,
+                    const std::string& own_prefix, const std::string& url);
+
 // Hits and dates a page yields about itself (its title, headings, text, or
 // a document's text): only a parse of its body produces them. Link-derived
 // ones are re-derived from the stored links, URL ones from the URL.

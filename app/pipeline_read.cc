@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <set>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -40,7 +40,7 @@ constexpr size_t kEmptyPageBytes = 24;
 // True if a page says nothing beyond the site's chrome (the first page's
 // lines: menus, sidebars) and its own headings: a CMS page with a title only.
 bool EmptyPage(const std::vector<std::string>& lines,
-               const std::set<std::string>& chrome,
+               const std::unordered_set<std::string>& chrome,
                const std::string& normalized_headings) {
   size_t own = 0;
   for (const std::string& line : lines) {
@@ -151,7 +151,8 @@ UrlFacts& Pipeline::Facts(SiteState& s, const std::string& url,
 void Pipeline::AddHits(SiteState& s, Field field, const std::string& text,
                        const std::string& url, const std::string& found_on,
                        Extract* out) {
-  if (text.empty() || UnderOtherSite(options_.site_prefixes, s.prefix, url)) {
+  if (text.empty() ||
+      UnderOtherSite(options_.site_prefixes, site_segments_, s.prefix, url)) {
     return;  // another district's page is never this site's evidence
   }
   AddMatches(s, field, matcher_.Match(field, text), url, found_on, out);
@@ -187,15 +188,25 @@ bool Pipeline::AddMentions(SiteState& s, Field field, const std::string& source,
   // A link's text and a URL's path are read again for every page linking
   // there: their keys live as long as the site. A page's own fields are read
   // once (one response per URL and site: the frontier queues a URL once), so
-  // their keys need only live for this call.
-  std::set<std::string> own_keys;
-  std::set<std::string>& keys =
-      source == "link_text" || source == "url" ? s.date_keys : own_keys;
+  // their keys need only live for this call; and as FindDates gives each
+  // mention after the last, their offsets (part of the key) differ and no
+  // key is needed at all unless that order is broken.
+  const bool site_keys = source == "link_text" || source == "url";
+  const bool ordered =
+      std::adjacent_find(mentions.begin(), mentions.end(),
+                         [](const DateMention& a, const DateMention& b) {
+                           return b.offset <= a.offset;
+                         }) == mentions.end();
+  std::unordered_set<std::string> own_keys;
+  std::string key = url + "\n" + source + "\n";
+  const size_t key_head = key.size();
   for (const DateMention& d : mentions) {
     if (kept >= options_.max_dates_per_field) return true;
-    std::string key = url + "\n" + source + "\n" + d.text + "\n" +
-                      std::to_string(d.offset);
-    if (!keys.insert(key).second) continue;
+    if (site_keys || !ordered) {
+      key.resize(key_head);
+      key.append(d.text).append("\n").append(std::to_string(d.offset));
+      if (!(site_keys ? s.date_keys : own_keys).insert(key).second) continue;
+    }
     DateFact fact{field, source, d.fiscal_year, d.year_be, d.month, d.day,
                   d.fiscal_marker, TruncateUtf8(d.text, 120), url};
     f.dates.push_back(fact);
@@ -208,7 +219,9 @@ bool Pipeline::AddMentions(SiteState& s, Field field, const std::string& source,
 void Pipeline::ProcessLink(SiteState& s, const std::string& page_url,
                            const std::string& url, const std::string& text,
                            Extract* out) {
-  std::string key = url + "\n" + text;
+  std::string key;
+  key.reserve(url.size() + 1 + text.size());
+  key.append(url).append("\n").append(text);
   // A repeat (a menu on every page, or a re-used page's links replayed)
   // adds nothing: its hits and dates are in (their keys are taken), and its
   // URL went out with the first one, so the engine, which considers a URL
@@ -283,7 +296,8 @@ void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
 
 void Pipeline::AddFieldHits(SiteState& s, Field field, const FieldRead& read,
                             const std::string& url, Extract* out) {
-  if (read.text.empty() || UnderOtherSite(options_.site_prefixes, s.prefix, url)) {
+  if (read.text.empty() ||
+      UnderOtherSite(options_.site_prefixes, site_segments_, s.prefix, url)) {
     return;  // as AddHits
   }
   AddMatches(s, field, read.matches, url, url, out);
