@@ -64,6 +64,7 @@ void FactsTable::Pack(const UrlFacts& f, Packed* p) {
   p->ok = f.ok;
   p->placeholder = f.placeholder;
   p->needs_review = f.needs_review;
+  p->unreadable = f.unreadable;
   std::vector<PackedDate> dates;  // exact capacity
   dates.reserve(f.dates.size());
   for (const DateFact& d : f.dates) {
@@ -88,6 +89,7 @@ void FactsTable::Unpack(const Packed& p, UrlFacts* f) const {
   f->ok = p.ok;
   f->placeholder = p.placeholder;
   f->needs_review = p.needs_review;
+  f->unreadable = p.unreadable;
   f->dates.clear();
   f->dates.reserve(p.dates.size());
   for (const PackedDate& d : p.dates) {

@@ -78,7 +78,7 @@ class FactsTable {
     int32_t http_status = 0;
     UrlKind kind = UrlKind::kPage;
     bool seen = false, fetched = false, ok = false, placeholder = false,
-         needs_review = false;
+         needs_review = false, unreadable = false;
     std::vector<PackedDate> dates;
   };
 

@@ -21,8 +21,10 @@ using pipeline_internal::IsOk;
 using pipeline_internal::IsOwnDate;
 using pipeline_internal::IsPdf;
 using pipeline_internal::LooksBinary;
+using pipeline_internal::MarkUnopenable;
 using pipeline_internal::RankOutlinks;
 using pipeline_internal::UnderOtherSite;
+using pipeline_internal::UnopenableDocument;
 
 namespace {
 
@@ -143,13 +145,21 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
   bool parsed = false;
   const size_t dates_before = facts.dates.size();
   const StoredPage* prior = Reusable(s, r);
+  // Stored rows that do not read: a body that came is read afresh (with none,
+  // a 304, Reuse stops the run with the error).
+  if (prior && !Reuse(s, r, *prior, facts, &out) && !r.body.empty()) {
+    prior = nullptr;
+  }
+  const std::string unopenable = prior ? "" : UnopenableDocument(r);
   if (prior) {
-    Reuse(s, r, *prior, facts, &out);
+    // re-used
+  } else if (!unopenable.empty()) {
+    MarkUnopenable(unopenable, &facts);
   } else if (facts.ok && IsPdf(r)) {
     ProcessPdf(s, r, facts, &out);
     parsed = true;
   } else if (facts.ok && r.request.kind == RequestKind::kPage && IsHtml(r) &&
-             LooksBinary(r.body)) {
+             LooksBinary(r.body, r.content_type)) {
     facts.error = kBinaryNote;
   } else if (facts.ok && r.request.kind == RequestKind::kPage && IsHtml(r)) {
     ProcessHtml(s, r, facts, &out);

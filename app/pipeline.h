@@ -192,7 +192,9 @@ class Pipeline : public CrawlSink {
                   const std::string& text, const SiteState::LinkMemo& read,
                   Extract* out);
   const StoredPage* Reusable(const SiteState& s, const FetchResult& r) const;
-  void Reuse(SiteState& s, const FetchResult& r, const StoredPage& prior,
+  // False if prior's rows do not read (nothing re-used; with no body to
+  // read instead, error_ says why).
+  bool Reuse(SiteState& s, const FetchResult& r, const StoredPage& prior,
              UrlFacts& facts, Extract* out);
   void AddStoredHit(SiteState& s, Hit hit, Extract* out);
   void ReportProgress(SiteState& s, const Site& site, const FetchResult& r,
@@ -205,6 +207,8 @@ class Pipeline : public CrawlSink {
   void Write(StoreWriter::Job job, bool group = false);
   static size_t RowBytes(const Extract& extract);
   void CallOnProgress(const SiteProgress& p);
+  // A site's reason when the run was stopped (storage failure, signal).
+  std::string StoppedNote() const;
   std::string UncheckedReason(const SiteCrawlStats& stats) const;
   static std::vector<UrlFacts> JudgedFacts(
       const SiteState& s, const std::vector<Hit>& hits,

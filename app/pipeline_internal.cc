@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include <strings.h>
 #include <xxhash.h>
+
+#include "crawler/charset.h"
 
 namespace oitwatch {
 namespace pipeline_internal {
@@ -50,9 +53,11 @@ bool IsHtml(const FetchResult& r) {
   return i != std::string::npos && r.body[i] == '<';
 }
 
-bool LooksBinary(const std::string& body) {
+bool LooksBinary(const std::string& body, const std::string& content_type) {
   if (body.compare(0, 2, "\xFF\xFE") == 0 || body.compare(0, 2, "\xFE\xFF") == 0)
     return false;  // UTF-16 with a BOM: half its bytes are NUL
+  if (HeaderEncoding(content_type).starts_with("utf-16"))
+    return false;  // declared UTF-16 (no BOM): decoded as declared
   const size_t n = std::min<size_t>(body.size(), 4096);
   size_t nuls = 0, controls = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -61,6 +66,37 @@ bool LooksBinary(const std::string& body) {
     controls += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f';
   }
   return (nuls > 8 && nuls * 100 > n) || controls * 10 > n;
+}
+
+namespace {
+constexpr char kUnopenable[] = "เปิดไฟล์ไม่ได้ (file cannot be opened: ";
+
+bool EndsWithPdf(const std::string& url) {
+  const size_t end = url.find_first_of("?#");
+  const std::string path = url.substr(0, end);
+  return path.size() >= 4 &&
+         strncasecmp(path.c_str() + path.size() - 4, ".pdf", 4) == 0;
+}
+}  // namespace
+
+std::string UnopenableDocument(const FetchResult& r) {
+  if (r.request.kind != RequestKind::kDocument ||
+      r.outcome != FetchOutcome::kOk)
+    return "";
+  if (r.body.empty()) return "empty file, 0 bytes";
+  if (EndsWithPdf(r.request.url) && !IsPdf(r) && IsHtml(r))
+    return "an HTML page came back instead of the PDF";
+  return "";
+}
+
+void MarkUnopenable(const std::string& why, UrlFacts* facts) {
+  facts->unreadable = true;
+  if (!facts->error.empty()) facts->error += "; ";
+  facts->error += kUnopenable + why + ")";
+}
+
+bool IsUnopenableNote(const std::string& error) {
+  return error.find(kUnopenable) != std::string::npos;
 }
 
 std::string KindName(RequestKind kind) {

@@ -28,8 +28,17 @@ bool IsPdf(const FetchResult& r);
 // True if sent as HTML, or as text (or untyped) that starts with a tag.
 bool IsHtml(const FetchResult& r);
 // True if the first 4 KiB are NUL-heavy or mostly control bytes (B17); a
-// UTF-16 body with a BOM is not binary.
-bool LooksBinary(const std::string& body);
+// UTF-16 body (a BOM, or a Content-Type charset naming UTF-16) is not binary.
+bool LooksBinary(const std::string& body, const std::string& content_type);
+
+// A document that came back 2xx but that the assessors could not open: an
+// empty body, or an HTML page (a soft 404, a login page) where a .pdf was
+// linked. `why` of it, or "" if the bytes look like the document.
+std::string UnopenableDocument(const FetchResult& r);
+// Marks `facts` unreadable (broken for the judge) with `why` appended to its
+// error as a note that IsUnopenableNote recognises in a stored error.
+void MarkUnopenable(const std::string& why, UrlFacts* facts);
+bool IsUnopenableNote(const std::string& error);
 
 // The stored name of a request kind: "robots", "page", "document", "check".
 std::string KindName(RequestKind kind);

@@ -26,6 +26,7 @@ using pipeline_internal::IsOk;
 using pipeline_internal::IsPdf;
 using pipeline_internal::kNeedsJsNote;
 using pipeline_internal::LooksBinary;
+using pipeline_internal::MarkUnopenable;
 using pipeline_internal::UnderOtherSite;
 
 namespace {
@@ -327,7 +328,7 @@ bool Pipeline::WillReadHtml(const FetchResult& r) const {
   if (r.request.kind != RequestKind::kPage || !IsOk(r)) return false;
   auto s = sites_.find(r.request.site_id);
   if (s == sites_.end() || Reusable(s->second, r) != nullptr) return false;
-  return !IsPdf(r) && IsHtml(r) && !LooksBinary(r.body);
+  return !IsPdf(r) && IsHtml(r) && !LooksBinary(r.body, r.content_type);
 }
 
 void Pipeline::ProcessPdf(SiteState& s, const FetchResult& r, UrlFacts& facts,
@@ -336,8 +337,7 @@ void Pipeline::ProcessPdf(SiteState& s, const FetchResult& r, UrlFacts& facts,
   std::string err;
   if (!ExtractPdfText(r.body, options_.max_pdf_pages, options_.max_pdf_text,
                       &pdf, &err)) {
-    facts.error = "PDF unreadable: " + err;
-    facts.needs_review = true;
+    MarkUnopenable("PDF unreadable: " + err, &facts);
     return;
   }
   out->title = pdf.title;

@@ -11,6 +11,7 @@ namespace oitwatch {
 
 using pipeline_internal::IsOwnDate;
 using pipeline_internal::IsOwnHit;
+using pipeline_internal::IsUnopenableNote;
 using pipeline_internal::KindName;
 using pipeline_internal::SameContent;
 
@@ -24,6 +25,12 @@ void Pipeline::PrepareRequest(const Site& site, Request* request) {
     return;
   }
   if (!found || prior.page.kind != KindName(request->kind)) return;
+  // A stored copy whose links do not read (a corrupt page_links row) is not
+  // re-used: no validators, so the page comes in full and is read afresh.
+  if (request->kind == RequestKind::kPage &&
+      !reader_->CheckPageLinks(prior, &err)) {
+    return;
+  }
   request->etag = prior.page.etag;
   request->last_modified = prior.page.last_modified;
   sites_[site.id].prior[request->url] = std::move(prior);
@@ -53,7 +60,7 @@ void Pipeline::AddStoredHit(SiteState& s, Hit hit, Extract* out) {
 // Re-uses an unchanged page or document: its own hits and dates as stored,
 // its links replayed (so they are followed and credited as in a parse),
 // nothing parsed.
-void Pipeline::Reuse(SiteState& s, const FetchResult& r,
+bool Pipeline::Reuse(SiteState& s, const FetchResult& r,
                      const StoredPage& prior, UrlFacts& facts, Extract* out) {
   StoredPage rows;  // what LoadPageRows reads by; the page row is prior's
   rows.page_id = prior.page_id;
@@ -62,8 +69,8 @@ void Pipeline::Reuse(SiteState& s, const FetchResult& r,
   rows.page.url = prior.page.url;
   std::string err;
   if (!reader_->LoadPageRows(&rows, &err)) {
-    if (error_.empty()) error_ = err;
-    return;
+    if (r.body.empty() && error_.empty()) error_ = err;
+    return false;
   }
   const std::string& url = r.request.url;
   const PageRecord& page = prior.page;
@@ -73,6 +80,7 @@ void Pipeline::Reuse(SiteState& s, const FetchResult& r,
   facts.placeholder = page.placeholder;
   facts.needs_review = page.needs_review;
   if (!page.parse_error.empty()) facts.error = page.parse_error;
+  facts.unreadable = IsUnopenableNote(page.parse_error);
   if (facts.last_modified.empty()) facts.last_modified = page.last_modified;
   for (Hit& hit : rows.hits) {
     if (!IsOwnHit(hit, url)) continue;
@@ -100,6 +108,7 @@ void Pipeline::Reuse(SiteState& s, const FetchResult& r,
     if (!out->links_from) out->links.push_back(link);
     ProcessLink(s, url, link.to_url, link.text, out);
   }
+  return true;
 }
 
 }  // namespace oitwatch

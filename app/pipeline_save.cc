@@ -67,11 +67,14 @@ std::string IsoTime(int64_t unix_seconds) {
   return buf;
 }
 
-// What the judge read from the body, kept so a re-use needs no re-parse.
-void AddParsedFacts(const UrlFacts& facts, PageRecord* page) {
+// What the judge read from the body, kept so a re-use needs no re-parse:
+// the notes reading added to the fetch's own error (`fetch_error`), even when
+// the page's error shows them already (a re-use restores them from here).
+void AddParsedFacts(const UrlFacts& facts, const std::string& fetch_error,
+                    PageRecord* page) {
   page->placeholder = facts.placeholder;
   page->needs_review = facts.needs_review;
-  if (facts.error != page->error) page->parse_error = facts.error;
+  if (facts.error != fetch_error) page->parse_error = facts.error;
 }
 
 // A page re-used from an earlier fetch keeps that fetch's content identity
@@ -138,7 +141,7 @@ void Pipeline::Save(const Site& site, const Request& request,
   page.found_on = request.found_on;
   page.depth = request.depth;
   page.charset = extract.charset;
-  if (extract.facts) AddParsedFacts(*extract.facts, &page);
+  if (extract.facts) AddParsedFacts(*extract.facts, r->error, &page);
   if (extract.reused) CarryContent(extract.reused->page, &page);
   page.links_from = extract.links_from;
   page.dates_from = extract.dates_from;

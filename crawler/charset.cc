@@ -387,6 +387,10 @@ std::string CanonicalEncoding(std::string_view label) {
   return "";
 }
 
+std::string HeaderEncoding(std::string_view content_type) {
+  return CanonicalEncoding(CharsetParameter(Lower(content_type)));
+}
+
 DecodedText DecodeToUtf8(std::string_view body, std::string_view content_type) {
   size_t bom_length = 0;
   if (const char* encoding = DetectBom(body, &bom_length)) {

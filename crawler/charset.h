@@ -26,6 +26,9 @@ DecodedText DecodeToUtf8(std::string_view body, std::string_view content_type);
 
 // Canonical encoding for a label ("TIS-620" -> "windows-874"), "" if unknown.
 std::string CanonicalEncoding(std::string_view label);
+// The canonical encoding a Content-Type header's charset names, "" if none
+// or unknown ("text/html; charset=UTF-16" -> "utf-16le").
+std::string HeaderEncoding(std::string_view content_type);
 
 }  // namespace oitwatch
 

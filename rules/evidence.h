@@ -61,6 +61,10 @@ struct UrlFacts {
   std::string found_on;     // first in-scope page that linked here
   bool placeholder = false; // page says "under construction" / is empty
   bool needs_review = false;  // e.g. image-only PDF: no text layer
+  bool unreadable = false;  // a document that came back 2xx but cannot be
+                            // opened (empty, an HTML page instead of the
+                            // PDF, corrupt or password-locked): broken for
+                            // the assessors; `error` says why
   std::string last_modified;
   std::vector<DateFact> dates;
 };

@@ -123,6 +123,10 @@ std::string StaleNote(const ComponentResult& r, const std::string& need) {
 
 std::string BrokenNote(const ComponentResult& r) {
   const Candidate& best = r.candidates.front();
+  if (best.facts->ok && best.facts->unreadable) {  // its error says why
+    return "ไฟล์" + r.component->title + " เปิดไม่ได้: " + best.url + " (" +
+           best.facts->error + ")";
+  }
   const int status = best.facts->http_status;
   const std::string what =
       status > 0 ? "HTTP " + std::to_string(status) : Outcome(best);

@@ -29,7 +29,7 @@ constexpr const char* kStateNames[] = {
 
 State FetchState(const UrlFacts* facts) {
   if (facts == nullptr || !facts->fetched) return State::kUnfetched;
-  if (facts->ok) return State::kOk;
+  if (facts->ok) return facts->unreadable ? State::kBroken : State::kOk;
   for (int status : kTransientStatuses) {
     if (facts->http_status == status) return State::kUnfetched;
   }

@@ -257,6 +257,9 @@ class Store {
   // Returns false (naming the row) if the stored links do not decode
   // (links_blob.h), e.g. a corrupt or truncated page_links row.
   bool LoadPageRows(StoredPage* stored, std::string* err);
+  // Whether the links LoadPageRows would read for `stored` decode: false
+  // with the row named if not (or on a store error). Reads nothing else.
+  bool CheckPageLinks(const StoredPage& stored, std::string* err);
 
  private:
   struct Impl;

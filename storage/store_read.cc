@@ -260,6 +260,16 @@ bool Store::LoadPageRows(StoredPage* stored, std::string* err) {
   });
 }
 
+bool Store::CheckPageLinks(const StoredPage& stored, std::string* err) {
+  return impl_->Read("links of page " + stored.page.url, err, [&] {
+    StoredPage copy;  // decoded, then dropped
+    copy.page_id = stored.page_id;
+    copy.links_page_id = stored.links_page_id;
+    impl_->LoadLinks(&copy);
+    return true;
+  });
+}
+
 // No page_links row: the page has no links.
 void Store::Impl::LoadLinks(StoredPage* stored) {
   const int64_t holder =

@@ -20,6 +20,7 @@ UrlFacts Sample(const std::string& url) {
   f.found_on = "http://h/laksi/";
   f.placeholder = true;
   f.needs_review = true;
+  f.unreadable = true;
   f.last_modified = "Sat, 21 Nov 2026 21:08:35 GMT";
   f.dates.push_back(DateFact{Field::kLinkText, "link_text", 2568, 2568, 3, 5,
                              true, "5 มีนาคม 2568", url});
@@ -39,6 +40,7 @@ void ExpectSame(const UrlFacts& a, const UrlFacts& b) {
   EXPECT_EQ(a.found_on, b.found_on);
   EXPECT_EQ(a.placeholder, b.placeholder);
   EXPECT_EQ(a.needs_review, b.needs_review);
+  EXPECT_EQ(a.unreadable, b.unreadable);
   EXPECT_EQ(a.last_modified, b.last_modified);
   ASSERT_EQ(a.dates.size(), b.dates.size());
   for (size_t i = 0; i < a.dates.size(); ++i) {

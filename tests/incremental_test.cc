@@ -291,6 +291,34 @@ TEST_F(IncrementalTest, HashesOfAnOlderVersionStillRecogniseSameBytes) {
   EXPECT_EQ(Items(third), Items(first));
 }
 
+// A page's stored links that no longer decode (a corrupt page_links row) are
+// not re-used: the page comes in full and is read afresh, the verdicts stay,
+// and the night after re-uses the new copy (no permanent false "missing").
+TEST_F(IncrementalTest, CorruptStoredLinksAreReadAfreshNotLost) {
+  json first = Run();
+  {
+    SQLite::Database db(this->db(), SQLite::OPEN_READWRITE);
+    SQLite::Statement q(db,
+                        "UPDATE page_links SET data = x'DEADBEEF00' WHERE "
+                        "page_id IN (SELECT id FROM pages WHERE run_id = 1 AND "
+                        "url LIKE '%/laksi/ita')");
+    ASSERT_EQ(q.exec(), 1);
+  }
+  site_.ResetCounts();
+  json second = Run();
+  EXPECT_EQ(Items(second), Items(first)) << "nothing lost";
+  EXPECT_EQ(site_.count_200(), 1) << "the ITA page came in full";
+  EXPECT_EQ(site_.count_304(), 5);
+  auto [parsed2, reused2] = ParsedReused(2);
+  EXPECT_EQ(parsed2, 1);
+  EXPECT_EQ(reused2, 5);
+  json third = Run();
+  EXPECT_EQ(Items(third), Items(first));
+  auto [parsed3, reused3] = ParsedReused(3);
+  EXPECT_EQ(parsed3, 0) << "the fresh copy is re-used";
+  EXPECT_EQ(reused3, 6);
+}
+
 TEST_F(IncrementalTest, ChangedPageIsParsedAndItsNewLinksFollowed) {
   json first = Run();
   ASSERT_EQ(Items(first)[12]["id"], "O13");
