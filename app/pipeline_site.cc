@@ -51,6 +51,13 @@ void MarkInsecureEvidence(const SiteCrawlStats& stats,
 
 }  // namespace
 
+std::string Pipeline::StoppedNote() const {
+  std::string why = error_;
+  if (why.empty() && writer_ && writer_->failed()) why = writer_->error();
+  if (why.empty()) why = "stopped by a signal";
+  return "การตรวจถูกหยุดกลางคัน (run stopped: " + why + ")";
+}
+
 std::string Pipeline::UncheckedReason(const SiteCrawlStats& stats) const {
   if (stats.robots_disallowed_seed) {
     return "robots.txt ไม่อนุญาตให้ตรวจ (robots.txt disallows the start URL" +
@@ -134,10 +141,11 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
     sites_.erase(site.id);  // the judge needs no more of it (`s` is gone)
     verdicts = JudgeSite(rules, options_.judge, facts, hits, site_pages);
     ApplyOverrides(rules, options_.judge, mine, facts, hits, &verdicts);
-    timed_out_ = timed_out_ || stats.timed_out;
+    timed_out_ = timed_out_ || (stats.timed_out && !stats.stopped);
     if (stats.timed_out || stats.host_dropped) {
-      info.reason = stats.timed_out ? "การตรวจถูกตัดเพราะหมดเวลา (run watchdog)"
-                                    : stats.host_note;
+      info.reason = stats.stopped     ? StoppedNote()
+                    : stats.timed_out ? "การตรวจถูกตัดเพราะหมดเวลา (run watchdog)"
+                                      : stats.host_note;
       for (ItemVerdict& v : verdicts) {
         if (v.status != ItemStatus::kMissing) continue;
         v.status = ItemStatus::kUnchecked;

@@ -62,7 +62,9 @@ struct SiteCrawlStats {
   bool robots_disallowed_seed = false;
   std::string robots_reason;   // why robots.txt disallows (e.g. "HTTP 503")
   int pages = 0, documents = 0, checks = 0, errors = 0, skipped = 0;
-  bool timed_out = false;      // the watchdog stopped the run
+  bool timed_out = false;      // the run stopped before the site was done:
+  bool stopped = false;        // ... by a signal or a storage failure (true)
+                               // or by the watchdog (false)
   bool host_dropped = false;   // error budget spent or Crawl-delay too high
   std::string host_note;
   // Page links skipped as a suspected crawler trap (template budget spent,

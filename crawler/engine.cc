@@ -84,9 +84,10 @@ void Engine::Run() {
   for (const std::string& id : order_) Seed(sites_[id]);
   while (!AllDone()) {
     TimePoint now = Clock::now();
-    if (!timed_out_ &&
-        (now - start > config_.max_run_time || sink_->Aborted())) {
-      TimeOut();
+    if (!timed_out_ && sink_->Aborted()) {
+      TimeOut(/*stopped=*/true);
+    } else if (!timed_out_ && now - start > config_.max_run_time) {
+      TimeOut(/*stopped=*/false);
     }
     // SIGTERM or a storage failure: stop now, abandoning transfers in flight
     // (they could take a whole timeout); the sites left are closed below.
@@ -221,13 +222,15 @@ void Engine::HandleRobots(const FetchResult& r) {
   host.known = true;
   if (IsOk(r)) {
     host.robots = RobotsTxt::Parse(r.body, config_.robots_token);
-  } else if ((r.outcome == FetchOutcome::kHttpError ||
-              r.outcome == FetchOutcome::kBlocked) &&
-             r.http_status >= 400 && r.http_status < 500 &&
-             r.http_status != 429) {
+  } else if (((r.outcome == FetchOutcome::kHttpError ||
+               r.outcome == FetchOutcome::kBlocked) &&
+              r.http_status >= 400 && r.http_status < 500 &&
+              r.http_status != 429) ||
+             r.outcome == FetchOutcome::kTooManyRedirects) {
     // RFC 9309 2.3.1.3: any 4xx (401/403 included) means "unavailable":
     // crawl as if there were no robots.txt. A 403 WAF on the pages
-    // themselves is then reported as blocked, with its own reason.
+    // themselves is then reported as blocked, with its own reason. Over
+    // five redirects may be taken as unavailable too (2.3.1.2).
     host.robots = RobotsTxt::AllowAll();
   } else {
     host.robots_failed = r.http_status == 0;
@@ -374,11 +377,12 @@ void Engine::CheckDone(SiteState& s) {
   sink_->OnSiteDone(*s.site, s.stats);
 }
 
-void Engine::TimeOut() {
+void Engine::TimeOut(bool stopped) {
   timed_out_ = true;
   for (auto& [id, s] : sites_) {
     s.stats.skipped += frontier_.DropSite(id);
     s.stats.timed_out = !s.done;
+    s.stats.stopped = !s.done && stopped;
   }
   for (auto& [key, host] : hosts_) {
     host.dropped = true;

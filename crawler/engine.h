@@ -77,7 +77,8 @@ class Engine {
   void Consider(SiteState& s, const Request& from,
                 const std::vector<Outlink>& links, bool from_https);
   void CheckDone(SiteState& s);
-  void TimeOut();
+  // Stops the run: the watchdog's limit, or (`stopped`) the sink aborted.
+  void TimeOut(bool stopped);
   bool AllDone() const;
 
   const CrawlConfig& config_;

@@ -28,6 +28,9 @@
 
 namespace oitwatch {
 
+// RFC 9309 2.3.1.2: robots.txt redirects followed (more: "unavailable").
+inline constexpr long kRobotsMaxRedirects = 5;
+
 struct FetcherOptions {
   std::string user_agent =
       "oitwatch/0.1 (+https://github.com/oitwatch/oitwatch; ITA OIT compliance "
@@ -40,7 +43,7 @@ struct FetcherOptions {
   size_t max_page_bytes = 10u << 20;      // decoded body cap, HTML/robots
   size_t max_document_bytes = 50u << 20;  // decoded body cap, documents
   size_t max_header_bytes = 64u << 10;    // stored response headers
-  long max_redirects = 10;
+  long max_redirects = 10;  // robots.txt: at most kRobotsMaxRedirects
   int max_total_connections = 16;
   // Addresses the connect-time guard lets through although they are private
   // or loopback: exact IPs or CIDRs ("127.0.0.1", "10.0.0.0/8"). Empty = only

@@ -99,6 +99,7 @@ bool IsChallengePage(const std::string& body) {
 
 FetchOutcome OutcomeForStatus(int status, const std::string& body) {
   if (status == 304) return FetchOutcome::kNotModified;
+  if (status == 206) return FetchOutcome::kBadContent;  // see FillResult
   if (status >= 200 && status < 300) return FetchOutcome::kOk;
   if ((status == 403 || status == 503) && IsChallengePage(body))
     return FetchOutcome::kBlocked;
@@ -156,7 +157,19 @@ void FillResult(Transfer* transfer, CURLcode code) {
   result.fetched_at_unix = WallClockSeconds();
   if (code == CURLE_OK) {
     result.outcome = OutcomeForStatus(result.http_status, result.body);
-    if (result.outcome != FetchOutcome::kOk) {
+    const Request& asked = result.request;
+    if (result.outcome == FetchOutcome::kNotModified && asked.etag.empty() &&
+        asked.last_modified.empty() &&
+        asked.kind != RequestKind::kRobots) {  // nothing stored to confirm
+      result.outcome = FetchOutcome::kBadContent;
+      result.error = "HTTP 304 Not Modified to a request without validators "
+                     "(no stored copy to re-use)";
+      result.body.clear();
+    } else if (result.outcome == FetchOutcome::kBadContent) {  // 206
+      result.error = "HTTP 206 partial content to a request for the whole "
+                     "file (no Range sent): not kept as complete";
+      result.body.clear();
+    } else if (result.outcome != FetchOutcome::kOk) {
       result.error = "HTTP " + std::to_string(result.http_status);
     } else if (IsCloseDelimited(*transfer)) {
       result.error = kLengthUnverified;  // a note: the body may be cut short

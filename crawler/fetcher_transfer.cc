@@ -276,6 +276,10 @@ std::unique_ptr<Transfer> NewTransfer(const Request& request,
   if (!options.ca_file.empty())
     curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_file.c_str());
   SetLimits(easy, options, document);
+  if (request.kind == RequestKind::kRobots) {  // RFC 9309 2.3.1.2: five
+    curl_easy_setopt(easy, CURLOPT_MAXREDIRS,
+                     std::min(options.max_redirects, kRobotsMaxRedirects));
+  }
   SetCallbacks(transfer.get());
   return transfer;
 }

@@ -96,7 +96,10 @@ bool IsSessionParam(std::string_view name) {
   std::string key(name);
   for (char& c : key) c = AsciiLower(c);
   return key == "jsessionid" || key == "phpsessid" || key == "sid" ||
-         key == "fbclid" || key == "gclid" || key.rfind("utm_", 0) == 0;
+         key == "sessionid" || key == "session_id" || key == "oscsid" ||
+         key == "zenid" || key == "cfid" || key == "cftoken" ||
+         key.starts_with("aspsessionid") ||  // ASP: ASPSESSIONIDQQGGQGPG
+         key == "fbclid" || key == "gclid" || key.starts_with("utm_");
 }
 
 }  // namespace

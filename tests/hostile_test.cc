@@ -27,6 +27,7 @@
 
 #include "crawler/fetcher.h"
 #include "tests/test_fault_server.h"
+#include "tests/test_pdf.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
 #include "tests/test_tls.h"
@@ -962,6 +963,23 @@ class HostileRunTest : public ::testing::Test {
     return out;
   }
 
+  // A district "d" whose page links O5's plan and report; the plan answers
+  // as `plan` says.
+  RunOutput RunWithPlan(TestServer* server, const TestResponse& plan) {
+    const std::string files = "/d/files/";
+    server->Route("/d/", TestResponse{200, "text/html; charset=utf-8",
+        Html("สำนักงานเขตดี",
+             "<a href=\"" + files + "Action_Plan_2568.pdf\">O5 แผนปฏิบัติราชการ"
+             "ประจำปี พ.ศ. 2568</a> <a href=\"" + files + "Report_2567.pdf\">O5 "
+             "รายงานผลการปฏิบัติราชการประจำปี พ.ศ. 2567</a>"), {}});
+    server->Route(files + "Action_Plan_2568.pdf", plan);
+    server->Route(files + "Report_2567.pdf",
+                  TestResponse{200, "application/pdf",
+                               MakeSimplePdf("Performance report FY 2567"), {}});
+    EXPECT_TRUE(server->Start());
+    return Run({{"d", server->url("/d/")}});
+  }
+
   static const json& Site(const json& report, const std::string& id) {
     static const json kNone = json::object();
     if (!report.contains("sites")) return kNone;
@@ -1890,6 +1908,155 @@ TEST_F(HostileRunTest, D08_LogLinesCarryNoRawControlsFromTheWeb) {
   EXPECT_EQ(run.process.out.find('\x1b'), std::string::npos)
       << "text report escapes ESC";
   EXPECT_EQ(run.process.out.find('\r'), std::string::npos);
+}
+
+
+// ------------------------------------- documents the assessors cannot open
+
+// B (red-team probe): a .pdf link that answers 200 with something that is no
+// PDF, or a PDF that does not open, is evidence the assessors cannot open:
+// `broken` with the reason, never `pass`.
+TEST_F(HostileRunTest, B_UnopenableDocumentIsBrokenNotPass) {
+  struct Case {
+    std::string name;
+    TestResponse plan;
+    std::string why;
+  };
+  const std::string soft404 =
+      "<html><body><h1>404 ไม่พบหน้าที่คุณต้องการ</h1></body></html>";
+  for (const Case& c : std::vector<Case>{
+           {"soft 404", {200, "text/html; charset=utf-8", soft404, {}},
+            "HTML page came back instead of the PDF"},
+           {"empty", {200, "application/pdf", "", {}}, "empty file"},
+           {"html typed pdf", {200, "application/pdf", soft404, {}},
+            "PDF unreadable"},
+           {"corrupt", {200, "application/pdf", "%PDF-1.4\n1 0 obj <<", {}},
+            "PDF unreadable"}}) {
+    SCOPED_TRACE(c.name);
+    TestServer server;
+    RunOutput run = RunWithPlan(&server, c.plan);
+    const json& site = Site(run.report, "d");
+    EXPECT_EQ(site.value("state", ""), "checked") << site.dump();
+    EXPECT_EQ(Status(site, "O5"), "broken") << site.dump();
+    bool shown = false;
+    for (const json& item : site["items"]) {
+      if (item["id"] != "O5") continue;
+      const std::string reason = item.value("reason", "");
+      EXPECT_NE(reason.find("เปิดไม่ได้"), std::string::npos) << reason;
+      EXPECT_NE(reason.find(c.why), std::string::npos) << reason;
+      for (const json& e : item["evidence"]) {
+        if (e.value("url", "").find("Action_Plan") == std::string::npos)
+          continue;
+        EXPECT_EQ(e.value("state", ""), "broken") << e.dump();
+        shown = true;
+      }
+    }
+    EXPECT_TRUE(shown) << "the broken plan is the O5 evidence shown";
+  }
+}
+
+TEST_F(HostileRunTest, B_ReadablePlanPassesBesideTheBrokenCases) {
+  TestServer server;
+  RunOutput run = RunWithPlan(
+      &server,
+      {200, "application/pdf", MakeSimplePdf("Action plan FY 2568"), {}});
+  EXPECT_EQ(Status(Site(run.report, "d"), "O5"), "pass")
+      << Site(run.report, "d").dump();
+}
+
+// A 206 answers a request that asked for no Range: a part of the file, not
+// kept as the document (the item cannot be confirmed tonight).
+TEST_F(HostileRunTest, A3_PartialContentIsNotACompleteDocument) {
+  TestServer server;
+  const std::string pdf = MakeSimplePdf("Action plan FY 2568");
+  RunOutput run = RunWithPlan(
+      &server, {206, "application/pdf", pdf.substr(0, pdf.size() / 2),
+                      {{"Content-Range",
+                        "bytes 0-" + std::to_string(pdf.size() / 2 - 1) + "/" +
+                            std::to_string(pdf.size())}}});
+  const json& site = Site(run.report, "d");
+  EXPECT_NE(Status(site, "O5"), "pass") << site.dump();
+  EXPECT_NE(Status(site, "O5"), "missing") << site.dump();
+  EXPECT_NE(Join(PageRows("d")).find("bad_content | HTTP 206 partial content"),
+            std::string::npos)
+      << Join(PageRows("d"));
+}
+
+// A 304 to a request that carried no validator confirms nothing: the start
+// page is not an empty page with nothing on it (all items `missing`).
+TEST_F(HostileRunTest, A19_NotModifiedWithoutValidatorsIsBadContent) {
+  TestServer server;
+  server.Route("/nm/", TestResponse{304, "", "", {{"ETag", "\"x\""}}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"nm", server.url("/nm/")}});
+  ExpectGoodSitePasses(run);
+  ExpectUnchecked(run, "nm", "304");
+}
+
+// RFC 9309 2.3.1.2: at most five redirects for robots.txt; more means
+// "unavailable", which allows crawling (like a 4xx).
+TEST_F(HostileRunTest, A29_RobotsRedirectsStopAtFive) {
+  TestServer server;
+  server.Route("/robots.txt",
+               TestResponse{301, "text/plain", "", {{"Location", "/r1"}}});
+  for (int i = 1; i <= 7; ++i) {
+    server.Route("/r" + std::to_string(i),
+                 TestResponse{301, "text/plain", "",
+                              {{"Location", "/r" + std::to_string(i + 1)}}});
+  }
+  server.Route("/r8", TestResponse{200, "text/plain",
+                                   "User-agent: *\nDisallow: /\n", {}});
+  server.Route("/rr/", TestResponse{200, "text/html", Html("เขต", "x"), {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"rr", server.url("/rr/")}});
+  ExpectGoodSitePasses(run);
+  EXPECT_EQ(server.hits("/robots.txt") + server.hits("/r1") +
+                server.hits("/r2") + server.hits("/r3") + server.hits("/r4") +
+                server.hits("/r5") + server.hits("/r6"),
+            6)
+      << "robots.txt and five redirects";
+  EXPECT_EQ(server.hits("/r6"), 0);
+  EXPECT_EQ(Site(run.report, "rr").value("state", ""), "checked")
+      << Site(run.report, "rr").dump();
+  EXPECT_EQ(server.hits("/rr/"), 1);
+}
+
+// B8 (red-team probe): UTF-16 declared in the header, no BOM: decoded as
+// declared, not dropped as a binary body.
+TEST_F(HostileRunTest, B8_Utf16DeclaredWithoutBomIsRead) {
+  const std::string page =
+      Html("สำนักงานเขตยูทีเอฟ",
+           "<a href=\"/u16/schools\">รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร</a>");
+  std::string utf16;  // UTF-8 -> UTF-16LE, BMP only (Thai and ASCII)
+  for (size_t i = 0; i < page.size();) {
+    const unsigned char c = page[i];
+    uint32_t cp = c;
+    int n = 1;
+    if (c >= 0xE0) {
+      cp = ((c & 0x0F) << 12) | ((page[i + 1] & 0x3F) << 6) |
+           (page[i + 2] & 0x3F);
+      n = 3;
+    } else if (c >= 0xC0) {
+      cp = ((c & 0x1F) << 6) | (page[i + 1] & 0x3F);
+      n = 2;
+    }
+    utf16 += static_cast<char>(cp & 0xFF);
+    utf16 += static_cast<char>(cp >> 8);
+    i += n;
+  }
+  TestServer server;
+  server.Route("/u16/", TestResponse{200, "text/html; charset=utf-16", utf16,
+                                     {}});
+  server.Route("/u16/schools", TestResponse{200, "text/html; charset=utf-8",
+      Html("รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร",
+           "<h1>รายชื่อโรงเรียนสังกัดกรุงเทพมหานครในพื้นที่เขต</h1>"
+           "<p>โรงเรียนวัดทดสอบ</p>"), {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"u16", server.url("/u16/")}});
+  const json& site = Site(run.report, "u16");
+  EXPECT_EQ(Status(site, "O3"), "pass") << site.dump() << Join(PageRows("u16"));
+  EXPECT_EQ(Join(PageRows("u16")).find("binary"), std::string::npos)
+      << Join(PageRows("u16"));
 }
 
 }  // namespace

@@ -28,6 +28,11 @@ TEST(UrlTest, ResolveTable) {
        "http://h/page/sub/123/%E0%B8%81%E0%B8%82"},
       {"http://h/a", "/x?utm_source=fb&id=5&fbclid=abc", "http://h/x?id=5"},
       {"http://h/a", "/x?PHPSESSID=1&sid=2", "http://h/x"},
+      {"http://h/a", "/x?sessionid=9&id=5&session_id=8", "http://h/x?id=5"},
+      {"http://h/a", "/x?ASPSESSIONIDQQGGQGPG=AB&CFID=1&CFTOKEN=2&zenid=3",
+       "http://h/x"},
+      {"http://h/a", "/x?osCsid=abc&page=2", "http://h/x?page=2"},
+      {"http://h/a", "/x?session=1&sessions=2", "http://h/x?session=1&sessions=2"},
       {"http://h/a", "/x;jsessionid=ABC?y=1", "http://h/x?y=1"},
       {"http://h/a", "HTTPS://H/Y", "https://h/Y"},
   };
