@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "crawler/charset.h"
+#include "crawler/url.h"
 #include "rules/document.h"
 #include "rules/thai_text.h"
 
@@ -47,6 +48,20 @@ bool NeedsJavaScript(const Document& doc, const std::string& html) {
          html.find("<script") != std::string::npos;
 }
 
+// A start page that refreshes to another host and says nothing else (its
+// links, if any, go there too: "we moved, click here"): the site moved.
+// Returns the refresh target, or "".
+std::string MovedTo(const Document& doc, const std::string& url) {
+  const std::string& to = doc.meta_refresh;
+  if (to.empty() || SameHostAnyScheme(to, url) || doc.text.size() >= 300) {
+    return "";
+  }
+  for (const Link& link : doc.links) {
+    if (!SameHostAnyScheme(link.url, to)) return "";
+  }
+  return to;
+}
+
 // Matches and dates of a field whose text is normalised already; for the
 // page text also whether it is a placeholder (`placeholder` non-null).
 FieldRead ReadNormalized(const Matcher& matcher, Field field, std::string text,
@@ -84,6 +99,7 @@ HtmlRead ReadHtml(const FetchResult& r, const Matcher& matcher) {
   }
   read.title = doc.title;
   read.needs_js = r.request.depth == 0 && NeedsJavaScript(doc, decoded.utf8);
+  if (r.request.depth == 0) read.moved_to = MovedTo(doc, r.request.url);
   const size_t all = std::string::npos;
   read.title_field = ReadField(matcher, Field::kTitle, doc.title, all);
   read.headings = ReadField(matcher, Field::kHeadings, doc.headings, all);

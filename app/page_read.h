@@ -36,6 +36,10 @@ struct HtmlRead {
   std::string parse_error;  // "HTML parse failed: ..."; then nothing below
   std::string title;        // as in the page (not normalised)
   bool needs_js = false;    // a start page (depth 0) that is a script shell
+  // A start page that only sends visitors to another host: its <meta
+  // refresh> target there, when its links (if any) all lead to that host
+  // too and it has almost no text (a site that moved); "" otherwise.
+  std::string moved_to;
   FieldRead title_field, headings, page_text;
   bool placeholder = false;         // Matcher::IsPlaceholder(page text)
   std::vector<std::string> lines;   // normalised, non-empty text lines

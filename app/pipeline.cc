@@ -20,17 +20,16 @@ using pipeline_internal::IsHtml;
 using pipeline_internal::IsOk;
 using pipeline_internal::IsOwnDate;
 using pipeline_internal::IsPdf;
+using pipeline_internal::kBinaryNote;
 using pipeline_internal::LooksBinary;
 using pipeline_internal::MarkUnopenable;
+using pipeline_internal::MayPass;
 using pipeline_internal::RankOutlinks;
 using pipeline_internal::UnderOtherSite;
 using pipeline_internal::UnopenableDocument;
+using pipeline_internal::UnreadableStartNote;
 
 namespace {
-
-// B17: a body sent as HTML that is binary (NUL-heavy or mostly control
-// bytes in its first 4 KiB) is not parsed; the page keeps this note.
-constexpr char kBinaryNote[] = "binary body sent as HTML: not parsed";
 
 UrlKind ToUrlKind(LinkScope scope) {
   switch (scope) {
@@ -165,6 +164,13 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
     ProcessHtml(s, r, facts, &out);
     parsed = true;
   }
+  // A start page with nothing to read (an empty body, a 204, an image type)
+  // leaves the site unchecked (OnSiteDone), not every item missing.
+  if (!prior && facts.ok && facts.error.empty() &&
+      r.request.kind == RequestKind::kPage && r.request.depth == 0) {
+    facts.error = UnreadableStartNote(r, parsed);
+  }
+  if (!facts.ok && r.request.depth > 0) NoteFailure(s, r);
   KeepDecidingDates(&facts.dates, dates_before, r.request.url,
                     options_.judge.fiscal_year);
   out.facts = &facts;
@@ -178,6 +184,23 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
   ReportProgress(s, site, r, parsed, reused);
   RankOutlinks(r.request, &out.outlinks);
   return out.outlinks;
+}
+
+// The site's pages and documents whose fetch failed for a reason that may
+// pass (MayPass): the evidence they hold or lead to is not known, so
+// OnSiteDone does not call items missing on their account (IncompleteNote).
+void Pipeline::NoteFailure(SiteState& s, const FetchResult& r) {
+  const RequestKind kind = r.request.kind;
+  if ((kind != RequestKind::kPage && kind != RequestKind::kDocument) ||
+      !MayPass(r)) {
+    return;
+  }
+  std::string what = r.request.url + ": " + FetchOutcomeName(r.outcome);
+  if (r.http_status) what += " HTTP " + std::to_string(r.http_status);
+  if (s.failed.all++ == 0) s.failed.all_example = what;
+  if (r.request.priority > 0 && s.failed.likely++ == 0) {
+    s.failed.likely_example = what;
+  }
 }
 
 void Pipeline::OnNotFetched(const Site& site, const Request& request,

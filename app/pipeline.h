@@ -148,6 +148,14 @@ class Pipeline : public CrawlSink {
     // (ProcessLink).
     using LinkMemo = oitwatch::LinkMemo;
     LinkMemoMap links_read{&pools};
+    // Pages and documents that failed for a reason that may pass (NoteFailure
+    // in pipeline.cc): all of them, and those of positive priority (likely
+    // evidence: rule-matching link text, ITA index pages, their children),
+    // each with the first one ("URL: outcome").
+    struct Failures {
+      int all = 0, likely = 0;
+      std::string all_example, likely_example;
+    } failed;
   };
   struct Extract {  // what one response yields for storage
     std::vector<LinkRecord> links;
@@ -199,6 +207,7 @@ class Pipeline : public CrawlSink {
   void AddStoredHit(SiteState& s, Hit hit, Extract* out);
   void ReportProgress(SiteState& s, const Site& site, const FetchResult& r,
                       bool parsed, bool reused);
+  void NoteFailure(SiteState& s, const FetchResult& r);
   // Moves extract's links, hits and dates into the page's write.
   void Save(const Site& site, const Request& request, const FetchResult* r,
             Extract& extract);
@@ -210,6 +219,12 @@ class Pipeline : public CrawlSink {
   // A site's reason when the run was stopped (storage failure, signal).
   std::string StoppedNote() const;
   std::string UncheckedReason(const SiteCrawlStats& stats) const;
+  // Why a start page fetched 2xx still leaves the site unchecked (moved to
+  // another host, needs JavaScript, nothing readable); "" if it does not.
+  static std::string StartPageReason(const SiteState& s,
+                                     const SiteCrawlStats& stats);
+  // Why the site's `missing` items may not be (IncompleteNote); "" if none.
+  static std::string IncompleteNote(const SiteState& s);
   static std::vector<UrlFacts> JudgedFacts(
       const SiteState& s, const std::vector<Hit>& hits,
       const std::vector<Override>& overrides);

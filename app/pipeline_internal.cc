@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,45 @@ bool LooksBinary(const std::string& body, const std::string& content_type) {
     controls += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f';
   }
   return (nuls > 8 && nuls * 100 > n) || controls * 10 > n;
+}
+
+std::string UnreadableStartNote(const FetchResult& r, bool parsed) {
+  if (r.body.find_first_not_of(" \t\r\n\f\xEF\xBB\xBF") == std::string::npos) {
+    return kUnreadableStartNote + std::string("empty body, HTTP ") +
+           std::to_string(r.http_status);
+  }
+  if (parsed) return "";
+  return kUnreadableStartNote + std::string("not HTML, Content-Type ") +
+         (r.content_type.empty() ? "none" : r.content_type);
+}
+
+std::string StartPageUnreadable(const UrlFacts& seed) {
+  const std::string& e = seed.error;
+  if (e == kBinaryNote || e.starts_with("HTML parse failed") ||
+      IsUnopenableNote(e)) {
+    return e;
+  }
+  if (e.starts_with(kUnreadableStartNote)) {
+    return e.substr(std::strlen(kUnreadableStartNote));
+  }
+  return "";
+}
+
+bool MayPass(const FetchResult& r) {
+  switch (r.outcome) {
+    case FetchOutcome::kTimeout:
+    case FetchOutcome::kConnectError:
+    case FetchOutcome::kDnsError:
+    case FetchOutcome::kRateLimited:
+    case FetchOutcome::kBlocked:
+    case FetchOutcome::kBadContent:
+      return true;
+    case FetchOutcome::kHttpError:
+      return r.http_status >= 500 || r.http_status == 408 ||
+             r.http_status == 425 || r.http_status == 429;
+    default:
+      return false;
+  }
 }
 
 namespace {

@@ -19,6 +19,29 @@ namespace pipeline_internal {
 // almost no text) cannot be judged without running it.
 inline constexpr char kNeedsJsNote[] =
     "start page needs JavaScript: not evaluable";
+// B17: a body sent as HTML that is binary (NUL-heavy or mostly control
+// bytes in its first 4 KiB) is not parsed; the page keeps this note.
+inline constexpr char kBinaryNote[] = "binary body sent as HTML: not parsed";
+// A start page that came back 2xx with nothing to read (an empty body, a
+// body that is not HTML): the note's prefix, then why. Kept in the page's
+// error like the notes above, so a re-use (304) carries it too.
+inline constexpr char kUnreadableStartNote[] = "start page unreadable: ";
+// A start page that only sends visitors to another host (a meta refresh):
+// the note's prefix, then the target URL.
+inline constexpr char kMovedNote[] = "start page moved to ";
+
+// The start page's note (above) for a 2xx start page `r` that was not
+// re-used and left its facts' error empty: why nothing of it can be read
+// ("" if it can). `parsed`: its body was read as HTML or PDF.
+std::string UnreadableStartNote(const FetchResult& r, bool parsed);
+// Why a fetched start page gives nothing to judge, from its facts' error
+// (binary, unparseable, unopenable, or UnreadableStartNote); "" if none.
+std::string StartPageUnreadable(const UrlFacts& seed);
+
+// True if a failed fetch left open what the URL holds: a failure that may
+// pass (timeout, connection, 5xx, 408/425/429, 403 block, a broken body),
+// not an answer that the page is gone (404, 410 and other 4xx).
+bool MayPass(const FetchResult& r);
 
 // True if the fetch succeeded (kOk) or confirmed the stored copy
 // (kNotModified).

@@ -24,6 +24,7 @@ namespace oitwatch {
 using pipeline_internal::IsHtml;
 using pipeline_internal::IsOk;
 using pipeline_internal::IsPdf;
+using pipeline_internal::kMovedNote;
 using pipeline_internal::kNeedsJsNote;
 using pipeline_internal::LooksBinary;
 using pipeline_internal::MarkUnopenable;
@@ -275,6 +276,7 @@ void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
   }
   out->title = read.title;
   if (read.needs_js) facts.error = kNeedsJsNote;
+  if (!read.moved_to.empty()) facts.error = kMovedNote + read.moved_to;
   const std::string& url = r.request.url;
   facts.placeholder = read.placeholder;
   if (!s.chrome_known) {

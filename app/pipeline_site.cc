@@ -1,6 +1,7 @@
 // Pipeline's end of a site: the site judged (or left unchecked, saying why),
 // overrides applied, crawl-incomplete, trap and https->http downgrade notes,
 // and the result saved.
+#include <cstring>
 #include <mutex>
 #include <set>
 #include <string>
@@ -10,13 +11,35 @@
 
 #include "app/pipeline.h"
 #include "app/pipeline_internal.h"
+#include "crawler/url.h"
 
 namespace oitwatch {
 
 using pipeline_internal::IsOk;
+using pipeline_internal::kMovedNote;
 using pipeline_internal::kNeedsJsNote;
+using pipeline_internal::StartPageUnreadable;
 
 namespace {
+
+// A site with fewer pages read than this is small: any page or document of
+// it that failed may have held the evidence (IncompleteNote).
+constexpr size_t kSmallSitePages = 20;
+
+std::string MovedReason(const std::string& url) {
+  return "เว็บไซต์ย้ายไปที่ " + url + " (start page moved to " + url +
+         ": update the site list)";
+}
+
+// The site was not crawled to its end: a `missing` item may be there.
+void MarkIncomplete(const std::string& why,
+                    std::vector<ItemVerdict>* verdicts) {
+  for (ItemVerdict& v : *verdicts) {
+    if (v.status != ItemStatus::kMissing) continue;
+    v.status = ItemStatus::kUnchecked;
+    v.reason = "ตรวจไม่ครบ จึงยังสรุปว่าไม่พบไม่ได้ (crawl incomplete: " + why + ")";
+  }
+}
 
 void AddNote(const std::string& note, std::string* reason) {
   if (!reason->empty()) *reason += "; ";
@@ -87,6 +110,52 @@ std::string Pipeline::UncheckedReason(const SiteCrawlStats& stats) const {
   }
 }
 
+std::string Pipeline::StartPageReason(const SiteState& s,
+                                      const SiteCrawlStats& stats) {
+  // A start page that lands on another host (the site moved, e.g. to www.
+  // or a new domain) would be judged by none of its links (OnResponse makes
+  // the landed page external): say where it went instead. http -> https on
+  // the same host is no move.
+  const FetchResult& seed = stats.seed;
+  if (!seed.final_url.empty() &&
+      !SameHostAnyScheme(seed.final_url, seed.request.url)) {
+    return MovedReason(seed.final_url);
+  }
+  UrlFacts facts;
+  if (!s.facts.Get(seed.request.url, &facts)) return "";
+  if (facts.error == kNeedsJsNote) {
+    return "หน้าแรกต้องใช้ JavaScript จึงตรวจไม่ได้ (start page needs "
+           "JavaScript: not evaluable)";
+  }
+  if (facts.error.starts_with(kMovedNote)) {  // a meta refresh (page_read.h)
+    return MovedReason(facts.error.substr(std::strlen(kMovedNote)));
+  }
+  const std::string why = StartPageUnreadable(facts);
+  if (why.empty()) return "";
+  return "หน้าแรกของเว็บไซต์อ่านไม่ได้ (start page unreadable: " + why + ")";
+}
+
+// The rule for "likely evidence could not be fetched": a failed fetch that
+// may pass (MayPass: timeout, connection, 5xx, 429, 403 block, broken body)
+// of a request of positive priority (RankOutlinks: rule-matching link text,
+// ITA index pages and the pages and documents they lead to), or of any page
+// or document of a small site (kSmallSitePages), where one page is a large
+// share of it. A news or menu page (priority <= 0) failing on a big site
+// changes nothing; a 404/410 is an answer (broken or missing, as the judge
+// says), not a gap.
+std::string Pipeline::IncompleteNote(const SiteState& s) {
+  const SiteState::Failures& f = s.failed;
+  int n = f.likely;
+  const std::string* example = &f.likely_example;
+  if (n == 0 && s.facts.OkPages() < kSmallSitePages) {
+    n = f.all;
+    example = &f.all_example;
+  }
+  if (n == 0) return "";
+  return std::to_string(n) + (n == 1 ? " page" : " pages") +
+         " could not be fetched, e.g. " + *example;
+}
+
 // The facts the judge reads (JudgeSite, ApplyOverrides): those of the URLs
 // the hits name and the committee pinned, by URL. The other URLs' facts are
 // never unpacked.
@@ -116,17 +185,13 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
   info.reused = s.progress.reused;
   const RuleSet& rules = matcher_.rules();
   std::vector<ItemVerdict> verdicts;
-  bool seed_ok = IsOk(stats.seed) && !stats.robots_disallowed_seed;
+  const bool seed_ok = IsOk(stats.seed) && !stats.robots_disallowed_seed;
   s.facts.Seal();
-  UrlFacts seed;
-  const bool needs_js = seed_ok &&
-                        s.facts.Get(stats.seed.request.url, &seed) &&
-                        seed.error == kNeedsJsNote;
-  if (!seed_ok || needs_js) {
+  const std::string unchecked =
+      seed_ok ? StartPageReason(s, stats) : UncheckedReason(stats);
+  if (!unchecked.empty()) {
     info.state = "unchecked";
-    info.reason = needs_js ? "หน้าแรกต้องใช้ JavaScript จึงตรวจไม่ได้ (start page "
-                             "needs JavaScript: not evaluable)"
-                           : UncheckedReason(stats);
+    info.reason = unchecked;
     verdicts = UncheckedVerdicts(rules, info.reason);
     ++sites_unchecked_;
   } else {
@@ -138,6 +203,7 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
     const std::vector<Hit> hits = s.hits.Unpack();
     const std::vector<UrlFacts> facts = JudgedFacts(s, hits, mine);
     const size_t site_pages = s.facts.OkPages();
+    const std::string incomplete = IncompleteNote(s);
     sites_.erase(site.id);  // the judge needs no more of it (`s` is gone)
     verdicts = JudgeSite(rules, options_.judge, facts, hits, site_pages);
     ApplyOverrides(rules, options_.judge, mine, facts, hits, &verdicts);
@@ -146,12 +212,12 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
       info.reason = stats.stopped     ? StoppedNote()
                     : stats.timed_out ? "การตรวจถูกตัดเพราะหมดเวลา (run watchdog)"
                                       : stats.host_note;
-      for (ItemVerdict& v : verdicts) {
-        if (v.status != ItemStatus::kMissing) continue;
-        v.status = ItemStatus::kUnchecked;
-        v.reason = "ตรวจไม่ครบ จึงยังสรุปว่าไม่พบไม่ได้ (crawl incomplete: " +
-                   info.reason + ")";
-      }
+      MarkIncomplete(info.reason, &verdicts);
+    } else if (!incomplete.empty()) {  // a page that may hold evidence failed
+      AddNote("ตรวจไม่ครบ เปิดหน้าที่อาจมีหลักฐานไม่ได้ (crawl incomplete: " +
+                  incomplete + ")",
+              &info.reason);
+      MarkIncomplete(incomplete, &verdicts);
     }
     if (stats.trap_suspected > 0) {  // B11: say why pages were left out
       AddNote("สงสัยกับดักโปรแกรมรวบรวม (crawler trap suspected: " +

@@ -2059,5 +2059,239 @@ TEST_F(HostileRunTest, B8_Utf16DeclaredWithoutBomIsRead) {
       << Join(PageRows("u16"));
 }
 
+// -------------------------- start pages and pages that could not be read
+// README: never `missing` where the site, or the page that would hold the
+// evidence, could not be read (red-team probes S12-S20, R16-R17, T13-T14).
+
+TEST_F(HostileRunTest, S13_BinaryNoiseStartPageIsUncheckedNotMissing) {
+  std::string noise(4000, '\0');
+  for (size_t i = 0; i < noise.size(); ++i) {
+    noise[i] = static_cast<char>((i * 7919 + 13) % 256);
+  }
+  TestServer server;
+  server.Route("/bn/", TestResponse{200, "text/html", noise, {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"bn", server.url("/bn/")}});
+  EXPECT_EQ(run.process.exit_code, 4) << run.process.err;
+  ExpectGoodSitePasses(run);
+  ExpectUnchecked(run, "bn", "start page unreadable: binary body");
+  EXPECT_NE(Site(run.report, "bn").value("reason", "").find(
+                "หน้าแรกของเว็บไซต์อ่านไม่ได้"),
+            std::string::npos);
+}
+
+TEST_F(HostileRunTest, S20_BrotliBombStartPageIsUncheckedNotMissing) {
+  FaultServer server;
+  SERVE(server, NoRobots(FaultServer::Reply(
+                    Head("Content-Encoding: br\r\nContent-Length: 14\r\n") +
+                    kBrotliBomb)));
+  RunOutput run = Run({{"br", server.url("/br/")}});
+  ExpectGoodSitePasses(run);
+  ExpectUnchecked(run, "br", "start page unreadable");
+}
+
+TEST_F(HostileRunTest, S12_EmptyStartPageIsUncheckedNotMissing) {
+  TestServer server;
+  server.Route("/empty/", TestResponse{200, "text/html", "", {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"empty", server.url("/empty/")}});
+  ExpectGoodSitePasses(run);
+  ExpectUnchecked(run, "empty", "start page unreadable: empty body, HTTP 200");
+  EXPECT_NE(Join(PageRows("empty")).find("start page unreadable: empty body"),
+            std::string::npos)
+      << "the page row says why too: " << Join(PageRows("empty"));
+}
+
+TEST_F(HostileRunTest, S14_NoContentStartPageIsUncheckedNotMissing) {
+  FaultServer server;
+  SERVE(server, NoRobots(FaultServer::Reply("HTTP/1.1 204 No Content\r\n\r\n")));
+  RunOutput run = Run({{"nc", server.url("/nc/")}});
+  ExpectGoodSitePasses(run);
+  ExpectUnchecked(run, "nc", "start page unreadable: empty body, HTTP 204");
+}
+
+TEST_F(HostileRunTest, S15_StartPageTypedAsImageIsUncheckedNotMissing) {
+  PathologicalSite site("png", Html("เขต", kSchoolsLink), "image/png");
+  ASSERT_TRUE(site.Start());
+  RunOutput run = Run({{"png", site.url()}});
+  ExpectGoodSitePasses(run);
+  ExpectUnchecked(run, "png", "start page unreadable: not HTML, Content-Type "
+                              "image/png");
+}
+
+// A district whose start page sends the crawler to `target` (the site moved).
+TEST_F(HostileRunTest, R16_StartPageRedirectedToAnotherHostIsAMove) {
+  PathologicalSite moved("mv", Html("เขต", kSchoolsLink));
+  ASSERT_TRUE(moved.Start());
+  TestServer old_home;
+  old_home.Route("/mv/", TestResponse{302, "text/html", "",
+                                      {{"Location", moved.url()}}});
+  ASSERT_TRUE(old_home.Start());
+  RunOutput run = Run({{"mv", old_home.url("/mv/")}},
+                      {"--allow-port", std::to_string(moved.server().port())});
+  ExpectGoodSitePasses(run);
+  ExpectUnchecked(run, "mv", "start page moved to " + moved.url() +
+                                 ": update the site list");
+  EXPECT_NE(Site(run.report, "mv").value("reason", "").find(
+                "เว็บไซต์ย้ายไปที่ " + moved.url()),
+            std::string::npos);
+}
+
+// Guard for the above: a redirect that stays on the host is no move.
+TEST_F(HostileRunTest, R16_RedirectOnTheSameHostIsNoMove) {
+  PathologicalSite site("go", "");
+  site.server().Route("/go/", TestResponse{302, "text/html", "",
+                                           {{"Location", "/go/home"}}});
+  site.server().Route("/go/home", TestResponse{200, "text/html; charset=utf-8",
+                                               Html("เขต", kSchoolsLink), {}});
+  ASSERT_TRUE(site.Start());
+  RunOutput run = Run({{"go", site.url()}});
+  const json& go = Site(run.report, "go");
+  EXPECT_EQ(go.value("state", ""), "checked") << go.dump().substr(0, 600);
+  EXPECT_EQ(Status(go, "O3"), "pass") << go.dump().substr(0, 600);
+}
+
+TEST_F(HostileRunTest, R17_MetaRefreshToAnotherHostIsAMove) {
+  PathologicalSite moved("mr", Html("เขต", kSchoolsLink));
+  ASSERT_TRUE(moved.Start());
+  TestServer old_home;
+  old_home.Route("/mr/", TestResponse{200, "text/html",
+      "<html><head><meta http-equiv=\"refresh\" content=\"0;URL='" +
+          moved.url() + "'\"></head><body></body></html>", {}});
+  ASSERT_TRUE(old_home.Start());
+  RunOutput run = Run({{"mr", old_home.url("/mr/")}});
+  ExpectGoodSitePasses(run);
+  ExpectUnchecked(run, "mr", "start page moved to " + moved.url());
+}
+
+// Guard: a start page with its own content that also refreshes elsewhere
+// (a banner rotating to a campaign site) is read as a page.
+TEST_F(HostileRunTest, R17_MetaRefreshBesideOwnLinksIsNoMove) {
+  TestServer other;
+  ASSERT_TRUE(other.Start());
+  PathologicalSite site(
+      "mo", "<html><head><meta http-equiv=\"refresh\" content=\"30;url=" +
+                other.url("/campaign/") + "\"></head><body>" +
+                kSchoolsLink + "</body></html>");
+  ASSERT_TRUE(site.Start());
+  RunOutput run = Run({{"mo", site.url()}});
+  const json& mo = Site(run.report, "mo");
+  EXPECT_EQ(mo.value("state", ""), "checked") << mo.dump().substr(0, 600);
+  EXPECT_EQ(Status(mo, "O3"), "pass");
+}
+
+// A small district: its start page links the schools page (O3) and the ITA
+// index page, which links the O5 plan and report.
+void RouteIndexedSite(TestServer* server, const std::string& name) {
+  const std::string p = "/" + name + "/";
+  server->Route(p, TestResponse{200, "text/html; charset=utf-8",
+      Html("สำนักงานเขตทดสอบ",
+           "<a href=\"" + p + "schools\">รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร</a> "
+           "<a href=\"" + p + "ita\">ITA การเปิดเผยข้อมูลสาธารณะ</a>"), {}});
+  server->Route(p + "schools", TestResponse{200, "text/html; charset=utf-8",
+      Html("รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร",
+           "<h1>รายชื่อโรงเรียนสังกัดกรุงเทพมหานครในพื้นที่เขต</h1>"
+           "<p>โรงเรียนวัดทดสอบ</p>"), {}});
+  server->Route(p + "ita", TestResponse{200, "text/html; charset=utf-8",
+      Html("ITA", "<h1>การเปิดเผยข้อมูลสาธารณะ (OIT) ประจำปีงบประมาณ พ.ศ. 2568</h1>"
+                  "<a href=\"files/Action_Plan_2568.pdf\">O5 แผนปฏิบัติราชการ"
+                  "ประจำปี พ.ศ. 2568</a> <a href=\"files/Report_2567.pdf\">O5 "
+                  "รายงานผลการปฏิบัติราชการประจำปี พ.ศ. 2567</a>"), {}});
+  server->Route(p + "files/Action_Plan_2568.pdf",
+                TestResponse{200, "application/pdf",
+                             MakeSimplePdf("Action plan FY 2568"), {}});
+  server->Route(p + "files/Report_2567.pdf",
+                TestResponse{200, "application/pdf",
+                             MakeSimplePdf("Performance report FY 2567"), {}});
+}
+
+// The site was checked, O3 passes, and no item is `missing`: O5 (behind
+// the index page that failed) is unchecked and says which page failed.
+void ExpectCrawlIncomplete(const json& site, const std::string& failed_url) {
+  EXPECT_EQ(site.value("state", ""), "checked") << site.dump().substr(0, 600);
+  for (const json& item : site["items"]) {
+    EXPECT_NE(item["status"], "missing") << item.dump();
+    if (item["id"] == "O3") {
+      EXPECT_EQ(item["status"], "pass") << item.dump();
+    }
+    if (item["id"] != "O5") continue;
+    EXPECT_EQ(item["status"], "unchecked") << item.dump();
+    const std::string reason = item.value("reason", "");
+    EXPECT_NE(reason.find("crawl incomplete: 1 page could not be fetched, "
+                          "e.g. " + failed_url),
+              std::string::npos)
+        << reason;
+    EXPECT_NE(reason.find("ตรวจไม่ครบ"), std::string::npos) << reason;
+  }
+  EXPECT_NE(site.value("reason", "").find(failed_url), std::string::npos)
+      << site.value("reason", "");
+}
+
+TEST_F(HostileRunTest, T14_TimedOutIndexPageLeavesItsItemsUnchecked) {
+  TestServer server;
+  RouteIndexedSite(&server, "to");
+  server.Route("/to/ita", [](const TestRequest&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    return TestResponse{200, "text/html", Html("ITA", "late"), {}};
+  });
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"to", server.url("/to/")}});
+  ExpectGoodSitePasses(run);
+  ExpectCrawlIncomplete(Site(run.report, "to"), server.url("/to/ita") +
+                                                    ": timeout");
+}
+
+TEST_F(HostileRunTest, T13_ServerErrorOnIndexPageLeavesItsItemsUnchecked) {
+  TestServer server;
+  RouteIndexedSite(&server, "se");
+  server.Route("/se/ita", TestResponse{500, "text/html", "boom", {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"se", server.url("/se/")}});
+  ExpectGoodSitePasses(run);
+  ExpectCrawlIncomplete(Site(run.report, "se"),
+                        server.url("/se/ita") + ": http_error HTTP 500");
+}
+
+// Guard: a 404 is an answer (the page is gone), not a gap in the crawl.
+TEST_F(HostileRunTest, T13_GoneIndexPageLeavesItsItemsMissing) {
+  TestServer server;
+  RouteIndexedSite(&server, "gone");
+  server.Route("/gone/ita", TestResponse{404, "text/html", "gone", {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"gone", server.url("/gone/")}});
+  const json& site = Site(run.report, "gone");
+  EXPECT_EQ(Status(site, "O5"), "missing") << site.dump().substr(0, 600);
+  EXPECT_EQ(site.value("reason", "").find("crawl incomplete"),
+            std::string::npos);
+}
+
+// Guard: on a site of many pages, one plain page (no rule-matching link
+// text, not under an ITA index: priority <= 0) that fails leaves the
+// verdicts alone, so one flaky news page does not make a big site's
+// missing items unchecked night after night.
+TEST_F(HostileRunTest, T13_FailedPlainPageOnABigSiteLeavesMissingAlone) {
+  TestServer server;
+  std::string links = kSchoolsLink;
+  for (int i = 0; i < 24; ++i) {
+    const std::string n = std::to_string(i);
+    links += " <a href=\"c" + n + "\">Community " + n + "</a>";
+    server.Route("/big/c" + n, TestResponse{200, "text/html; charset=utf-8",
+        Html("Community " + n, "<p>Community notes " + n + "</p>"), {}});
+  }
+  server.Route("/big/c7", TestResponse{500, "text/html", "boom", {}});
+  server.Route("/big/", TestResponse{200, "text/html; charset=utf-8",
+                                     Html("สำนักงานเขตใหญ่", links), {}});
+  server.Route("/big/schools", TestResponse{200, "text/html; charset=utf-8",
+      Html("รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร",
+           "<h1>รายชื่อโรงเรียนสังกัดกรุงเทพมหานครในพื้นที่เขต</h1>"), {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"big", server.url("/big/")}});
+  const json& site = Site(run.report, "big");
+  EXPECT_EQ(server.hits("/big/c7"), 3) << "fetched and retried";
+  EXPECT_EQ(Status(site, "O5"), "missing") << site.dump().substr(0, 600);
+  EXPECT_EQ(site.value("reason", "").find("crawl incomplete"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace oitwatch

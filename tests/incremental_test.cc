@@ -387,5 +387,61 @@ TEST_F(IncrementalTest, UncheckedSiteShowsLastKnownEvidenceNeverPasses) {
       << text.out;
 }
 
+// Red-team probe N04: night 2 the ITA index page fails (500) while the start
+// page is unchanged (304). O5, a pass last night and reachable only through
+// that page, is unchecked with the reason, never `missing`.
+TEST_F(IncrementalTest, IndexPageFailingOnTheSecondNightIsUncheckedNotMissing) {
+  json first = Run();
+  ASSERT_EQ(Items(first)[4]["status"], "pass");
+  server_.Route("/laksi/ita", TestResponse{500, "text/html", "boom", {}});
+  json second = Run();
+  const json& site = second["sites"][0];
+  EXPECT_EQ(site["state"], "checked");
+  for (const json& item : site["items"]) {
+    EXPECT_NE(item["status"], "missing") << item.dump(2);
+  }
+  const json& o5 = Items(second)[4];
+  EXPECT_EQ(o5["status"], "unchecked") << o5.dump(2);
+  EXPECT_NE(o5["reason"].get<std::string>().find(
+                "crawl incomplete: 1 page could not be fetched, e.g. " +
+                server_.url("/laksi/ita") + ": http_error HTTP 500"),
+            std::string::npos)
+      << o5.dump(2);
+}
+
+// Red-team probe N05: night 2 the start page comes back 200 with a new
+// ETag and binary garbage. The site is unchecked (start page unreadable)
+// and keeps last night's evidence with its age.
+TEST_F(IncrementalTest, BinaryStartPageOnTheSecondNightKeepsLastKnownEvidence) {
+  json first = Run();
+  ASSERT_EQ(Items(first)[4]["status"], "pass");
+  std::string noise(4000, '\0');
+  for (size_t i = 0; i < noise.size(); ++i) {
+    noise[i] = static_cast<char>((i * 7919 + 13) % 256);
+  }
+  site_.Put("/laksi/", "text/html", noise);
+  ProcessResult r = RunProcess(
+      {OITWATCH_BINARY, "run", "--sites", sites_, "--rules",
+       std::string(OITWATCH_SOURCE_DIR) + "/config/rules/bma-district-2568.yaml",
+       "--db", db(), "--as-of", "2025-04-10", "--host-delay-ms", "0",
+       "--allow-address", "127.0.0.1", "--format", "json", "--quiet"},
+      120);
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  json second = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(second.is_discarded()) << r.out;
+  const json& site = second["sites"][0];
+  EXPECT_EQ(site["state"], "unchecked") << site.dump(2).substr(0, 800);
+  EXPECT_NE(site["reason"].get<std::string>().find(
+                "start page unreadable: binary body"),
+            std::string::npos)
+      << site["reason"];
+  ASSERT_TRUE(site.contains("last_checked")) << site.dump(2).substr(0, 800);
+  const json& o5 = site["items"][4];
+  EXPECT_EQ(o5["status"], "unchecked");
+  ASSERT_TRUE(o5.contains("last_known")) << o5.dump(2);
+  EXPECT_EQ(o5["last_known"]["status"], "pass");
+  EXPECT_FALSE(o5["last_known"]["captured_at"].get<std::string>().empty());
+}
+
 }  // namespace
 }  // namespace oitwatch
