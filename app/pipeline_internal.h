@@ -1,4 +1,5 @@
-// Internal to the pipeline: include only from app/pipeline*.cc.
+// Internal to the pipeline: include only from app/pipeline*.cc (and
+// app/verify.cc, which reads a response the same way).
 // What several of the pipeline's files need to know about a response or a
 // URL: whether the fetch succeeded and what its body is, a request kind's
 // stored name, a body's content hash, whether a URL is another site's, which

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "app/commands.h"
+#include "app/pipeline_internal.h"
 #include "crawler/charset.h"
 #include "crawler/crawl.h"
 #include "crawler/fetcher.h"
@@ -26,6 +27,10 @@
 
 namespace oitwatch {
 namespace {
+
+using pipeline_internal::IsPdf;
+using pipeline_internal::MarkUnopenable;
+using pipeline_internal::UnopenableDocument;
 
 constexpr int kMaxPdfPages = 40;
 constexpr size_t kMaxPdfText = 1u << 20;
@@ -88,8 +93,7 @@ void ReadPdf(const Matcher& m, const FetchResult& r, CheckedUrl* c) {
   PdfText pdf;
   std::string err;
   if (!ExtractPdfText(r.body, kMaxPdfPages, kMaxPdfText, &pdf, &err)) {
-    c->facts.error = "PDF unreadable: " + err;
-    c->facts.needs_review = true;
+    MarkUnopenable("PDF unreadable: " + err, &c->facts);
     return;
   }
   c->facts.needs_review = !pdf.has_text;
@@ -128,11 +132,6 @@ void ReadHtml(const Matcher& m, const FetchResult& r, CheckedUrl* c) {
            &c->facts);
 }
 
-bool IsPdf(const FetchResult& r) {
-  return r.content_type.find("pdf") != std::string::npos ||
-         r.body.compare(0, 5, "%PDF-") == 0;
-}
-
 CheckedUrl Check(Fetcher& fetcher, const Matcher& m, const Site& site,
                  const std::string& url) {
   const std::string prefix = ScopePrefix(site.url);
@@ -157,7 +156,10 @@ CheckedUrl Check(Fetcher& fetcher, const Matcher& m, const Site& site,
   std::string path = NormalizeThai(PercentDecode(PathOf(url)));
   AddHits(m, Field::kUrl, path, &c);
   AddDates(Field::kUrl, "url", path, &f);
-  if (f.ok && IsPdf(r)) {
+  const std::string unopenable = UnopenableDocument(r);
+  if (!unopenable.empty()) {
+    MarkUnopenable(unopenable, &f);  // the judge calls it broken
+  } else if (f.ok && IsPdf(r)) {
     ReadPdf(m, r, &c);
   } else if (f.ok) {
     ReadHtml(m, r, &c);
@@ -229,6 +231,9 @@ void UrlProblems(const Item& item, const CheckedUrl& c,
   if (!c.facts.ok) {
     out->push_back(Unreachable(c));
     return;
+  }
+  if (c.facts.unreadable) {  // its error says why
+    out->push_back("ไฟล์เปิดไม่ได้ " + c.facts.url + " (" + c.facts.error + ")");
   }
   if (c.facts.placeholder) {
     out->push_back("หน้าอยู่ระหว่างปรับปรุง " + c.facts.url + " (placeholder page)");

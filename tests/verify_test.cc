@@ -139,6 +139,26 @@ TEST_F(VerifyTest, WrongYearPdfIsStale) {
   EXPECT_NE(line.find("found FY2566, need FY2568"), std::string::npos) << line;
 }
 
+TEST_F(VerifyTest, FileThatCannotBeOpenedIsBrokenNotOk) {
+  // The plan's URL answers 200, but with a "not found" page, nothing, or a
+  // PDF that does not open: the assessors would see no plan.
+  std::string f = kFiles;
+  const std::string plan = f + "2568/Action_Plan_2568.pdf";
+  for (const TestResponse& answer :
+       {Html("ไม่พบหน้า", "<h1>404 ไม่พบหน้าที่คุณต้องการ</h1>"),
+        TestResponse{200, "application/pdf", "", {}},
+        TestResponse{200, "application/pdf", "%PDF-1.4\n1 0 obj <<", {}}}) {
+    SCOPED_TRACE(answer.content_type + " " + answer.body);
+    server_.Route(plan, answer);
+    ProcessResult r = Verify("item,url\nO5," + Url(plan) + "\nO5," +
+                             Url(f + "2568/Annual_Report_2567.pdf") + "\n");
+    EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+    const std::string line = Line(r, "O5");
+    EXPECT_NE(line.find("file cannot be opened"), std::string::npos) << line;
+    EXPECT_NE(line.find("broken"), std::string::npos) << line;
+  }
+}
+
 TEST_F(VerifyTest, UnreachableHostIsAProblemNotAPass) {
   TestServer gone;
   ASSERT_TRUE(gone.Start());
