@@ -200,6 +200,9 @@ void Engine::StartReady(TimePoint now) {
 
 void Engine::Handle(const FetchResult& r, TimePoint now) {
   if (r.request.kind == RequestKind::kRobots) {
+    // One 503 or timeout on robots.txt would disallow the host - all 50
+    // districts - for the night: retried like a page first.
+    if (MaybeRetry(r, now)) return;
     frontier_.Done(r.request, now);
     return HandleRobots(r);
   }
@@ -280,11 +283,9 @@ bool Engine::MaybeRetry(const FetchResult& r, TimePoint now) {
   frontier_.Done(r.request, now, backoff);
   Request again = r.request;
   ++again.attempt;
-  SiteState& s = sites_[r.request.site_id];
   if (hosts_[HostKey(again.url)].dropped || !frontier_.Retry(again)) {
     return false;  // budget spent: record the failure as it stands
   }
-  (void)s;
   return true;
 }
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -2291,6 +2292,33 @@ TEST_F(HostileRunTest, T13_FailedPlainPageOnABigSiteLeavesMissingAlone) {
   EXPECT_EQ(Status(site, "O5"), "missing") << site.dump().substr(0, 600);
   EXPECT_EQ(site.value("reason", "").find("crawl incomplete"),
             std::string::npos);
+}
+
+// D3 (red-team probe): one 503 or timeout on robots.txt is retried like a
+// page before the host - all its districts - is given up for the night.
+TEST_F(HostileRunTest, A29_TransientRobotsFailureIsRetried) {
+  TestServer server;
+  std::atomic<int> robots{0};
+  server.Route("/robots.txt", [&robots](const TestRequest&) {
+    return ++robots == 1
+               ? TestResponse{503, "text/plain", "busy", {}}
+               : TestResponse{200, "text/plain", "User-agent: *\nDisallow:\n",
+                              {}};
+  });
+  server.Route("/rt/", TestResponse{200, "text/html; charset=utf-8",
+      Html("สำนักงานเขตอาร์ที",
+           "<a href=\"/rt/schools\">รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร</a>"), {}});
+  server.Route("/rt/schools", TestResponse{200, "text/html; charset=utf-8",
+      Html("รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร",
+           "<h1>รายชื่อโรงเรียนสังกัดกรุงเทพมหานครในพื้นที่เขต</h1>"
+           "<p>โรงเรียนวัดทดสอบ</p>"), {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"rt", server.url("/rt/")}});
+  ExpectGoodSitePasses(run);
+  EXPECT_EQ(robots.load(), 2) << "the 503, then the retry";
+  const json& site = Site(run.report, "rt");
+  EXPECT_EQ(site.value("state", ""), "checked") << site.dump();
+  EXPECT_EQ(Status(site, "O3"), "pass") << site.dump();
 }
 
 }  // namespace
