@@ -4,10 +4,11 @@
 // callbacks) and fetcher_response.{h,cc} (an ended transfer -> FetchResult).
 // Each transfer is hardened for hostile servers: http/https only (also on
 // redirects), at most `max_redirects`, no proxy from the environment,
-// connect/total/low-speed timeouts, decoded bytes counted in the write
-// callback (gzip/br/zstd bombs), header bytes capped, and a connect-time
-// guard that refuses private, loopback, link-local and metadata addresses
-// unless allow-listed, and redirects to ports off `allow_ports`. A
+// connect/total/low-speed timeouts, Content-Encoding undone by our own
+// decoder (content_decoder.h: decoded bytes capped against gzip/br/zstd
+// bombs, a compressed stream cut short refused), header bytes capped, and a
+// connect-time guard that refuses private, loopback, link-local and metadata
+// addresses unless allow-listed, and redirects to ports off `allow_ports`. A
 // kept-alive HTTP/1.x connection on which the server wrote bytes nobody
 // asked for is never reused (http1_sockets.h). An https->http hop is
 // followed (a site must still be checked) but recorded: see

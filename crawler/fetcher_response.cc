@@ -47,7 +47,8 @@ FetchOutcome OutcomeForCurlError(CURLcode code, const Transfer& transfer) {
     case CURLE_WRITE_ERROR:
       return transfer.abort == Abort::kHeadersTooLarge ||
                      transfer.abort == Abort::kTooManyResponses ||
-                     transfer.abort == Abort::kBadLength
+                     transfer.abort == Abort::kBadLength ||
+                     transfer.abort == Abort::kBadEncoding
                  ? FetchOutcome::kBadContent
                  : FetchOutcome::kTooLarge;
     case CURLE_OUT_OF_MEMORY:
@@ -83,6 +84,8 @@ std::string AbortMessage(Abort abort, const Transfer& transfer) {
     case Abort::kTooManyResponses:
       return "more than " + std::to_string(transfer.max_responses) +
              " response heads (1xx/3xx flood)";
+    case Abort::kBadEncoding:
+      return transfer.decode_error;
     case Abort::kNone:
       break;
   }
@@ -140,6 +143,25 @@ int64_t WallClockSeconds() {
 
 namespace {
 
+// S23: curl 7.88 never checked that a compressed body reached its end, so a
+// stream cut short (Content-Length matching the cut) passed as a whole,
+// shorter page. A truncated body is never kept; on a 2xx it is the outcome,
+// on an error status a note (the status says more).
+void CheckBodyEnded(Transfer* transfer) {
+  if (transfer->decoder == nullptr ||
+      transfer->decoder->Finish() == DecodeResult::kOk)
+    return;
+  FetchResult& result = transfer->result;
+  const std::string& why = transfer->decoder->error();
+  result.body.clear();
+  if (result.outcome == FetchOutcome::kOk) {
+    result.outcome = FetchOutcome::kBadContent;
+    result.error = why;
+  } else {
+    result.error += (result.error.empty() ? "" : "; ") + why;
+  }
+}
+
 // Outcome, status, final URL, timing and error of a transfer that has ended
 // with `code`.
 void FillResult(Transfer* transfer, CURLcode code) {
@@ -174,6 +196,7 @@ void FillResult(Transfer* transfer, CURLcode code) {
     } else if (IsCloseDelimited(*transfer)) {
       result.error = kLengthUnverified;  // a note: the body may be cut short
     }
+    CheckBodyEnded(transfer);
     return;
   }
   result.outcome = OutcomeForCurlError(code, *transfer);

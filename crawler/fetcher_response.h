@@ -3,7 +3,8 @@
 // HTTP status map to a FetchOutcome (a challenge page is "blocked", a
 // 1xx/3xx flood or bad Content-Length is "bad content"), our own aborts
 // get their message, a close-delimited HTTP/1.x body and an https->http
-// downgrade (A24) get a note, and a partial body is never passed on.
+// downgrade (A24) get a note, and a partial body (also one whose compressed
+// stream did not reach its end, S23) is never passed on.
 // Not thread-safe: the fetcher's thread.
 #ifndef OITWATCH_CRAWLER_FETCHER_RESPONSE_H_
 #define OITWATCH_CRAWLER_FETCHER_RESPONSE_H_

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "crawler/address_guard.h"
+#include "crawler/content_decoder.h"
 #include "crawler/fetch_result.h"
 #include "crawler/fetcher.h"  // FetcherOptions
 #include "crawler/http1_sockets.h"
@@ -40,6 +41,7 @@ enum class Abort {
   kHeadersTooLarge,
   kTooManyResponses,  // a flood of 1xx/3xx heads (each resets the header cap)
   kBadLength,         // rubbish or conflicting Content-Length (RFC 9112 6.3)
+  kBadEncoding,       // unknown, stacked too deep or corrupt Content-Encoding
 };
 
 struct Guard {
@@ -63,7 +65,16 @@ struct Transfer {
   bool declared_length = false;  // the current response has Content-Length
   std::string length_value;      // ... with this value
   bool chunked = false;          // ... or Transfer-Encoding: chunked
+  std::string content_encoding;  // ... its Content-Encoding values, in order
+  // ... and its Transfer-Encoding codings but chunked (which curl undoes):
+  // curl 7.88 undid "Transfer-Encoding: gzip, chunked" too, so we do.
+  std::string transfer_codings;
+  // Undoes both, content codings first applied, so undone last; made at the
+  // response's first body byte (curl's own decoding is off: it never checks
+  // that a stream ended, S23).
+  std::unique_ptr<ContentDecoder> decoder;
   Abort abort = Abort::kNone;
+  std::string decode_error;  // why the body was refused (kBadEncoding)
   bool refused_address = false;
   int own_port = 0;      // the request URL's port: always allowed
   int refused_port = 0;  // the guard refused this port (not the address)

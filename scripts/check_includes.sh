@@ -25,4 +25,5 @@ check '<re2/' '^rules/matcher\.cc$'
 check '<gumbo' '^rules/document\.cc$'
 check '<SQLiteCpp/' '^storage/[a-z_]+\.cc$'
 check '<poppler' '^rules/pdf_text\.cc$'
+check '<(zlib\.h|brotli/|zstd\.h)' '^crawler/content_decoder\.cc$'
 exit $status
