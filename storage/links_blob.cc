@@ -37,12 +37,12 @@ class Reader {
     return false;
   }
 
-  // A length-prefixed string; false if the prefix is bad or runs past the
-  // end.
+  // A length-prefixed string (into *out unless null); false if the prefix
+  // is bad or runs past the end.
   bool Bytes(std::string* out) {
     uint64_t size = 0;
     if (!Varint(&size) || size > left()) return false;
-    out->assign(blob_.substr(pos_, static_cast<size_t>(size)));
+    if (out) out->assign(blob_.substr(pos_, static_cast<size_t>(size)));
     pos_ += static_cast<size_t>(size);
     return true;
   }
@@ -54,7 +54,7 @@ class Reader {
 
 bool Fail(const std::string& what, size_t pos, std::vector<LinkRecord>* links,
           std::string* err) {
-  links->clear();
+  if (links) links->clear();
   *err = "link blob: " + what + " at byte " + std::to_string(pos);
   return false;
 }
@@ -80,7 +80,7 @@ std::string EncodeLinks(const std::vector<LinkRecord>& links) {
 
 bool DecodeLinks(std::string_view blob, std::vector<LinkRecord>* links,
                  std::string* err) {
-  links->clear();
+  if (links) links->clear();
   if (blob.empty()) return Fail("empty", 0, links, err);
   if (blob[0] != kFormatV1) {
     return Fail(
@@ -94,10 +94,11 @@ bool DecodeLinks(std::string_view blob, std::vector<LinkRecord>* links,
   if (!in.Varint(&count) || count > in.left() / 2) {
     return Fail("bad link count", 1 + in.pos(), links, err);
   }
-  links->resize(static_cast<size_t>(count));
+  if (links) links->resize(static_cast<size_t>(count));
   for (uint64_t i = 0; i < count; ++i) {
-    LinkRecord& link = (*links)[static_cast<size_t>(i)];
-    if (!in.Bytes(&link.to_url) || !in.Bytes(&link.text)) {
+    LinkRecord* link = links ? &(*links)[static_cast<size_t>(i)] : nullptr;
+    if (!in.Bytes(link ? &link->to_url : nullptr) ||
+        !in.Bytes(link ? &link->text : nullptr)) {
       return Fail("link " + std::to_string(i + 1) + " of " +
                       std::to_string(count) + " cut off or corrupt",
                   1 + in.pos(), links, err);

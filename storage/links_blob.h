@@ -25,7 +25,7 @@ std::string EncodeLinks(const std::vector<LinkRecord>& links);
 // with *err set (and *links empty) if the blob is not one EncodeLinks wrote:
 // unknown format, a truncated or overlong varint, a length past the end,
 // fewer or more links than its count, or bytes after the last link. Never
-// reads outside `blob`.
+// reads outside `blob`. With `links` null it only checks (no copies).
 bool DecodeLinks(std::string_view blob, std::vector<LinkRecord>* links,
                  std::string* err);
 

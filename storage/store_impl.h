@@ -44,7 +44,7 @@ struct Store::Impl {
   int64_t LinksHolder(const PageRecord& page);
   int64_t DatesHolder(const PageRecord& page);
   // LoadPageRows' three parts, inside its snapshot.
-  void LoadLinks(StoredPage* stored);
+  void LoadLinks(StoredPage* stored, bool keep = true);
   void LoadHits(StoredPage* stored);
   void LoadDates(StoredPage* stored);
   void InsertPageRows(int64_t run_id, const PageRecord& page, int64_t page_id,

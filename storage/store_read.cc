@@ -262,16 +262,17 @@ bool Store::LoadPageRows(StoredPage* stored, std::string* err) {
 
 bool Store::CheckPageLinks(const StoredPage& stored, std::string* err) {
   return impl_->Read("links of page " + stored.page.url, err, [&] {
-    StoredPage copy;  // decoded, then dropped
+    StoredPage copy;
     copy.page_id = stored.page_id;
     copy.links_page_id = stored.links_page_id;
-    impl_->LoadLinks(&copy);
+    impl_->LoadLinks(&copy, /*keep=*/false);
     return true;
   });
 }
 
-// No page_links row: the page has no links.
-void Store::Impl::LoadLinks(StoredPage* stored) {
+// No page_links row: the page has no links. keep = false only checks that
+// they decode (stored->links stays empty).
+void Store::Impl::LoadLinks(StoredPage* stored, bool keep) {
   const int64_t holder =
       stored->links_page_id ? stored->links_page_id : stored->page_id;
   RawQuery q(Raw("SELECT data FROM page_links WHERE page_id = ?"));
@@ -279,7 +280,7 @@ void Store::Impl::LoadLinks(StoredPage* stored) {
   stored->links.clear();
   if (!q.Step()) return;
   std::string err;
-  if (!DecodeLinks(q.Bytes(0), &stored->links, &err)) {
+  if (!DecodeLinks(q.Bytes(0), keep ? &stored->links : nullptr, &err)) {
     throw BadRow("page_links row " + std::to_string(holder) + ": " + err);
   }
 }

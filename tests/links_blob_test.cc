@@ -65,6 +65,7 @@ TEST(LinksBlobTest, RoundTripsEveryLinkInOrder) {
     std::string err;
     ASSERT_TRUE(DecodeExact(blob, &back, &err)) << err << " " << links.size();
     EXPECT_EQ(ListOf(back), ListOf(links)) << links.size() << " links";
+    EXPECT_TRUE(DecodeExact(blob, nullptr, &err)) << "check only: " << err;
   }
 }
 
@@ -85,6 +86,10 @@ TEST(LinksBlobTest, EveryTruncationIsRefused) {
         << "cut to " << size << " of " << blob.size();
     EXPECT_TRUE(links.empty()) << size;
     EXPECT_EQ(err.rfind("link blob: ", 0), 0u) << err;
+    std::string check_err;
+    EXPECT_FALSE(DecodeExact(blob.substr(0, size), nullptr, &check_err))
+        << "check only, cut to " << size;
+    EXPECT_EQ(check_err, err);
   }
 }
 
@@ -116,6 +121,9 @@ TEST(LinksBlobTest, CorruptBlobsAreRefusedWithWhatIsWrong) {
         << testing::PrintToString(c.blob);
     EXPECT_NE(err.find(c.error), std::string::npos)
         << testing::PrintToString(c.blob) << ": " << err;
+    std::string check_err;
+    EXPECT_FALSE(DecodeExact(c.blob, nullptr, &check_err));
+    EXPECT_EQ(check_err, err) << "check only";
   }
 }
 
