@@ -6,7 +6,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <zlib.h>
 #include <zstd.h>
 
 #include <chrono>
@@ -14,6 +13,7 @@
 #include <mutex>
 #include <string>
 
+#include "tests/test_compress.h"
 #include "tests/test_fault_server.h"
 #include "tests/test_server.h"
 
@@ -257,24 +257,9 @@ TEST(FetcherTest, CreateRejectsBadAllowListEntry) {
   }
 }
 
-// zlib's deflate: window_bits 31 = gzip, 15 = zlib ("deflate").
-std::string Gzip(const std::string& data, int window_bits = 31) {
-  z_stream stream{};
-  deflateInit2(&stream, 9, Z_DEFLATED, window_bits, 9, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&stream, data.size()), '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
-
 TEST(FetcherTest, GzipBombIsTooLarge) {
   const std::string bomb =
-      Gzip(std::string(64u << 20, '\0'));  // 64 MiB -> ~64 KiB
+      Zlib("", 31, 64u << 20);  // 64 MiB of zeros -> ~64 KiB
   FaultServer server;
   ASSERT_TRUE(server.Start(FaultServer::Reply(
       "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n"
@@ -301,7 +286,7 @@ std::string Encoded(const std::string& coding, const std::string& data) {
     out.resize(ZSTD_compress(out.data(), out.size(), data.data(), data.size(),
                              3));
   } else {
-    out = Gzip(data, coding == "gzip" ? 31 : 15);
+    out = Zlib(data, coding == "gzip" ? 31 : 15);
   }
   return out;
 }
