@@ -126,6 +126,12 @@ std::string UnopenableDocument(const FetchResult& r) {
   if (r.body.empty()) return "empty file, 0 bytes";
   if (EndsWithPdf(r.request.url) && !IsPdf(r) && IsHtml(r))
     return "an HTML page came back instead of the PDF";
+  // A PDF ends with %%EOF (readers allow junk in its last 1 KiB); with no
+  // length to check, a PDF without one was cut short on the way.
+  const size_t tail = r.body.size() > 1024 ? r.body.size() - 1024 : 0;
+  if (r.length_unverified && IsPdf(r) &&
+      r.body.find("%%EOF", tail) == std::string::npos)
+    return "PDF cut short: no %%EOF at its end and no Content-Length";
   return "";
 }
 

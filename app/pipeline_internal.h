@@ -56,8 +56,9 @@ bool IsHtml(const FetchResult& r);
 bool LooksBinary(const std::string& body, const std::string& content_type);
 
 // A document that came back 2xx but that the assessors could not open: an
-// empty body, or an HTML page (a soft 404, a login page) where a .pdf was
-// linked. `why` of it, or "" if the bytes look like the document.
+// empty body, an HTML page (a soft 404, a login page) where a .pdf was
+// linked, or a close-delimited PDF without its %%EOF (cut short). `why` of
+// it, or "" if the bytes look like the document.
 std::string UnopenableDocument(const FetchResult& r);
 // Marks `facts` unreadable (broken for the judge) with `why` appended to its
 // error as a note that IsUnopenableNote recognises in a stored error.

@@ -78,6 +78,9 @@ struct FetchResult {
   // redirect hop, or the URL itself when an https page linked to it); ""
   // if none. The hop is still followed: the finding is recorded, not fatal.
   std::string downgraded_to;
+  // A9: a close-delimited body (no Content-Length, not chunked): a cut could
+  // not be told from its end (`error` carries the note too).
+  bool length_unverified = false;
   int64_t fetched_at_unix = 0;  // wall clock, UTC seconds
   double elapsed_seconds = 0;
 };

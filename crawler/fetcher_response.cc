@@ -195,6 +195,7 @@ void FillResult(Transfer* transfer, CURLcode code) {
       result.error = "HTTP " + std::to_string(result.http_status);
     } else if (IsCloseDelimited(*transfer)) {
       result.error = kLengthUnverified;  // a note: the body may be cut short
+      result.length_unverified = true;
     }
     CheckBodyEnded(transfer);
     return;

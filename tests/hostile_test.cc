@@ -940,15 +940,22 @@ class HostileRunTest : public ::testing::Test {
     return out;
   }
 
+  // The page of district "d": O5's plan and report under /d/files/.
+  static std::string PlanPage() {
+    const std::string files = "/d/files/";
+    return Html("สำนักงานเขตดี",
+                "<a href=\"" + files + "Action_Plan_2568.pdf\">O5 แผนปฏิบัติ"
+                "ราชการประจำปี พ.ศ. 2568</a> <a href=\"" + files +
+                    "Report_2567.pdf\">O5 รายงานผลการปฏิบัติราชการประจำปี "
+                    "พ.ศ. 2567</a>");
+  }
+
   // A district "d" whose page links O5's plan and report; the plan answers
   // as `plan` says.
   RunOutput RunWithPlan(TestServer* server, const TestResponse& plan) {
     const std::string files = "/d/files/";
     server->Route("/d/", TestResponse{200, "text/html; charset=utf-8",
-        Html("สำนักงานเขตดี",
-             "<a href=\"" + files + "Action_Plan_2568.pdf\">O5 แผนปฏิบัติราชการ"
-             "ประจำปี พ.ศ. 2568</a> <a href=\"" + files + "Report_2567.pdf\">O5 "
-             "รายงานผลการปฏิบัติราชการประจำปี พ.ศ. 2567</a>"), {}});
+                                      PlanPage(), {}});
     server->Route(files + "Action_Plan_2568.pdf", plan);
     server->Route(files + "Report_2567.pdf",
                   TestResponse{200, "application/pdf",
@@ -2295,6 +2302,40 @@ TEST_F(HostileRunTest, A29_TransientRobotsFailureIsRetried) {
   const json& site = Site(run.report, "rt");
   EXPECT_EQ(site.value("state", ""), "checked") << site.dump();
   EXPECT_EQ(Status(site, "O3"), "pass") << site.dump();
+}
+
+// A9 + red-team probe T17: a PDF sent with no length and cut on the way (no
+// %%EOF at its end) is not the plan the assessors would get: broken.
+TEST_F(HostileRunTest, A9_CloseDelimitedPdfCutShortIsBrokenNotPass) {
+  const std::string plan = MakeSimplePdf("Action plan FY 2568");
+  const std::string report = MakeSimplePdf("Performance report FY 2567");
+  ASSERT_NE(plan.find("%%EOF", plan.size() - 16), std::string::npos);
+  for (const bool cut : {true, false}) {
+    SCOPED_TRACE(cut ? "cut in half" : "whole, close-delimited");
+    const std::string sent = cut ? plan.substr(0, plan.size() / 2) : plan;
+    FaultServer server;
+    SERVE(server, [&](FaultConnection& c) {
+      const std::string path = c.path();
+      if (path == "/d/") {
+        c.Send(FaultServer::Response(200, "text/html; charset=utf-8",
+                                     PlanPage()));
+      } else if (path == "/d/files/Action_Plan_2568.pdf") {  // no length
+        c.Send("HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n\r\n" +
+               sent);
+      } else if (path == "/d/files/Report_2567.pdf") {
+        c.Send(FaultServer::Response(200, "application/pdf", report));
+      } else {
+        c.Send(FaultServer::Response(404, "text/plain", "none"));
+      }
+    });
+    RunOutput run = Run({{"d", server.url("/d/")}});
+    const json& site = Site(run.report, "d");
+    EXPECT_EQ(Status(site, "O5"), cut ? "broken" : "pass") << site.dump();
+    if (cut) {
+      EXPECT_NE(site.dump().find("PDF cut short"), std::string::npos)
+          << site.dump();
+    }
+  }
 }
 
 }  // namespace
