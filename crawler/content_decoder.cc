@@ -288,10 +288,23 @@ std::unique_ptr<Stage> NewStage(const std::string& coding,
 
 std::unique_ptr<ContentDecoder> ContentDecoder::Create(
     std::string_view content_encoding, size_t max_bytes, std::string* err) {
+  return Create(content_encoding, "", max_bytes, err);
+}
+
+std::unique_ptr<ContentDecoder> ContentDecoder::Create(
+    std::string_view content_encoding, std::string_view transfer_encoding,
+    size_t max_bytes, std::string* err) {
   std::vector<std::string> codings = SplitCodings(content_encoding);
+  for (std::string& coding : SplitCodings(transfer_encoding)) {
+    if (coding != "chunked") codings.push_back(std::move(coding));
+  }
   if (codings.size() > static_cast<size_t>(kMaxCodings)) {
+    std::string all;
+    for (const std::string& coding : codings) {
+      all += (all.empty() ? "" : ",") + coding;
+    }
     *err = "more than " + std::to_string(kMaxCodings) +
-           " stacked Content-Encodings (" + std::string(content_encoding) + ")";
+           " stacked Content-Encodings (" + all + ")";
     return nullptr;
   }
   std::unique_ptr<ContentDecoder> decoder(new ContentDecoder());

@@ -44,6 +44,13 @@ class ContentDecoder {
   // with *err for an unknown coding or more than kMaxCodings.
   static std::unique_ptr<ContentDecoder> Create(
       std::string_view content_encoding, size_t max_bytes, std::string* err);
+  // The same for a response whose Transfer-Encoding header values
+  // (`transfer_encoding`) name codings too: curl 7.88 undid "gzip, chunked",
+  // so its codings but "chunked" (curl's own) are undone, before the
+  // content codings; all count toward kMaxCodings.
+  static std::unique_ptr<ContentDecoder> Create(
+      std::string_view content_encoding, std::string_view transfer_encoding,
+      size_t max_bytes, std::string* err);
   ~ContentDecoder();
   ContentDecoder(const ContentDecoder&) = delete;  // owns the C decoders
   ContentDecoder& operator=(const ContentDecoder&) = delete;

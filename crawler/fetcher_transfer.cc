@@ -50,7 +50,7 @@ void ResetHeaders(Transfer* transfer) {
   transfer->length_value.clear();
   transfer->chunked = false;
   transfer->content_encoding.clear();
-  transfer->transfer_codings.clear();
+  transfer->transfer_encoding.clear();
   transfer->decoder.reset();
   FetchResult& result = transfer->result;
   result.content_type.clear();
@@ -64,23 +64,6 @@ bool DeclaredTooLarge(const std::string& value, size_t cap) {
       value.find_first_not_of("0123456789") != std::string::npos)
     return false;  // curl itself rejects a rubbish Content-Length
   return value.size() > 18 || std::stoull(value) > cap;
-}
-
-// Appends the codings of a lower-cased Transfer-Encoding value, all but
-// "chunked", to the comma-separated *codings.
-void AddTransferCodings(std::string_view value, std::string* codings) {
-  while (!value.empty()) {
-    const size_t comma = value.find(',');
-    std::string_view coding = value.substr(0, comma);
-    value = comma == std::string_view::npos ? "" : value.substr(comma + 1);
-    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t'))
-      coding.remove_prefix(1);
-    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t'))
-      coding.remove_suffix(1);
-    if (coding.empty() || coding == "chunked") continue;
-    if (!codings->empty()) *codings += ',';
-    *codings += coding;
-  }
 }
 
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
@@ -121,7 +104,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     std::transform(value.begin(), value.end(), value.begin(),
                    [](unsigned char c) { return std::tolower(c); });
     transfer->chunked = value.find("chunked") != std::string::npos;
-    AddTransferCodings(value, &transfer->transfer_codings);
+    if (!transfer->transfer_encoding.empty()) transfer->transfer_encoding += ',';
+    transfer->transfer_encoding += value;
   } else if (StartsWithNoCase(line, "content-length:")) {
     const std::string value = HeaderValue(line, 15);
     // curl 7.88 reads "5x" as 5 and takes the last of two values; both
@@ -150,7 +134,7 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   const size_t length = size * count;
   if (transfer->decoder == nullptr) {
     transfer->decoder = ContentDecoder::Create(
-        transfer->content_encoding + "," + transfer->transfer_codings,
+        transfer->content_encoding, transfer->transfer_encoding,
         transfer->max_body, &transfer->decode_error);
     if (transfer->decoder == nullptr) {
       transfer->abort = Abort::kBadEncoding;

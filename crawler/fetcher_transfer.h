@@ -66,9 +66,9 @@ struct Transfer {
   std::string length_value;      // ... with this value
   bool chunked = false;          // ... or Transfer-Encoding: chunked
   std::string content_encoding;  // ... its Content-Encoding values, in order
-  // ... and its Transfer-Encoding codings but chunked (which curl undoes):
-  // curl 7.88 undid "Transfer-Encoding: gzip, chunked" too, so we do.
-  std::string transfer_codings;
+  // ... and its Transfer-Encoding values (curl 7.88 undid "gzip, chunked"
+  // too, so we do; chunked stays curl's)
+  std::string transfer_encoding;
   // Undoes both, content codings first applied, so undone last; made at the
   // response's first body byte (curl's own decoding is off: it never checks
   // that a stream ended, S23).
