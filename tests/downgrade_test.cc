@@ -9,13 +9,13 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "crawler/fetcher.h"
 #include "tests/test_fault_server.h"
+#include "tests/test_fetch.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
 #include "tests/test_tls.h"
@@ -100,28 +100,10 @@ FetcherOptions Options(const HttpsOrigin* origin = nullptr) {
   return o;
 }
 
-FetchResult FetchOne(const FetcherOptions& options, Request request) {
-  std::string err;
-  std::unique_ptr<Fetcher> fetcher = Fetcher::Create(options, &err);
-  if (!fetcher) {
-    ADD_FAILURE() << err;
-    return {};
-  }
-  fetcher->Start(request);
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::vector<FetchResult> done = fetcher->Poll(100);
-    if (!done.empty()) return done.front();
-  }
-  ADD_FAILURE() << "no result for " << request.url;
-  return {};
-}
-
 FetchResult FetchUrl(const FetcherOptions& options, const std::string& url) {
   Request r;
   r.url = url;
-  return FetchOne(options, r);
+  return FetchToEnd(options, r);
 }
 
 // ------------------------------------------------------ fetcher level
@@ -228,7 +210,7 @@ TEST(DowngradeTest, A24_HttpLinkOfAnHttpsPageIsADowngrade) {
     request.url = plain.url("/plan.pdf");
     request.kind = c.kind;
     request.found_on = c.found_on;
-    FetchResult r = FetchOne(Options(), request);
+    FetchResult r = FetchToEnd(Options(), request);
     EXPECT_EQ(r.outcome, FetchOutcome::kOk) << r.error;
     EXPECT_EQ(r.downgraded_to, c.downgrade ? request.url : "");
   }

@@ -15,6 +15,7 @@
 
 #include "tests/test_compress.h"
 #include "tests/test_fault_server.h"
+#include "tests/test_fetch.h"
 #include "tests/test_server.h"
 
 namespace oitwatch {
@@ -35,20 +36,8 @@ FetcherOptions TestOptions() {
 FetchResult Fetch(const std::string& url,
                   const FetcherOptions& options = TestOptions(),
                   Request request = Request()) {
-  std::string err;
-  std::unique_ptr<Fetcher> fetcher = Fetcher::Create(options, &err);
-  EXPECT_NE(fetcher, nullptr) << err;
-  if (!fetcher) return FetchResult();
   request.url = url;
-  fetcher->Start(request);
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::vector<FetchResult> done = fetcher->Poll(100);
-    if (!done.empty()) return done.front();
-  }
-  ADD_FAILURE() << "no result for " << url;
-  return FetchResult();
+  return FetchToEnd(options, request);
 }
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
