@@ -67,16 +67,7 @@ class CarryDatesStoreTest : public StoreFileTest {
     Open();
   }
 
-  static PageRecord Page(const std::string& url = kIta) {
-    PageRecord page;
-    page.site_id = "laksi";
-    page.url = url;
-    page.kind = "page";
-    page.outcome = "ok";
-    page.http_status = 200;
-    page.content_hash = "abc";
-    return page;
-  }
+  static PageRecord Page(const std::string& url = kIta) { return OkPage(url); }
 
   // Saves the ITA page as parsed: every date as a row of its own.
   void SaveParsed(int64_t run_id) {

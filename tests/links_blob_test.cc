@@ -154,17 +154,6 @@ class LinksBlobStoreTest : public StoreFileTest {
     return StoreFileTest::BeginRun(info);
   }
 
-  static PageRecord Page(const std::string& url) {
-    PageRecord page;
-    page.site_id = "laksi";
-    page.url = url;
-    page.kind = "page";
-    page.outcome = "ok";
-    page.http_status = 200;
-    page.content_hash = "abc";
-    return page;
-  }
-
   // The newest reusable row of `url` with its rows loaded; false with *err
   // if LoadPageRows fails.
   bool Load(const std::string& url, StoredPage* stored, std::string* err) {
@@ -193,10 +182,10 @@ TEST_F(LinksBlobStoreTest, OneRowPerPageWithLinksAndNoneWithout) {
   Open();
   const int64_t run = BeginRun();
   std::string err;
-  ASSERT_TRUE(store_->SavePage(run, Page("https://laksi.go.th/ita"), kMenu, {},
-                               {}, &err))
+  ASSERT_TRUE(store_->SavePage(run, OkPage("https://laksi.go.th/ita"), kMenu,
+                               {}, {}, &err))
       << err;
-  PageRecord pdf = Page("https://laksi.go.th/o5.pdf");
+  PageRecord pdf = OkPage("https://laksi.go.th/o5.pdf");
   pdf.kind = "document";
   ASSERT_TRUE(store_->SavePage(run, pdf, {}, {}, {}, &err)) << err;
   EXPECT_EQ(LinksOf("https://laksi.go.th/ita"), ListOf(kMenu));
@@ -220,11 +209,11 @@ TEST_F(LinksBlobStoreTest, TruncatedBlobInTheFileFailsTheReadNamingTheRow) {
   Open();
   const int64_t run = BeginRun();
   std::string err;
-  ASSERT_TRUE(store_->SavePage(run, Page("https://laksi.go.th/ita"), kMenu, {},
-                               {}, &err))
+  ASSERT_TRUE(store_->SavePage(run, OkPage("https://laksi.go.th/ita"), kMenu,
+                               {}, {}, &err))
       << err;
-  ASSERT_TRUE(store_->SavePage(run, Page("https://laksi.go.th/news"), kMenu, {},
-                               {}, &err))
+  ASSERT_TRUE(store_->SavePage(run, OkPage("https://laksi.go.th/news"), kMenu,
+                               {}, {}, &err))
       << err;
   StoredPage ita;
   ASSERT_TRUE(Load("https://laksi.go.th/ita", &ita, &err)) << err;
@@ -248,8 +237,8 @@ TEST_F(LinksBlobStoreTest, TruncatedBlobInTheFileFailsTheReadNamingTheRow) {
   EXPECT_TRUE(damaged.links.empty());
   // The store is still usable: the failed read left no snapshot open.
   EXPECT_EQ(LinksOf("https://laksi.go.th/news"), ListOf(kMenu));
-  ASSERT_TRUE(store_->SavePage(run, Page("https://laksi.go.th/ita"), kMenu, {},
-                               {}, &err))
+  ASSERT_TRUE(store_->SavePage(run, OkPage("https://laksi.go.th/ita"), kMenu,
+                               {}, {}, &err))
       << err;
   EXPECT_EQ(LinksOf("https://laksi.go.th/ita"), ListOf(kMenu));
 }
@@ -331,7 +320,7 @@ TEST_F(LinksBlobStoreTest, MigratedHolderStillHandsItsLinksOver) {
   // Saving run 1's /ita again replaces page 7, the holder of 8's and 10's
   // links: they go to page 8, and 10 then refers to 8.
   std::string err;
-  ASSERT_TRUE(store_->SavePage(1, Page("https://laksi.go.th/ita"),
+  ASSERT_TRUE(store_->SavePage(1, OkPage("https://laksi.go.th/ita"),
                                {{"https://laksi.go.th/new", "ใหม่"}}, {}, {},
                                &err))
       << err;
@@ -400,7 +389,8 @@ TEST(LinksBlobRunTest, DamagedLinksAreReadAfreshNotReused) {
                         "p.url = ? AND p.run_id = 2");
     q.bind(1, server.url("/laksi/"));
     ASSERT_TRUE(q.executeStep()) << "the home page of run 2";
-    EXPECT_TRUE(q.getColumn(1).isNull()) << "not a reference to the damaged row";
+    EXPECT_TRUE(q.getColumn(1).isNull())
+        << "not a reference to the damaged row";
     EXPECT_GT(q.getColumn(2).getInt(), 0) << "its own links, read afresh";
   }
   std::string err;

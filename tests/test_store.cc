@@ -49,4 +49,15 @@ int64_t StoreFileTest::BeginRun(const RunInfo& info) {
   return run_id;
 }
 
+PageRecord StoreFileTest::OkPage(const std::string& url) {
+  PageRecord page;
+  page.site_id = "laksi";
+  page.url = url;
+  page.kind = "page";
+  page.outcome = "ok";
+  page.http_status = 200;
+  page.content_hash = "abc";
+  return page;
+}
+
 }  // namespace oitwatch

@@ -31,6 +31,9 @@ class StoreFileTest : public testing::Test {
   void Open();
   // Begins a run in store_ and returns its id.
   int64_t BeginRun(const RunInfo& info = RunInfo{});
+  // A page of site "laksi" fetched fine: kind page, outcome ok, HTTP 200,
+  // content hash "abc" (so FindReusablePage finds it).
+  static PageRecord OkPage(const std::string& url);
 
   std::string dir_, path_;
   std::unique_ptr<Store> store_;
