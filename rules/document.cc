@@ -6,7 +6,8 @@
 // per tag (quadratic on deep nesting). So before
 // parsing, CapNesting counts nesting on the raw bytes and removes the start
 // tags that would go deeper than DocumentLimits::max_depth, keeping their
-// text. Our own walk uses an explicit stack.
+// text. Our own walk uses an explicit stack. The text of <script> and
+// <style>, which the walk skips, is dropped before parsing (raw_text.h).
 #include "rules/document.h"
 
 #include <gumbo.h>
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "crawler/url.h"
+#include "rules/raw_text.h"
 #include "rules/thai_text.h"
 
 namespace oitwatch {
@@ -710,6 +712,11 @@ bool ParseHtml(std::string_view utf8_html, const std::string& base_url,
   if (CapNesting(utf8_html, limits.max_depth, &capped)) {
     utf8_html = capped;
     doc->truncated = true;
+  }
+  std::string skimmed;
+  if (limits.drop_script_and_style_text &&
+      DropScriptAndStyleText(utf8_html, &skimmed)) {
+    utf8_html = skimmed;
   }
   thread_local ParseArena arena;
   const ArenaReset reset{&arena};

@@ -41,6 +41,9 @@ struct DocumentLimits {
   // recursively and scans its open-element stack per tag, so unbounded
   // nesting would overflow the stack or go quadratic.
   size_t max_depth = 512;
+  // Drop the text of <script> and <style> before parsing (raw_text.h): the
+  // same Document for less parsing. False only to compare the two.
+  bool drop_script_and_style_text = true;
 };
 
 // Parses UTF-8 HTML. Only http/https links are kept; fragments are removed.

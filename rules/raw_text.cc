@@ -1,0 +1,216 @@
+// The tokenizer states followed here are those of the HTML standard (13.2.5)
+// as Gumbo implements them; tests/raw_text_test.cc checks the result against
+// Gumbo's parse of random tag soup.
+#include "rules/raw_text.h"
+
+namespace oitwatch {
+namespace {
+
+constexpr size_t kNpos = std::string_view::npos;
+
+char Lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
+}
+bool IsAsciiAlpha(char c) { return Lower(c) >= 'a' && Lower(c) <= 'z'; }
+// The tokenizer's whitespace (it reads CR and CR LF as LF).
+bool IsTagSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+// Position after the '>' that ends a tag's attributes, starting in the
+// "before attribute name" state at p; kNpos if the input ends first (the
+// tokenizer drops such a tag). A '>' ends the tag except inside a quoted
+// value, and a quote opens a value only after "name=" (elsewhere it is part
+// of a name: in <a =">"> the first '>' ends the tag).
+size_t AttributesEnd(std::string_view s, size_t p) {
+  enum { kBeforeName, kName, kAfterName, kBeforeValue, kQuoted, kUnquoted };
+  int state = kBeforeName;
+  char quote = 0;
+  for (; p < s.size(); ++p) {
+    const char c = s[p];
+    if (state == kQuoted) {
+      p = s.find(quote, p);  // "after value" then acts as "before name"
+      if (p == kNpos) return kNpos;
+      state = kBeforeName;
+      continue;
+    }
+    if (c == '>') return p + 1;
+    const bool space = IsTagSpace(c);
+    if (state == kBeforeName) {
+      if (!space && c != '/') state = kName;  // '=' too starts a name
+    } else if (state == kName || state == kAfterName) {
+      if (c == '=')
+        state = kBeforeValue;
+      else if (c == '/')
+        state = kBeforeName;
+      else if (space)
+        state = kAfterName;
+      else
+        state = kName;
+    } else if (state == kBeforeValue) {
+      if (c == '"' || c == '\'')
+        quote = c, state = kQuoted;
+      else if (!space)
+        state = kUnquoted;
+    } else if (space) {  // kUnquoted
+      state = kBeforeName;
+    }
+  }
+  return kNpos;
+}
+
+// TagEnd for the tag whose name starts at p; the name as written in *name
+// (if non-null; the tokenizer lower-cases ASCII letters).
+size_t TagEnd(std::string_view s, size_t p, std::string_view* name) {
+  for (const size_t start = p; p < s.size(); ++p) {
+    const char c = s[p];
+    if (c != '>' && !IsTagSpace(c) && c != '/') continue;
+    if (name != nullptr) *name = s.substr(start, p - start);
+    return c == '>' ? p + 1 : AttributesEnd(s, p + 1);
+  }
+  return kNpos;
+}
+
+// Whether two tag names are equal, ASCII case ignored.
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (Lower(a[i]) != Lower(b[i])) return false;
+  }
+  return true;
+}
+
+// Position after the comment whose "<!--" ends at p ("-->", "--!>", and the
+// abrupt "<!-->" and "<!--->" end one); s.size() if it runs to the end.
+size_t CommentEnd(std::string_view s, size_t p) {
+  enum { kStart, kStartDash, kText, kEndDash, kEnd, kEndBang };
+  int state = kStart;
+  for (; p < s.size(); ++p) {
+    const char c = s[p];
+    const bool ends = c == '>' && state != kText && state != kEndDash;
+    if (ends) return p + 1;
+    if (state == kStart || state == kStartDash) {
+      state = c != '-' ? kText : state == kStart ? kStartDash : kEnd;
+    } else if (state == kText) {
+      if (c == '-') state = kEndDash;
+    } else if (state == kEndDash) {
+      state = c == '-' ? kEnd : kText;
+    } else if (state == kEnd) {
+      state = c == '!' ? kEndBang : c == '-' ? kEnd : kText;
+    } else {  // kEndBang
+      state = c == '-' ? kEndDash : kText;
+    }
+  }
+  return s.size();
+}
+
+// Position after a bogus comment or DOCTYPE ("<!x", "<?", "</ x") whose
+// text starts at p: they end at the first '>'.
+size_t BogusCommentEnd(std::string_view s, size_t p) {
+  const size_t gt = s.find('>', p);
+  return gt == kNpos ? s.size() : gt + 1;
+}
+
+// What the tokenizer reads from the '<' at s[p] in its data state.
+struct Markup {
+  size_t end;             // position after it; kNpos: an unterminated tag
+  std::string_view name;  // a start tag's name as written; "" for the rest
+};
+
+Markup ReadMarkup(std::string_view s, size_t p) {
+  const char c = p + 1 < s.size() ? s[p + 1] : '\0';
+  if (c == '!' && p + 3 < s.size() && s[p + 2] == '-' && s[p + 3] == '-') {
+    return {CommentEnd(s, p + 4), ""};
+  }
+  if (c == '!' || c == '?') return {BogusCommentEnd(s, p + 2), ""};
+  if (c == '/') {
+    const char d = p + 2 < s.size() ? s[p + 2] : '\0';
+    if (IsAsciiAlpha(d)) return {TagEnd(s, p + 2, nullptr), ""};
+    if (d == '>') return {p + 3, ""};  // "</>" is dropped
+    return {p + 2 < s.size() ? BogusCommentEnd(s, p + 2) : s.size(), ""};
+  }
+  if (!IsAsciiAlpha(c)) return {p + 1, ""};  // a '<' that is text
+  Markup start{0, ""};
+  start.end = TagEnd(s, p + 1, &start.name);
+  return start;
+}
+
+// What a start tag means to DropScriptAndStyleText.
+enum class Kind {
+  kOther,
+  kHidden,   // script, style: their text is dropped
+  kRawText,  // RCDATA or RAWTEXT wherever we look: no tags inside
+  kSwitch,   // svg, math (foreign content, where <style> is markup),
+             // select, frameset (which ignore <style> and parse its text),
+             // plaintext: we stop
+};
+
+Kind KindOf(std::string_view name) {
+  static constexpr struct {
+    std::string_view name;
+    Kind kind;
+  } kKinds[] = {{"script", Kind::kHidden},   {"style", Kind::kHidden},
+                {"title", Kind::kRawText},   {"textarea", Kind::kRawText},
+                {"xmp", Kind::kRawText},     {"iframe", Kind::kRawText},
+                {"noembed", Kind::kRawText}, {"noframes", Kind::kRawText},
+                {"svg", Kind::kSwitch},      {"math", Kind::kSwitch},
+                {"select", Kind::kSwitch},   {"frameset", Kind::kSwitch},
+                {"plaintext", Kind::kSwitch}};
+  // Most tags (a, p, li, td, tr, h1, br ...) are shorter than any of these.
+  if (name.size() < 3 || name.size() > 9) return Kind::kOther;
+  for (const auto& k : kKinds) {
+    if (EqualsNoCase(name, k.name)) return k.kind;
+  }
+  return Kind::kOther;
+}
+
+// Start of the end tag that closes the text of element `name` started at p:
+// "</name" (ASCII case ignored) and then a space, '/' or '>'; kNpos if the
+// text runs to the end.
+size_t RawTextEnd(std::string_view s, size_t p, std::string_view name) {
+  for (p = s.find("</", p); p != kNpos; p = s.find("</", p + 2)) {
+    const size_t q = p + 2 + name.size();
+    if (q < s.size() && EqualsNoCase(name, s.substr(p + 2, name.size())) &&
+        (IsTagSpace(s[q]) || s[q] == '/' || s[q] == '>')) {
+      return p;
+    }
+  }
+  return kNpos;
+}
+
+// Whether the script text holds "<!--": the tokenizer's escaped states then
+// decide where it ends, not the first </script>.
+bool EscapesScript(std::string_view text) { return text.find("<!--") != kNpos; }
+
+}  // namespace
+
+bool DropScriptAndStyleText(std::string_view html, std::string* out) {
+  size_t copied = 0;
+  bool dropped = false;
+  for (size_t p = html.find('<'); p != kNpos; p = html.find('<', p)) {
+    const Markup m = ReadMarkup(html, p);
+    if (m.end == kNpos) break;
+    p = m.end;
+    const Kind kind = KindOf(m.name);
+    if (kind == Kind::kSwitch) break;
+    if (kind == Kind::kOther) continue;
+    const size_t close = RawTextEnd(html, p, m.name);
+    const size_t text_end = close == kNpos ? html.size() : close;
+    if (kind == Kind::kHidden) {
+      const std::string_view text = html.substr(p, text_end - p);
+      if (EqualsNoCase(m.name, "script") && EscapesScript(text)) break;
+      if (!text.empty()) {
+        if (!dropped) out->reserve(out->size() + html.size());
+        out->append(html.substr(copied, p - copied));
+        copied = text_end;
+        dropped = true;
+      }
+    }
+    if (close == kNpos) break;
+    p = close;
+  }
+  if (dropped) out->append(html.substr(copied));
+  return dropped;
+}
+
+}  // namespace oitwatch
