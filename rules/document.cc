@@ -51,6 +51,21 @@ bool StartsWithNoCase(std::string_view s, std::string_view lower_prefix) {
 
 // ---- Nesting cap on raw bytes -------------------------------------------
 
+// A tag name of at most 8 bytes as one integer, so that comparing names is
+// one step: this runs at every tag of every page, where a memcmp call per
+// comparison was most of the scan.
+uint64_t NameKey(std::string_view name) {
+  uint64_t key = 0;  // a byte loop: a memcpy of variable size is a call
+  for (size_t i = 0; i < name.size() && i < 8; ++i) {
+    key |= uint64_t{static_cast<uint8_t>(name[i])} << (8 * i);
+  }
+  return key;
+}
+
+bool IsAsciiAlnum(char c) {
+  return (c >= '0' && c <= '9') || (Lower(c) >= 'a' && Lower(c) <= 'z');
+}
+
 // Elements that never hold children, whose end tag is implied by the next
 // sibling, or that cannot nest in themselves (a, iframe); they do not deepen
 // the count and are never removed, so deep links survive.
@@ -62,24 +77,32 @@ bool IgnoredForDepth(std::string_view name) {
       "head",     "body",    "p",     "li",     "dt",       "dd",      "option",
       "optgroup", "tr",      "td",    "th",     "thead",    "tbody",   "tfoot",
       "colgroup", "caption", "rb",    "rt",     "rtc",      "rp"};
-  // The names by length, so a tag is compared with a few of them (this runs
-  // at every tag of every page).
+  // The names by length, so a tag is compared with a few of them.
   static const auto kByLength = [] {
-    std::array<std::vector<std::string_view>, 9> by_length;
-    for (std::string_view n : kNames) by_length.at(n.size()).push_back(n);
+    std::array<std::vector<uint64_t>, 9> by_length;
+    for (std::string_view n : kNames) {
+      by_length.at(n.size()).push_back(NameKey(n));
+    }
     return by_length;
   }();
   if (name.size() >= kByLength.size()) return false;
-  for (std::string_view n : kByLength[name.size()]) {
-    if (n == name) return true;
+  const uint64_t key = NameKey(name);
+  for (uint64_t n : kByLength[name.size()]) {
+    if (n == key) return true;
   }
   return false;
 }
 
 bool IsRawText(std::string_view name) {
-  return name == "script" || name == "style" || name == "textarea" ||
-         name == "title" || name == "xmp" || name == "iframe" ||
-         name == "noembed" || name == "noframes";
+  static constexpr std::string_view kNames[] = {
+      "script", "style",  "textarea", "title",
+      "xmp",    "iframe", "noembed",  "noframes"};
+  if (name.size() < 3 || name.size() > 8) return false;
+  const uint64_t key = NameKey(name);
+  for (std::string_view n : kNames) {
+    if (n.size() == name.size() && NameKey(n) == key) return true;
+  }
+  return false;
 }
 
 // Position after the '>' closing a tag whose name ends at p (quoted
@@ -108,32 +131,49 @@ size_t FindEndTag(std::string_view html, size_t from, std::string_view name) {
   return html.size();
 }
 
-// Lower-case tag name at p (letters, digits, '-', ':'), at most 16 chars.
-std::string TagName(std::string_view html, size_t p) {
-  std::string name;
+// Lower-case tag name at p (letters, digits, '-', ':'), at most 16 chars,
+// written into `buffer`.
+std::string_view TagName(std::string_view html, size_t p, char (&buffer)[16]) {
+  size_t n = 0;
   if (p >= html.size() || Lower(html[p]) < 'a' || Lower(html[p]) > 'z')
-    return name;
-  while (p < html.size() && name.size() < 16 &&
-         (std::isalnum(static_cast<unsigned char>(html[p])) || html[p] == '-' ||
-          html[p] == ':')) {
-    name.push_back(Lower(html[p++]));
+    return {};
+  while (p < html.size() && n < sizeof(buffer) &&
+         (IsAsciiAlnum(html[p]) || html[p] == '-' || html[p] == ':')) {
+    buffer[n++] = Lower(html[p++]);
   }
-  return name;
+  return std::string_view(buffer, n);
+}
+
+// Whether `html` has at most `max_depth` start tags ('<' and a letter):
+// then none can be nested deeper, and CapNesting need not read the tags
+// (one memchr pass instead; most pages have a few hundred).
+bool FewStartTags(std::string_view html, size_t max_depth) {
+  size_t tags = 0;
+  for (size_t i = html.find('<'); i != kNpos; i = html.find('<', i + 1)) {
+    if (i + 1 < html.size() && Lower(html[i + 1]) >= 'a' &&
+        Lower(html[i + 1]) <= 'z' && ++tags > max_depth) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // Copies `html` into *capped without start tags nested deeper than
 // max_depth. Returns false (and leaves *capped alone) if nothing was cut.
 bool CapNesting(std::string_view html, size_t max_depth, std::string* capped) {
+  if (FewStartTags(html, max_depth)) return false;
   size_t depth = 0, copied = 0, i = 0;
   bool cut = false;
   while ((i = html.find('<', i)) != kNpos) {
-    if (html.substr(i).starts_with("<!--")) {
+    if (i + 3 < html.size() && html[i + 1] == '!' && html[i + 2] == '-' &&
+        html[i + 3] == '-') {  // "<!--"
       const size_t close = html.find("-->", i + 4);
       i = close == kNpos ? html.size() : close + 3;
       continue;
     }
     const bool end_tag = i + 1 < html.size() && html[i + 1] == '/';
-    const std::string name = TagName(html, i + 1 + end_tag);
+    char buffer[16];
+    const std::string_view name = TagName(html, i + 1 + end_tag, buffer);
     if (name.empty()) {
       ++i;
       continue;

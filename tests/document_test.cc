@@ -218,6 +218,16 @@ TEST(DocumentTest, NestingUnderTheCapIsUntouched) {
   EXPECT_FALSE(Parse(html).truncated);
 }
 
+TEST(DocumentTest, TheCapStartsJustPastMaxDepth) {
+  DocumentLimits limits;
+  limits.max_depth = 10;
+  std::string ten, eleven;
+  for (int i = 0; i < 10; ++i) ten += "<div>";
+  eleven = ten + "<div>";
+  EXPECT_FALSE(Parse(ten + "x", limits).truncated);
+  EXPECT_TRUE(Parse(eleven + "x", limits).truncated);
+}
+
 TEST(DocumentTest, TagsInsideScriptAndCommentsDoNotCount) {
   DocumentLimits limits;
   limits.max_depth = 10;
