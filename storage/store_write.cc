@@ -23,6 +23,33 @@ bool InTransaction(SQLite::Database& db) {
   return sqlite3_get_autocommit(db.getHandle()) == 0;
 }
 
+// Binding without copying: SQLite::bind() has SQLite copy each text value
+// (SQLITE_TRANSIENT), a malloc and a free per column and row, and a page
+// has dozens of rows. Text bound in place (SQLITE_STATIC) must stay as it is
+// until the statement has run: only named strings, which outlive the call
+// and the exec() that follows it (a temporary would dangle, so it does not
+// compile), and string literals (FieldName).
+void BindOne(SQLite::Statement& q, int index, const std::string& text) {
+  q.bindNoCopy(index, text);
+}
+void BindOne(SQLite::Statement& q, int index, std::string&& text) = delete;
+void BindOne(SQLite::Statement& q, int index, const char* literal) {
+  q.bindNoCopy(index, literal);
+}
+void BindOne(SQLite::Statement& q, int index, int value) {
+  q.bind(index, value);
+}
+void BindOne(SQLite::Statement& q, int index, int64_t value) {
+  q.bind(index, value);
+}
+
+// SQLite::bind(q, values...) with text bound in place (BindOne).
+template <typename... Values>
+void BindInPlace(SQLite::Statement& q, Values&&... values) {
+  int index = 0;
+  (BindOne(q, ++index, std::forward<Values>(values)), ...);
+}
+
 }  // namespace
 
 bool Store::Impl::Write(const std::string& what, std::string* err,
@@ -183,7 +210,7 @@ void Store::Impl::InsertPageRows(int64_t run_id, const PageRecord& page,
     SQLite::Statement& link = *link_lease;
     const std::string blob = EncodeLinks(links);
     link.bind(1, page_id);
-    link.bind(2, blob.data(), static_cast<int>(blob.size()));
+    link.bindNoCopy(2, blob.data(), static_cast<int>(blob.size()));
     link.exec();
   }
   Lease hit_lease(
@@ -193,9 +220,9 @@ void Store::Impl::InsertPageRows(int64_t run_id, const PageRecord& page,
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   SQLite::Statement& hit = *hit_lease;
   for (const Hit& h : hits) {
-    SQLite::bind(hit, page_id, run_id, page.site_id, h.item_id, h.component_id,
-                 h.url, h.found_on, std::string(FieldName(h.field)), h.matched,
-                 h.pattern_line);
+    BindInPlace(hit, page_id, run_id, page.site_id, h.item_id, h.component_id,
+                h.url, h.found_on, FieldName(h.field), h.matched,
+                h.pattern_line);
     hit.exec();
     hit.reset();
   }
@@ -206,10 +233,10 @@ void Store::Impl::InsertPageRows(int64_t run_id, const PageRecord& page,
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   SQLite::Statement& date = *date_lease;
   for (const DateFact& d : dates) {
-    SQLite::bind(date, page_id, run_id, page.site_id,
-                 d.url.empty() ? page.url : d.url,
-                 std::string(FieldName(d.field)), d.source, d.fiscal_year,
-                 d.year_be, d.month, d.day, d.fiscal_marker ? 1 : 0, d.text);
+    BindInPlace(date, page_id, run_id, page.site_id,
+                d.url.empty() ? page.url : d.url, FieldName(d.field), d.source,
+                d.fiscal_year, d.year_be, d.month, d.day,
+                d.fiscal_marker ? 1 : 0, d.text);
     date.exec();
     date.reset();
   }
@@ -251,7 +278,7 @@ bool Store::SavePage(int64_t run_id, const PageRecord& page,
             ") VALUES (?, nullif(?, 0), nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, "
             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     SQLite::Statement& q = *insert_lease;
-    SQLite::bind(
+    BindInPlace(
         q, run_id, links_from, dates_from, page.site_id, page.url, page.kind,
         page.outcome, page.http_status, page.content_type, page.content_hash,
         page.bytes, page.fetched_at, page.last_modified, page.etag, page.title,
