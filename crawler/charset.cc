@@ -3,7 +3,10 @@
 #include <iconv.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace oitwatch {
@@ -92,51 +95,93 @@ size_t Utf8SequenceLength(std::string_view text, size_t i) {
   return length;
 }
 
-bool IsValidUtf8(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
+// Position of the first byte >= 0x80 at or after text[i], text.size() if
+// none: eight bytes at a time (most of a page is ASCII markup).
+size_t AsciiEnd(std::string_view text, size_t i) {
+  constexpr uint64_t kHighBits = 0x8080808080808080u;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, text.data() + i, 8);
+    if ((x & kHighBits) == 0) continue;
+    if constexpr (std::endian::native == std::endian::little) {
+      return i + std::countr_zero(x & kHighBits) / 8;
+    }
+    break;
+  }
+  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+  return i;
+}
+
+bool IsThaiLetterAt(std::string_view text, size_t i) {
+  return i + 2 < text.size() && text[i] == '\xE0' &&
+         (static_cast<unsigned char>(text[i + 1]) & 0xFE) == 0xB8 &&
+         (static_cast<unsigned char>(text[i + 2]) & 0xC0) == 0x80;
+}
+
+// End of the run of Thai letters (U+0E00..U+0E7F: E0 B8|B9 80..BF) that
+// starts at text[i]; four letters at a time (Thai is most of a Thai page).
+size_t ThaiLettersEnd(std::string_view text, size_t i) {
+  if constexpr (std::endian::native == std::endian::little) {
+    // Bytes 0-7 and 4-11 of four letters, masked, as little-endian words.
+    constexpr uint64_t kMaskLow = 0xFEFFC0FEFFC0FEFFu;
+    constexpr uint64_t kLow = 0xB8E080B8E080B8E0u;
+    constexpr uint64_t kMaskHigh = 0xC0FEFFC0FEFFC0FEu;
+    constexpr uint64_t kHigh = 0x80B8E080B8E080B8u;
+    for (; i + 12 <= text.size(); i += 12) {
+      uint64_t low, high;
+      std::memcpy(&low, text.data() + i, 8);
+      std::memcpy(&high, text.data() + i + 4, 8);
+      if ((((low & kMaskLow) ^ kLow) | ((high & kMaskHigh) ^ kHigh)) != 0) {
+        break;
+      }
+    }
+  }
+  while (IsThaiLetterAt(text, i)) i += 3;
+  return i;
+}
+
+// End of the valid UTF-8 that starts at text[i]: the position of the first
+// byte that starts no valid sequence, text.size() if there is none.
+size_t ValidUtf8End(std::string_view text, size_t i) {
+  while (i < text.size()) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      i = AsciiEnd(text, i + 1);
+      continue;
+    }
+    const size_t thai = ThaiLettersEnd(text, i);
+    if (thai != i) {
+      i = thai;
+      continue;
+    }
     const size_t length = Utf8SequenceLength(text, i);
-    if (length == 0) return false;
+    if (length == 0) return i;
     i += length;
   }
-  return true;
+  return text.size();
+}
+
+bool IsValidUtf8(std::string_view text) {
+  return ValidUtf8End(text, 0) == text.size();
 }
 
 bool HasNonAscii(std::string_view text) {
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x80) return true;
-  }
-  return false;
+  return AsciiEnd(text, 0) != text.size();
 }
 
 // Copies valid UTF-8 through and replaces each bad byte with U+FFFD. Valid
 // runs are found first and appended whole (a page is almost always one run).
 std::string SanitizeUtf8(std::string_view text, bool* had_errors) {
+  size_t end = ValidUtf8End(text, 0);
+  if (end == text.size()) return std::string(text);
   std::string out;
-  out.reserve(text.size());
-  size_t run = 0;  // start of the valid run not yet copied
-  for (size_t i = 0; i < text.size();) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    if (b == 0xE0 && i + 2 < text.size() &&  // a Thai letter: U+0E00..U+0E7F
-        (static_cast<unsigned char>(text[i + 1]) & 0xFE) == 0xB8 &&
-        (static_cast<unsigned char>(text[i + 2]) & 0xC0) == 0x80) {
-      i += 3;
-      continue;
-    }
-    const size_t length = Utf8SequenceLength(text, i);
-    if (length != 0) {
-      i += length;
-      continue;
-    }
-    out.append(text.substr(run, i - run));
+  out.reserve(text.size() + 2 * kReplacement.size());
+  for (size_t run = 0;; end = ValidUtf8End(text, run)) {
+    out.append(text.substr(run, end - run));
+    if (end == text.size()) break;
     out += kReplacement;
     *had_errors = true;
-    run = ++i;
+    run = end + 1;
   }
-  out.append(text.substr(run));
   return out;
 }
 
@@ -176,8 +221,8 @@ bool IconvToUtf8(std::string_view in, const char* from, size_t unit,
 }
 
 // A stateless single-byte encoding as a table of 256 UTF-8 strings, each
-// built by asking iconv for that one byte ("" where iconv refuses it), so
-// decoding through the table gives exactly what iconv gives, without a
+// built by asking iconv for that one byte (U+FFFD where iconv refuses it),
+// so decoding through the table gives exactly what iconv gives, without a
 // converter per page (iconv was most of the cost of a windows-874 page).
 class SingleByteTable {
  public:
@@ -185,16 +230,16 @@ class SingleByteTable {
     iconv_t cd = iconv_open("UTF-8", iconv_name);
     if (cd == reinterpret_cast<iconv_t>(-1)) return;
     IconvCloser closer{cd};
+    ascii_kept_ = true;
     for (int b = 0; b < 256; ++b) {
-      iconv(cd, nullptr, nullptr, nullptr, nullptr);  // reset the state
-      char in = static_cast<char>(b);
-      char* input = &in;
-      char* output = utf8_[b];
-      size_t input_left = 1, output_left = sizeof(utf8_[b]);
-      if (iconv(cd, &input, &input_left, &output, &output_left) !=
-              static_cast<size_t>(-1) &&
-          input_left == 0) {
-        length_[b] = static_cast<unsigned char>(sizeof(utf8_[b]) - output_left);
+      if (!Ask(cd, b)) {
+        std::memcpy(utf8_[b], kReplacement.data(), kReplacement.size());
+        length_[b] = kReplacement.size();
+        refused_[b] = true;
+      }
+      if (b < 0x80 &&
+          (length_[b] != 1 || utf8_[b][0] != static_cast<char>(b))) {
+        ascii_kept_ = false;
       }
     }
     ok_ = true;
@@ -202,26 +247,56 @@ class SingleByteTable {
 
   bool ok() const { return ok_; }
 
-  // Returns false if any byte was replaced with U+FFFD.
+  // Appends `in` decoded to *out. Returns false if any byte was replaced
+  // with U+FFFD. ASCII runs are copied whole where the encoding keeps them.
   bool Decode(std::string_view in, std::string* out) const {
-    out->reserve(in.size() * 3);
-    bool clean = true;
-    for (char c : in) {
-      const auto b = static_cast<unsigned char>(c);
-      if (length_[b] > 0) {
-        out->append(utf8_[b], length_[b]);
-      } else {
-        out->append(kReplacement);
-        clean = false;
+    const size_t start = out->size();
+    // Each byte writes 4 (its entry) and keeps at most 3 of them.
+    out->resize(start + in.size() * 3 + 1);
+    char* const begin = out->data() + start;
+    char* to = begin;
+    bool refused = false;
+    for (size_t i = 0; i < in.size();) {
+      if (ascii_kept_) {
+        const size_t end = AsciiEnd(in, i);
+        std::memcpy(to, in.data() + i, end - i);
+        to += end - i;
+        i = end;
+      }
+      for (; i < in.size(); ++i) {
+        const auto b = static_cast<unsigned char>(in[i]);
+        if (b < 0x80 && ascii_kept_) break;
+        std::memcpy(to, utf8_[b], 4);
+        to += length_[b];
+        refused |= refused_[b];
       }
     }
-    return clean;
+    out->resize(start + static_cast<size_t>(to - begin));
+    return !refused;
   }
 
  private:
+  // Asks iconv for byte b into utf8_[b]; false if it refuses the byte.
+  bool Ask(iconv_t cd, int b) {
+    iconv(cd, nullptr, nullptr, nullptr, nullptr);  // reset the state
+    char in = static_cast<char>(b);
+    char* input = &in;
+    char* output = utf8_[b];
+    size_t input_left = 1, output_left = 3;  // a BMP code point at most
+    if (iconv(cd, &input, &input_left, &output, &output_left) ==
+            static_cast<size_t>(-1) ||
+        input_left != 0 || output_left == 3) {
+      return false;
+    }
+    length_[b] = static_cast<unsigned char>(3 - output_left);
+    return true;
+  }
+
   bool ok_ = false;
-  char utf8_[256][4] = {};
-  unsigned char length_[256] = {};  // 0: iconv refuses the byte
+  bool ascii_kept_ = false;  // every byte < 0x80 decodes to itself
+  char utf8_[256][4] = {};   // the UTF-8 of each byte (U+FFFD if refused)
+  unsigned char length_[256] = {};
+  bool refused_[256] = {};  // iconv refuses the byte
 };
 
 // The table of a single-byte encoding; null for the others (multi-byte and

@@ -281,5 +281,105 @@ TEST(CharsetTest, SingleByteDecodersGiveWhatIconvGives) {
   }
 }
 
+// Random bodies long enough for the decoders' eight-bytes-at-a-time paths,
+// with every kind of byte at every offset: ASCII runs of any length (NUL
+// included), Thai, other UTF-8, bad UTF-8, windows-874's 0x80-0x9F.
+std::string RandomBody(std::mt19937& rng, bool with_bad_utf8) {
+  static const std::string kGood[] = {
+      "ส", "วัสดี", "ปี ๒๕๖๘", "<a href=x>", "é", "😀", "abc", std::string(1, '\0'),
+      "\xEF\xBB\xBF", "\xE2\x80\x93", "\xE0\xB9\x9B"};
+  static const std::string kBad[] = {
+      "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE0\xB8", "\xFF",
+      "\x80", "\x9F", "\xF0\x9F\x98", "\xCA\xC7\xD1", "\xDB", "\xE0\xB8\x41"};
+  std::string body;
+  const int count = static_cast<int>(rng() % 40);
+  for (int k = 0; k < count; ++k) {
+    const unsigned pick = rng() % 4;
+    if (pick == 0) {
+      body += std::string(rng() % 24, static_cast<char>('a' + rng() % 26));
+    } else if (pick == 1 && with_bad_utf8) {
+      body += kBad[rng() % std::size(kBad)];
+    } else {
+      body += kGood[rng() % std::size(kGood)];
+    }
+  }
+  return body;
+}
+
+bool AnyHighByte(const std::string& body) {
+  for (char c : body) {
+    if (static_cast<unsigned char>(c) >= 0x80) return true;
+  }
+  return false;
+}
+
+TEST(CharsetTest, LongUtf8BodiesMatchTheReference) {
+  std::mt19937 rng(874);
+  int with_errors = 0, declared = 0;
+  for (int n = 0; n < 20000; ++n) {
+    const std::string body = RandomBody(rng, n % 4 != 0);
+    const std::string want = SanitizeReference(body);
+    const DecodedText text = DecodeToUtf8(body, "text/html; charset=utf-8");
+    if (text.encoding == "utf-8" && text.source == "header") {
+      ASSERT_EQ(text.utf8, want) << body;
+      EXPECT_EQ(text.inconsistent, want != body) << body;
+      ++declared;
+      with_errors += want != body;
+    }
+    const DecodedText bom = DecodeToUtf8("\xEF\xBB\xBF" + body, "");
+    ASSERT_EQ(bom.utf8, want) << body;
+    EXPECT_EQ(bom.inconsistent, want != body) << body;
+  }
+  EXPECT_GT(declared, 15000);
+  EXPECT_GT(with_errors, 5000);
+}
+
+TEST(CharsetTest, LongUndeclaredBodiesAreSniffedByteExactly) {
+  std::mt19937 rng(2567);
+  int sniffed = 0, defaulted = 0;
+  for (int n = 0; n < 20000; ++n) {
+    const std::string body = RandomBody(rng, n % 2 == 0);
+    if (body.rfind("\xEF\xBB\xBF", 0) == 0) continue;  // a BOM decides
+    const DecodedText text = DecodeToUtf8(body, "");
+    if (SanitizeReference(body) == body) {
+      ASSERT_EQ(text.source, "sniff") << body;
+      ASSERT_EQ(text.utf8, body);
+      ++sniffed;
+    } else {
+      ASSERT_EQ(text.source, "default") << body;
+      ASSERT_EQ(text.utf8, IconvBytewise(body, "WINDOWS-874")) << body;
+      ++defaulted;
+    }
+  }
+  EXPECT_GT(sniffed, 5000);
+  EXPECT_GT(defaulted, 5000);
+}
+
+TEST(CharsetTest, LongWindows874BodiesGiveWhatIconvGives) {
+  std::mt19937 rng(2568);
+  int decoded = 0, refused = 0;
+  for (int n = 0; n < 20000; ++n) {
+    std::string body = RandomBody(rng, true);
+    for (int k = static_cast<int>(rng() % 8); k > 0; --k) {
+      body.insert(rng() % (body.size() + 1), 1, static_cast<char>(rng() % 256));
+    }
+    if (body.rfind("\xEF\xBB\xBF", 0) == 0) continue;  // a BOM decides
+    const DecodedText text = DecodeToUtf8(body, "text/html; charset=tis-620");
+    if (SanitizeReference(body) == body && AnyHighByte(body)) {
+      ASSERT_EQ(text.encoding, "utf-8") << body;  // UTF-8 under a TIS label
+      continue;
+    }
+    ASSERT_EQ(text.encoding, "windows-874") << body;
+    const std::string want = IconvBytewise(body, "WINDOWS-874");
+    ASSERT_EQ(text.utf8, want) << body;
+    const bool replaced = want.find("\xEF\xBF\xBD") != want.npos;
+    EXPECT_EQ(text.inconsistent, replaced) << body;
+    ++decoded;
+    refused += replaced;
+  }
+  EXPECT_GT(decoded, 15000);
+  EXPECT_GT(refused, 3000);
+}
+
 }  // namespace
 }  // namespace oitwatch
