@@ -24,15 +24,30 @@ std::string EvidenceRow(const EvidenceRef& e) {
          "</td></tr>\n";
 }
 
-std::string EvidenceTable(const ItemReport& item) {
-  if (item.evidence.empty()) return "";
+std::string EvidenceTable(const std::vector<EvidenceRef>& evidence) {
+  if (evidence.empty()) return "";
   std::string out =
       "<table><tr><th>องค์ประกอบ (component)</th><th>หลักฐาน (evidence)</th>"
       "<th>พบที่หน้า (found on)</th><th>ข้อความ (text)</th><th>วันที่ (date)</th>"
       "<th>ปีงบ (FY)</th><th>ที่มาของวันที่ (date source)</th><th>สถานะ "
       "(state)</th></tr>\n";
-  for (const EvidenceRef& e : item.evidence) out += EvidenceRow(e);
+  for (const EvidenceRef& e : evidence) out += EvidenceRow(e);
   return out + "</table>\n";
+}
+
+// An unchecked item's last judged state, its evidence then and its age.
+std::string LastKnownBlock(const ItemReport& item) {
+  if (!item.last_known) return "";
+  const LastKnown& known = *item.last_known;
+  std::string out = "<div class=\"box\">ครั้งล่าสุดที่ตรวจได้ (last known) " +
+                    H(ThaiDateLabel(known.checked_at.substr(0, 10))) +
+                    " รอบ (run) #" + std::to_string(known.run_id) + ": " +
+                    StatusBadge(known.status);
+  if (!known.captured_at.empty()) {
+    out += " · เก็บหลักฐานเมื่อ (evidence captured) " +
+           H(ThaiDateLabel(known.captured_at.substr(0, 10)));
+  }
+  return out + "</div>\n" + EvidenceTable(known.evidence);
 }
 
 std::string MissingLists(const ItemReport& item) {
@@ -58,7 +73,7 @@ std::string ItemSection(const ItemReport& item) {
   return "<div class=\"item\" id=\"" + H(ItemAnchor(item.id)) + "\"><h3>" +
          H(item.id) + " " + StatusBadge(item.status) + " " + H(item.title) +
          "</h3>\n<p>" + H(item.reason) + "</p>\n" + MissingLists(item) +
-         EvidenceTable(item) + "</div>\n";
+         EvidenceTable(item.evidence) + LastKnownBlock(item) + "</div>\n";
 }
 
 const SiteReport* FindSite(const Report* r, const std::string& id) {
@@ -147,6 +162,17 @@ std::string Coverage(const SiteReport& site, const HtmlContext& context) {
          CoverageTable(found->second, IsSkip);
 }
 
+// "<br>last checked ...: n of m items passed then" of an unchecked site.
+std::string LastCheckedLine(const SiteReport& site) {
+  if (!site.last_checked) return "";
+  const LastChecked& last = *site.last_checked;
+  return "<br>ตรวจได้ครั้งล่าสุดเมื่อ (last checked) " +
+         H(ThaiDateLabel(last.finished_at.substr(0, 10))) + " รอบ (run) #" +
+         std::to_string(last.run_id) + ": ผ่าน (passed) " +
+         std::to_string(last.passed) + " จาก (of) " + std::to_string(last.items) +
+         " รายการ · คะแนนตอนนั้น (score then) " + ScoreText(last.score);
+}
+
 std::string SiteHead(const Report& r, const SiteReport& site) {
   std::string out = "<p><a href=\"index.html\">← ภาพรวม (overview)</a></p>\n"
                     "<h1>" + H(site.name) + " <span class=\"note\">" +
@@ -155,7 +181,8 @@ std::string SiteHead(const Report& r, const SiteReport& site) {
   if (site.state != "checked") {
     return out + "<div class=\"box\">" + StatusBadge("unchecked") + " " +
            H(site.reason) + "<br>รายการของหน่วยงานนี้ไม่ถูกรายงานว่า \"ไม่พบ\" "
-           "(items are NOT reported as missing)</div>\n";
+           "(items are NOT reported as missing)" + LastCheckedLine(site) +
+           "</div>\n";
   }
   out += "<table><tr><th>คะแนน OIT คาดการณ์ (predicted OIT score)</th><th>ระดับ"
          "ถ้า IIT/EIT เท่ากับ OIT</th><th>ระดับสูงสุดที่ยังเป็นไปได้</th></tr><tr>" +

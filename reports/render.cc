@@ -100,9 +100,12 @@ std::string JsonEvidenceList(const std::vector<EvidenceRef>& list,
   return JsonBlock('[', evidence, ']', depth);
 }
 
-// {"status", "evidence", "captured_at"} of an unchecked site's item.
+// {"run_id", "checked_at", "status", "evidence", "captured_at"} of an
+// unchecked item.
 std::string JsonLastKnown(const LastKnown& known, int depth) {
-  return JsonObject({{"status", JsonString(known.status)},
+  return JsonObject({{"run_id", JsonInt(known.run_id)},
+                     {"checked_at", JsonString(known.checked_at)},
+                     {"status", JsonString(known.status)},
                      {"evidence", JsonEvidenceList(known.evidence, depth + 1)},
                      {"captured_at", JsonString(known.captured_at)}},
                     depth);
@@ -202,6 +205,23 @@ void TextHeader(const Report& r, std::string* out) {
   }
 }
 
+// "ครั้งล่าสุดที่ตรวจได้ (last known) 2025-04-09, run #3: <status> · <url>
+// [captured 2025-03-02]": an unchecked item's last judged state and its age.
+std::string LastKnownText(const LastKnown& known) {
+  std::string out = "ครั้งล่าสุดที่ตรวจได้ (last known) " +
+                    Safe(known.checked_at.substr(0, 10)) + " รอบ (run) #" +
+                    std::to_string(known.run_id) + ": " +
+                    StatusLabel(known.status);
+  if (!known.evidence.empty()) {
+    out += " · " + Safe(known.evidence[0].url);
+    if (!known.captured_at.empty()) {
+      out += " [เก็บเมื่อ captured " + Safe(known.captured_at.substr(0, 10)) +
+             "]";
+    }
+  }
+  return out;
+}
+
 void TextItem(const ItemReport& item, std::string* out) {
   std::string id = Safe(item.id);
   if (id.size() < 4) id.resize(4, ' ');
@@ -221,6 +241,7 @@ void TextItem(const ItemReport& item, std::string* out) {
     std::string when = e->date.empty() ? "" : "  [" + Safe(e->date) + "]";
     *out += indent + "หลักฐาน (evidence): " + Safe(e->url) + when + "\n";
   }
+  if (item.last_known) *out += indent + LastKnownText(*item.last_known) + "\n";
 }
 
 void TextSiteHead(const SiteReport& site, std::string* out) {
@@ -242,6 +263,12 @@ void TextUncheckedSite(const SiteReport& site, std::string* out) {
             std::to_string(last->run_id) + "): ผ่าน " + n + " จาก " +
             std::to_string(last->items) + " รายการในครั้งนั้น (last checked " +
             when + ": " + n + " items passed then)\n";
+  }
+  for (const ItemReport& item : site.items) {
+    if (!item.last_known) continue;
+    std::string id = Safe(item.id);
+    if (id.size() < 4) id.resize(4, ' ');
+    *out += "   " + id + " " + LastKnownText(*item.last_known) + "\n";
   }
 }
 

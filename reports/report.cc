@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <utility>
 
 namespace oitwatch {
@@ -94,49 +95,91 @@ std::string SiteNotInRun(Store& store, int64_t run_id,
   return "site '" + site_id + "' is not in run " + std::to_string(run_id);
 }
 
-// Fills last_checked / last_known of `site` from run `run` (where it was
-// checked).
-bool AddLastKnown(Store& store, const RunInfo& run, SiteReport* site,
+// What AddHistory still looks for in earlier runs, per site.
+struct Wanted {
+  SiteReport* site = nullptr;
+  bool last_checked = false;    // the site is unchecked tonight
+  std::set<std::string> items;  // ids of items unchecked tonight
+  bool done() const { return !last_checked && items.empty(); }
+};
+
+// When each page of `site_id` in run `run_id` was first captured.
+bool CaptureTimes(Store& store, int64_t run_id, const std::string& site_id,
+                  std::map<std::string, std::string>* captured,
                   std::string* err) {
-  std::vector<ItemVerdict> verdicts;
   std::vector<PageRecord> pages;
-  if (!store.ListVerdicts(run.id, site->id, &verdicts, err) ||
-      !store.ListPages(run.id, site->id, &pages, err)) {
-    return false;
+  if (!store.ListPages(run_id, site_id, &pages, err)) return false;
+  for (const PageRecord& p : pages) {
+    (*captured)[p.url] = p.captured_at.empty() ? p.fetched_at : p.captured_at;
+  }
+  return true;
+}
+
+// Takes from run `run`, where the site was checked, what `wanted` still
+// lacks: the site's last_checked, and last_known of each wanted item that
+// was judged then (not unchecked).
+bool AddFromRun(Store& store, const RunInfo& run, Wanted* wanted,
+                std::string* err) {
+  SiteReport* site = wanted->site;
+  std::vector<ItemVerdict> verdicts;
+  if (!store.ListVerdicts(run.id, site->id, &verdicts, err)) return false;
+  const std::string when =
+      run.finished_at.empty() ? run.started_at : run.finished_at;
+  if (wanted->last_checked) {
+    SiteReport then;
+    then.state = kChecked;
+    for (const ItemVerdict& v : verdicts) {
+      then.items.push_back(FromVerdict(v));
+    }
+    LastChecked last;
+    last.run_id = run.id;
+    last.finished_at = when;
+    last.score = PredictedScore(then);
+    last.passed = then.count("pass");
+    last.items = static_cast<int>(then.items.size());
+    site->last_checked = last;
+    wanted->last_checked = false;
   }
   std::map<std::string, std::string> captured;
-  for (const PageRecord& p : pages) {
-    captured[p.url] = p.captured_at.empty() ? p.fetched_at : p.captured_at;
-  }
-  LastChecked last;
-  last.run_id = run.id;
-  last.finished_at = run.finished_at.empty() ? run.started_at : run.finished_at;
-  SiteReport then;
-  then.state = kChecked;
+  bool captured_read = false;
   for (ItemVerdict& v : verdicts) {
+    if (v.status == ItemStatus::kUnchecked || !wanted->items.count(v.item_id)) {
+      continue;
+    }
+    if (!captured_read) {
+      if (!CaptureTimes(store, run.id, site->id, &captured, err)) return false;
+      captured_read = true;
+    }
     LastKnown known;
+    known.run_id = run.id;
+    known.checked_at = when;
     known.status = ItemStatusName(v.status);
     known.evidence = std::move(v.evidence);
-    if (!known.evidence.empty()) known.captured_at = captured[known.evidence[0].url];
+    if (!known.evidence.empty()) {
+      known.captured_at = captured[known.evidence[0].url];
+    }
     for (ItemReport& item : site->items) {
       if (item.id == v.item_id) item.last_known = known;
     }
-    then.items.push_back(FromVerdict(v));
-    then.items.back().status = known.status;
+    wanted->items.erase(v.item_id);
   }
-  last.score = PredictedScore(then);
-  last.passed = then.count("pass");
-  last.items = static_cast<int>(then.items.size());
-  site->last_checked = last;
   return true;
 }
 
 // For every unchecked site of `report`, the newest run before it in which the
-// site was checked.
+// site was checked; for every unchecked item, the newest such run in which
+// the item was judged. A partly checked site's unchecked items (a failed
+// page that may hold their evidence) keep their last known evidence too.
 bool AddHistory(Store& store, Report* report, std::string* err) {
-  std::map<std::string, SiteReport*> wanted;
+  std::map<std::string, Wanted> wanted;
   for (SiteReport& site : report->sites) {
-    if (site.state == kUnchecked) wanted[site.id] = &site;
+    Wanted w;
+    w.site = &site;
+    w.last_checked = site.state == kUnchecked;
+    for (const ItemReport& item : site.items) {
+      if (item.status == kUnchecked) w.items.insert(item.id);
+    }
+    if (!w.done()) wanted[site.id] = std::move(w);
   }
   if (wanted.empty()) return true;
   std::vector<RunInfo> runs;
@@ -148,8 +191,8 @@ bool AddHistory(Store& store, Report* report, std::string* err) {
     for (const SiteRunInfo& info : site_runs) {
       auto it = wanted.find(info.site_id);
       if (it == wanted.end() || info.state != kChecked) continue;
-      if (!AddLastKnown(store, *run, it->second, err)) return false;
-      wanted.erase(it);
+      if (!AddFromRun(store, *run, &it->second, err)) return false;
+      if (it->second.done()) wanted.erase(it);
     }
   }
   return true;

@@ -18,9 +18,12 @@
 
 namespace oitwatch {
 
-// An unchecked site's item as it stood the last time the site was checked:
+// An unchecked item as it stood the last time it could be judged (the newest
+// earlier run in which its site was checked and the item was not unchecked):
 // shown beside the "unchecked" verdict, never instead of it.
 struct LastKnown {
+  int64_t run_id = 0;
+  std::string checked_at;              // that run's end (its start if none)
   std::string status;                  // ItemStatusName() then
   std::vector<EvidenceRef> evidence;   // best first, as judged then
   std::string captured_at;  // when the best evidence was captured (ISO 8601
@@ -44,7 +47,7 @@ struct ItemReport {
   std::vector<EvidenceRef> evidence;            // best first
   std::vector<std::string> missing_components;  // component titles
   std::vector<std::string> missing_months;      // "2024-10" (CE), ...
-  std::optional<LastKnown> last_known;  // unchecked site with history only
+  std::optional<LastKnown> last_known;  // unchecked item with history only
 };
 
 struct SiteReport {
@@ -84,7 +87,8 @@ const std::vector<std::string>& ReportStatuses();
 // "unchecked" and all its items "unchecked", never "missing". Returns false
 // with a message for an unknown run, a site that is not in the run, or a
 // store error. For each unchecked site, the newest earlier run in which it
-// was checked fills last_checked and each item's last_known.
+// was checked fills last_checked; for each unchecked item (of any site), the
+// newest earlier run in which it was judged fills its last_known.
 bool BuildReport(Store& store, int64_t run_id, const std::string& site_id,
                  Report* report, std::string* err);
 

@@ -409,6 +409,55 @@ TEST_F(IncrementalTest, IndexPageFailingOnTheSecondNightIsUncheckedNotMissing) {
       << o5.dump(2);
 }
 
+// Issue 5: an item left unchecked on a checked site (the page that may hold
+// its evidence failed) keeps its last known evidence and its age — from the
+// newest night in which it was judged, skipping nights it was unchecked too —
+// in the JSON, text and HTML reports; the item itself stays unchecked.
+TEST_F(IncrementalTest, UncheckedItemOfACheckedSiteKeepsLastKnownEvidence) {
+  json first = Run();
+  const json& o5_first = Items(first)[4];
+  ASSERT_EQ(o5_first["status"], "pass");
+  server_.Route("/laksi/ita", TestResponse{500, "text/html", "boom", {}});
+  json second = Run();
+  json third = Run();
+  for (const json* night : {&second, &third}) {
+    const json& site = (*night)["sites"][0];
+    ASSERT_EQ(site["state"], "checked");
+    EXPECT_FALSE(site.contains("last_checked")) << "the site was checked";
+    const json& o5 = site["items"][4];
+    ASSERT_EQ(o5["status"], "unchecked") << o5.dump(2);
+    ASSERT_TRUE(o5.contains("last_known")) << o5.dump(2);
+    EXPECT_EQ(o5["last_known"]["run_id"], 1) << "night 2 did not judge O5";
+    EXPECT_EQ(o5["last_known"]["checked_at"], first["finished_at"]);
+    EXPECT_EQ(o5["last_known"]["status"], "pass");
+    EXPECT_EQ(o5["last_known"]["evidence"], o5_first["evidence"]);
+    EXPECT_FALSE(o5["last_known"]["captured_at"].get<std::string>().empty());
+    for (const json& item : site["items"]) {
+      EXPECT_EQ(item.contains("last_known"), item["status"] == "unchecked")
+          << "only unchecked items carry last_known: " << item.dump(2);
+    }
+  }
+  std::string url = o5_first["evidence"][0]["url"];
+  std::string date = first["finished_at"].get<std::string>().substr(0, 10);
+  ProcessResult text = RunProcess({OITWATCH_BINARY, "report", "--db", db()});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("(last known) " + date + " รอบ (run) #1: ผ่าน (pass) · " +
+                          url + " [เก็บเมื่อ captured "),
+            std::string::npos)
+      << text.out;
+  std::string html_dir = dir_ + "/html";
+  ProcessResult html = RunProcess({OITWATCH_BINARY, "report", "--db", db(),
+                                   "--format", "html", "--out", html_dir});
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  std::string page = ReadFile(html_dir + "/site-laksi.html");
+  size_t o5_at = page.find("id=\"item-O5\"");
+  ASSERT_NE(o5_at, std::string::npos) << page.substr(0, 2000);
+  size_t known_at = page.find("(last known)", o5_at);
+  ASSERT_NE(known_at, std::string::npos) << page.substr(o5_at, 2000);
+  EXPECT_LT(known_at, page.find("id=\"item-O6\"", o5_at));
+  EXPECT_NE(page.find("Action_Plan_2568.pdf", known_at), std::string::npos);
+}
+
 // Red-team probe N05: night 2 the start page comes back 200 with a new
 // ETag and binary garbage. The site is unchecked (start page unreadable)
 // and keeps last night's evidence with its age.
