@@ -21,7 +21,12 @@ constexpr DateSource kDatePrecedence[] = {
     {"url", true},       {"doc_text", true},   {"pdf_meta", true},
     {"url_folder", false}, {"page_text", true}, {"last_modified", false},
 };
+constexpr int kLinkTextRank = 0;
+constexpr int kTitleRank = 1;
+constexpr int kHeadingsRank = 2;
 constexpr int kUrlRank = 3;
+constexpr int kDocTextRank = 4;
+constexpr int kPdfMetaRank = 5;
 constexpr int kNoRank = 100;
 
 // True if a year read from a URL lies in its last path segment (the file
@@ -56,14 +61,38 @@ bool BetterDate(const DateFact& a, const DateFact& b, bool url_source) {
   return a.fiscal_year > b.fiscal_year;
 }
 
-}  // namespace
+// True for the sources that are the document's own words about itself:
+// its title, headings, text and PDF metadata (not a link to it, not its URL,
+// not a page's running text).
+bool IsContentRank(int rank) {
+  return rank == kTitleRank || rank == kHeadingsRank || rank == kDocTextRank ||
+         rank == kPdfMetaRank;
+}
 
-// The date a verdict rests on; `display` also accepts last_modified.
-const DateFact* PickDate(const UrlFacts* facts, bool display) {
-  if (facts == nullptr) return nullptr;
+// The newest fiscal year the document names of itself with a marker
+// ("ประจำปีงบประมาณ พ.ศ. 2567"), or nullptr. Ties go to the better source.
+const DateFact* ContentYear(const UrlFacts& facts) {
   const DateFact* best = nullptr;
   int best_rank = kNoRank;
-  for (const DateFact& fact : facts->dates) {
+  for (const DateFact& fact : facts.dates) {
+    const int rank = SourceRank(fact);
+    if (fact.fiscal_year <= 0 || !fact.fiscal_marker || !IsContentRank(rank)) {
+      continue;
+    }
+    if (best == nullptr || fact.fiscal_year > best->fiscal_year ||
+        (fact.fiscal_year == best->fiscal_year && rank < best_rank)) {
+      best = &fact;
+      best_rank = rank;
+    }
+  }
+  return best;
+}
+
+// The best fact by the precedence; nullptr if none.
+const DateFact* BestByPrecedence(const UrlFacts& facts, bool display) {
+  const DateFact* best = nullptr;
+  int best_rank = kNoRank;
+  for (const DateFact& fact : facts.dates) {
     const int rank = SourceRank(fact);
     if (fact.fiscal_year <= 0 || rank >= kNoRank) continue;
     if (!display && !CountsForYear(rank)) continue;
@@ -72,6 +101,34 @@ const DateFact* PickDate(const UrlFacts* facts, bool display) {
       best = &fact;
       best_rank = rank;
     }
+  }
+  return best;
+}
+
+}  // namespace
+
+// The date a verdict rests on; `display` also accepts last_modified.
+const DateFact* PickDate(const UrlFacts* facts, bool display) {
+  if (facts == nullptr) return nullptr;
+  const DateFact* best = BestByPrecedence(*facts, display);
+  if (best == nullptr || display || SourceRank(*best) != kLinkTextRank) {
+    return best;
+  }
+  // A link that names a newer year than the document names of itself (last
+  // year's file re-linked as this year's): the assessor reads the document.
+  const DateFact* content = ContentYear(*facts);
+  if (content != nullptr && content->fiscal_year < best->fiscal_year) {
+    return content;
+  }
+  return best;
+}
+
+const DateFact* LinkDate(const UrlFacts* facts) {
+  if (facts == nullptr) return nullptr;
+  const DateFact* best = nullptr;
+  for (const DateFact& fact : facts->dates) {
+    if (fact.fiscal_year <= 0 || SourceRank(fact) != kLinkTextRank) continue;
+    if (best == nullptr || BetterDate(fact, *best, false)) best = &fact;
   }
   return best;
 }

@@ -17,7 +17,11 @@
 //      8     last_modified  no   (shown for in_force/live only)
 //
 //    Within the winning source, facts with a fiscal marker ("ปีงบประมาณ",
-//    "ประจำปี", "FY") win, then the latest fiscal year. In the url source
+//    "ประจำปี", "FY") win, then the latest fiscal year. One exception: when
+//    the link text wins but the document itself (title, headings, text, PDF
+//    metadata) names with a marker only older fiscal years than the link
+//    does, the document's newest marked year decides — last year's file
+//    re-linked as this year's is stale, never a pass. In the url source
 //    the fact that appears last wins instead. A folder year is the target
 //    year of the assessment, not the content's (a FY2567 plan sits in
 //    /ITA/2568/), so it never decides a year: a scan in /ITA/2568/ with no
@@ -40,6 +44,10 @@ using Month = std::pair<int, int>;  // (year BE, month)
 // nullptr when `facts` is null or has no usable fact. The result points
 // into facts->dates.
 const DateFact* PickDate(const UrlFacts* facts, bool display);
+
+// The link-text fact PickDate would take if the link text decided (marker
+// first, then the latest fiscal year); nullptr if no link text names a year.
+const DateFact* LinkDate(const UrlFacts* facts);
 
 // True if `month` lies in fiscal year `fiscal_year` (BE): October of the
 // year before up to September.

@@ -117,8 +117,17 @@ std::string StaleNote(const ComponentResult& r, const std::string& need) {
            (monthly ? "month of " : "") + "FY" + need + " date)";
   }
   const std::string got = std::to_string(best.date->fiscal_year);
-  return "พบ" + r.component->title + " ปีงบประมาณ " + got + " แต่ต้องเป็น " + need +
-         " (found FY" + got + ", need FY" + need + ")";
+  std::string note = "พบ" + r.component->title + " ปีงบประมาณ " + got +
+                     " แต่ต้องเป็น " + need + " (found FY" + got + ", need FY" +
+                     need + ")";
+  const DateFact* link = LinkDate(best.facts);
+  if (link != nullptr && link->fiscal_year > best.date->fiscal_year) {
+    const std::string said = std::to_string(link->fiscal_year);
+    note += "; ลิงก์ระบุปี " + said + " แต่เนื้อหาเอกสารระบุปี " + got + " (\"" +
+            best.date->text + "\") (the link says FY" + said +
+            ", the document itself FY" + got + ")";
+  }
+  return note;
 }
 
 std::string BrokenNote(const ComponentResult& r) {

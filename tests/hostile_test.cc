@@ -1948,6 +1948,25 @@ TEST_F(HostileRunTest, B_ReadablePlanPassesBesideTheBrokenCases) {
       << Site(run.report, "d").dump();
 }
 
+// Last year's plan uploaded again under this year's link text ("... พ.ศ.
+// 2568" -> a PDF that says "FY 2567" of itself): the assessor opens the file
+// and scores 0, so the verdict is stale with the reason, never a pass.
+TEST_F(HostileRunTest, B_LastYearsFileUnderThisYearsLinkIsStaleNotPass) {
+  TestServer server;
+  RunOutput run = RunWithPlan(
+      &server,
+      {200, "application/pdf", MakeSimplePdf("Action plan FY 2567"), {}});
+  const json& site = Site(run.report, "d");
+  EXPECT_EQ(Status(site, "O5"), "stale") << site.dump();
+  for (const json& item : site["items"]) {
+    if (item["id"] != "O5") continue;
+    EXPECT_NE(item.value("reason", "").find(
+                  "the link says FY2568, the document itself FY2567"),
+              std::string::npos)
+        << item.dump();
+  }
+}
+
 // A 206 answers a request that asked for no Range: a part of the file, not
 // kept as the document (the item cannot be confirmed tonight).
 TEST_F(HostileRunTest, A3_PartialContentIsNotACompleteDocument) {

@@ -409,6 +409,61 @@ TEST(JudgeTest, LatestYearWinsAmongMarkedFacts) {
   EXPECT_EQ(v.status, ItemStatus::kPass) << v.reason;
 }
 
+// Last year's plan re-linked as this year's: the link text says 2568, the
+// PDF itself "ประจำปีงบประมาณ พ.ศ. 2567". The assessor reads the file: stale,
+// never a pass, and the reason says why.
+TEST(JudgeTest, LinkNamingANewerYearThanTheDocumentIsStaleNotPass) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  DateFact in_pdf = Year("doc_text", 2567, true);
+  in_pdf.text = "ประจำปีงบประมาณ พ.ศ. 2567";
+  ItemVerdict v = JudgeOne(
+      rules, {Fetched(kPlan, {Year("link_text", 2568, true), in_pdf})},
+      {HitOf("plan", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kStale) << v.reason;
+  ASSERT_EQ(v.evidence.size(), 1u);
+  EXPECT_EQ(v.evidence[0].date_source, "doc_text");
+  EXPECT_EQ(v.evidence[0].fiscal_year, 2567);
+  EXPECT_NE(v.reason.find("the link says FY2568, the document itself FY2567"),
+            std::string::npos)
+      << v.reason;
+  EXPECT_NE(v.reason.find("ประจำปีงบประมาณ พ.ศ. 2567"), std::string::npos)
+      << v.reason;
+  for (const char* source : {"title", "headings", "pdf_meta"}) {
+    ItemVerdict w = JudgeOne(
+        rules, {Fetched(kPlan, {Year("link_text", 2568, true),
+                                Year(source, 2567, true)})},
+        {HitOf("plan", kPlan)});
+    EXPECT_EQ(w.status, ItemStatus::kStale) << source << ": " << w.reason;
+  }
+}
+
+// The link's year stands when the document names it too (a 2568 plan that
+// also names 2567), names no year with a marker, or only its URL or a
+// page's running text names an older year; and when the link is older.
+TEST(JudgeTest, LinkYearStandsUnlessTheDocumentContradictsIt) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  const std::vector<std::vector<DateFact>> passes = {
+      {Year("link_text", 2568, true), Year("doc_text", 2567, true),
+       Year("doc_text", 2568, true)},
+      {Year("link_text", 2568, true), Year("doc_text", 2567)},
+      {Year("link_text", 2568, true), Year("page_text", 2567, true)},
+      {Year("link_text", 2568), Year("title", 2568, true),
+       Year("doc_text", 2567, true)},
+  };
+  for (const std::vector<DateFact>& dates : passes) {
+    ItemVerdict v =
+        JudgeOne(rules, {Fetched(kPlan, dates)}, {HitOf("plan", kPlan)});
+    EXPECT_EQ(v.status, ItemStatus::kPass) << v.reason;
+  }
+  ItemVerdict older = JudgeOne(
+      rules,
+      {Fetched(kPlan, {Year("link_text", 2567, true), Year("doc_text", 2568, true)})},
+      {HitOf("plan", kPlan)});
+  EXPECT_EQ(older.status, ItemStatus::kStale) << "the link text decides";
+  EXPECT_EQ(older.reason.find("the link says"), std::string::npos)
+      << older.reason;
+}
+
 TEST(JudgeTest, SiteDocumentPreferredOverExternalCopy) {
   const std::string ext = "https://drive.example/plan.pdf";
   RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy, true)});
