@@ -34,8 +34,8 @@ struct CrawlConfig {
   // any port.
   std::vector<int> allow_ports = {80, 443};
   // Page URLs of one shape (crawler/trap.h) queued per site; more are a
-  // suspected trap (B11). Likely evidence (links of positive priority) is
-  // exempt. 0 = no limit.
+  // suspected trap (B11). Likely evidence (links of positive priority) may
+  // have TemplateBudget::kLikelyFactor times as many. 0 = no limit.
   int max_urls_per_template = 50;
 };
 

@@ -349,7 +349,7 @@ void Engine::Consider(SiteState& s, const Request& from,
     switch (ClassifyLink(s.stats.scope_prefix, link.url)) {
       case LinkScope::kPage:
         if (LooksLikeTrap(link.url) ||
-            (link.priority <= 0 && !s.templates.Admit(link.url))) {
+            !s.templates.Admit(link.url, link.priority > 0)) {
           SuspectTrap(s, r);
           continue;
         }

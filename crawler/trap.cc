@@ -61,11 +61,23 @@ std::string UrlTemplate(std::string_view url) {
   return out;
 }
 
-bool TemplateBudget::Admit(std::string_view url) {
+bool TemplateBudget::Admit(std::string_view url, bool likely) {
   if (max_per_template_ <= 0) return true;
-  int& count = counts_[UrlTemplate(url)];
-  if (count >= max_per_template_) return false;
-  ++count;
+  const std::string shape = UrlTemplate(url);
+  const int limit = likely ? kLikelyFactor * max_per_template_
+                           : max_per_template_;
+  auto count = counts_.find(shape);
+  if (count != counts_.end() && count->second >= limit) return false;
+  if (count == counts_.end()) {  // a new template: a new query shape?
+    const size_t mark = shape.find('?');
+    if (mark != std::string::npos) {
+      std::set<std::string>& seen = shapes_[shape.substr(0, mark)];
+      if (seen.size() >= kMaxQueryShapes) return false;
+      seen.insert(shape.substr(mark + 1));
+    }
+    count = counts_.emplace(shape, 0).first;
+  }
+  ++count->second;
   return true;
 }
 

@@ -2,13 +2,17 @@
 // (?month=n+1 forever) or faceted navigation (?a=&b=&c= in every order)
 // offers endless URLs that differ only in numbers and query values. The
 // engine gives each site a TemplateBudget: at most `max_per_template` page
-// URLs of one template are queued; the rest are skipped and reported as a
+// URLs of one template are queued (kLikelyFactor times as many for links
+// that look like evidence, so a trap baited with evidence words ends too),
+// and at most kMaxQueryShapes query shapes per path (facets: ?a&b, ?a&c,
+// ?b&c ... one template each); the rest are skipped and reported as a
 // suspected trap. (LooksLikeTrap in url.h catches the other shapes: deep or
 // repeating paths, many parameters.) No curl here. Not thread-safe.
 #ifndef OITWATCH_CRAWLER_TRAP_H_
 #define OITWATCH_CRAWLER_TRAP_H_
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -22,17 +26,25 @@ std::string UrlTemplate(std::string_view url);
 
 class TemplateBudget {
  public:
+  static constexpr int kLikelyFactor = 4;
+  // Distinct query shapes (sorted key sets) per path template: CMS links
+  // use a handful (Joomla's option/view/id/Itemid), facets one per subset.
+  static constexpr size_t kMaxQueryShapes = 16;
+
   // 0 = no limit.
   explicit TemplateBudget(int max_per_template = 0)
       : max_per_template_(max_per_template) {}
 
   // Counts `url` against its template; false once the template already has
-  // `max_per_template` URLs (the URL is then not counted).
-  bool Admit(std::string_view url);
+  // `max_per_template` URLs (kLikelyFactor times as many if `likely`
+  // evidence), or its path already has kMaxQueryShapes other query shapes
+  // (the URL is then not counted).
+  bool Admit(std::string_view url, bool likely = false);
 
  private:
   int max_per_template_;
   std::map<std::string, int> counts_;  // template -> URLs admitted
+  std::map<std::string, std::set<std::string>> shapes_;  // path -> shapes
 };
 
 }  // namespace oitwatch

@@ -1745,6 +1745,42 @@ TEST_F(HostileRunTest, B11_CalendarAndFacetTrapsAreReportedAsSuspected) {
       << "an ordinary site gets no trap note";
 }
 
+// B11, red-team probe: facet links baited with evidence words (so they rank
+// as likely evidence) in ever new key sets (?n=5&a=1&c=1, ?n=6&b=1 ...),
+// never more than 8 parameters. The query shapes per path are capped for
+// likely links too: the crawl notes a suspected trap instead of spending
+// the site's page budget on the facets without a word.
+TestResponse BaitedFacetPage(const TestRequest& r) {
+  const size_t at = r.query.find("n=");
+  const long n = at == std::string::npos ? 0 : std::atol(r.query.c_str() + at + 2);
+  std::string body;
+  for (long d = 1; d <= 6; ++d) {
+    const long next = n * 6 + d;
+    std::string query = "n=" + std::to_string(next);
+    for (int bit = 0; bit < 6; ++bit) {
+      if ((next * 37 + d) >> bit & 1) query += "&" + std::string(1, 'a' + bit) + "=1";
+    }
+    body += "<a href=\"/facet/?" + query +
+            "\">แผนปฏิบัติราชการ ประจำปี พ.ศ. 2568</a> ";
+  }
+  return TestResponse{200, "text/html; charset=utf-8", Html("ค้นหา", body), {}};
+}
+
+TEST_F(HostileRunTest, B11_BaitedFacetTrapIsReportedAsSuspected) {
+  TestServer server;
+  server.Route("/facet/", &BaitedFacetPage);
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"facet", server.url("/facet/")}});
+  ExpectGoodSitePasses(run);
+  EXPECT_LE(server.hits("/facet/"), 300) << "the page cap holds";
+  const json& facet = Site(run.report, "facet");
+  EXPECT_EQ(facet.value("state", ""), "checked") << facet.dump();
+  const std::string reason = facet.value("reason", "");
+  EXPECT_NE(reason.find("สงสัยกับดักโปรแกรมรวบรวม (crawler trap suspected: "),
+            std::string::npos)
+      << reason;
+}
+
 TEST_F(HostileRunTest, B12_PathRepetitionLoopIsCut) {
   std::mutex mu;
   std::vector<std::string> paths;

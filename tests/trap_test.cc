@@ -48,6 +48,34 @@ TEST(TemplateBudgetTest, AdmitsUpToTheBudgetPerShape) {
   EXPECT_TRUE(budget.Admit("http://h/about")) << "another shape";
 }
 
+TEST(TemplateBudgetTest, LikelyEvidenceHasALargerButFiniteBudget) {
+  TemplateBudget budget(3);
+  for (int m = 0; m < 3 * TemplateBudget::kLikelyFactor; ++m) {
+    EXPECT_TRUE(budget.Admit("http://h/plan/?id=" + std::to_string(m), true))
+        << m;
+  }
+  EXPECT_FALSE(budget.Admit("http://h/plan/?id=999", true));
+  EXPECT_FALSE(budget.Admit("http://h/plan/?id=998")) << "nor as ordinary";
+}
+
+TEST(TemplateBudgetTest, QueryShapesPerPathAreCapped) {
+  TemplateBudget budget(50);
+  const std::string keys = "abcdefgh";
+  size_t admitted = 0;
+  for (int set = 1; set < 64; ++set) {  // 63 key sets of one path
+    std::string url = "http://h/search?x=1";
+    for (int bit = 0; bit < 6; ++bit) {
+      if (set >> bit & 1) url += "&" + keys.substr(bit, 1) + "=1";
+    }
+    if (budget.Admit(url, true)) ++admitted;
+  }
+  EXPECT_EQ(admitted, TemplateBudget::kMaxQueryShapes);
+  EXPECT_TRUE(budget.Admit("http://h/search?x=2&a=1"))
+      << "a shape already seen goes on";
+  EXPECT_TRUE(budget.Admit("http://h/other?x=1&h=1")) << "another path";
+  EXPECT_TRUE(budget.Admit("http://h/search")) << "no query: no shape";
+}
+
 TEST(TemplateBudgetTest, ZeroMeansNoLimit) {
   TemplateBudget budget(0);
   for (int m = 0; m < 1000; ++m) {
