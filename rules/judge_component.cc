@@ -48,12 +48,13 @@ State YearState(Freshness freshness, const DateFact* date, int fiscal_year) {
   if (date == nullptr) return State::kNoDate;
   const int fy = date->fiscal_year;
   switch (freshness) {
-    case Freshness::kPreviousFy:
-      return fy >= fiscal_year - 1 ? State::kOk : State::kStale;
-    case Freshness::kFirstHalf:
-      return fy == fiscal_year ? State::kOk : State::kStale;
+    // A later fiscal year than the assessed one is not the assessed year's
+    // evidence either (next year's plan, a mistyped year): stale, not pass.
+    case Freshness::kPreviousFy:  // FY-1's report, or FY's published early
+      return fy == fiscal_year - 1 || fy == fiscal_year ? State::kOk
+                                                        : State::kStale;
     default:
-      return fy >= fiscal_year ? State::kOk : State::kStale;
+      return fy == fiscal_year ? State::kOk : State::kStale;
   }
 }
 

@@ -128,11 +128,15 @@ TEST(JudgeTest, StalePlanOfPreviousYearIsStaleNotPass) {
   EXPECT_EQ(v.evidence[0].state, "stale");
 }
 
-TEST(JudgeTest, NewerFiscalYearIsCurrent) {
+// Red-team probe Y7: next year's plan (or a mistyped later year) is not the
+// assessed year's plan; the assessor needs FY2568's.
+TEST(JudgeTest, LaterFiscalYearIsNotTheAssessedOne) {
   RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
   ItemVerdict v = JudgeOne(rules, {Fetched(kPlan, {Year("title", 2569)})},
                            {HitOf("plan", kPlan)});
-  EXPECT_EQ(v.status, ItemStatus::kPass) << v.reason;
+  EXPECT_EQ(v.status, ItemStatus::kStale) << v.reason;
+  EXPECT_NE(v.reason.find("found FY2569, need FY2568"), std::string::npos)
+      << v.reason;
 }
 
 TEST(JudgeTest, PreviousFyFreshnessTable) {
@@ -141,7 +145,8 @@ TEST(JudgeTest, PreviousFyFreshnessTable) {
     ItemStatus want;
   } cases[] = {{2567, ItemStatus::kPass},    // the report of FY-1
                {2568, ItemStatus::kPass},    // published early
-               {2566, ItemStatus::kStale}};  // two years old
+               {2566, ItemStatus::kStale},   // two years old
+               {2569, ItemStatus::kStale}};  // a later year (probe Y7b)
   RuleSet rules = OneItem({MakeComponent("report", Freshness::kPreviousFy)});
   for (const Case& c : cases) {
     ItemVerdict v =
