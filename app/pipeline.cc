@@ -26,7 +26,6 @@ using pipeline_internal::MarkUnopenable;
 using pipeline_internal::MayPass;
 using pipeline_internal::RankOutlinks;
 using pipeline_internal::UnderOtherSite;
-using pipeline_internal::UnopenableDocument;
 using pipeline_internal::UnreadableStartNote;
 
 namespace {
@@ -149,7 +148,9 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
   if (prior && !Reuse(s, r, *prior, facts, &out) && !r.body.empty()) {
     prior = nullptr;
   }
-  const std::string unopenable = prior ? "" : UnopenableDocument(r);
+  if (r.request.depth == 0 && IsOk(r))
+    NoteHomePage(r, prior ? prior->page.content_hash : "", &s.home);
+  const std::string unopenable = prior ? "" : UnusableAnswer(r, s.home);
   if (prior) {
     // re-used
   } else if (!unopenable.empty()) {
@@ -189,12 +190,19 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
 // The site's pages and documents whose fetch failed for a reason that may
 // pass (MayPass): the evidence they hold or lead to is not known, so
 // OnSiteDone does not call items missing on their account (IncompleteNote).
+// A page likely to hold evidence that robots.txt disallows is a gap too
+// (the assessors open it; we may not): counted as likely only, never by the
+// small-site rule (a site's /admin/ or /intranet/ is not evidence).
 void Pipeline::NoteFailure(SiteState& s, const FetchResult& r) {
   const RequestKind kind = r.request.kind;
-  if ((kind != RequestKind::kPage && kind != RequestKind::kDocument) ||
-      !MayPass(r)) {
+  if (kind != RequestKind::kPage && kind != RequestKind::kDocument) return;
+  if (r.outcome == FetchOutcome::kRobotsDisallowed) {
+    if (r.request.priority > 0 && s.failed.likely++ == 0) {
+      s.failed.likely_example = r.request.url + ": robots.txt disallows it";
+    }
     return;
   }
+  if (!MayPass(r)) return;
   std::string what = r.request.url + ": " + FetchOutcomeName(r.outcome);
   if (r.http_status) what += " HTTP " + std::to_string(r.http_status);
   if (s.failed.all++ == 0) s.failed.all_example = what;
@@ -213,6 +221,7 @@ void Pipeline::OnNotFetched(const Site& site, const Request& request,
   r.request = request;
   r.outcome = why;
   r.fetched_at_unix = static_cast<int64_t>(std::time(nullptr));
+  if (why == FetchOutcome::kRobotsDisallowed) NoteFailure(s, r);
   Save(site, request, &r, out);
   s.facts.Seal();
   s.prior.erase(request.url);  // never fetched now

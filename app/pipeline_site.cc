@@ -31,13 +31,32 @@ std::string MovedReason(const std::string& url) {
          ": update the site list)";
 }
 
-// The site was not crawled to its end: a `missing` item may be there.
+std::string JoinList(const std::vector<std::string>& list) {
+  std::string out;
+  for (const std::string& s : list) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// The site was not crawled to its end: a `missing` item, or the missing
+// components (or months) of a `partial` one, may be there. Such an item is
+// unchecked; what was not found yet is kept in the reason, not as findings.
 void MarkIncomplete(const std::string& why,
                     std::vector<ItemVerdict>* verdicts) {
   for (ItemVerdict& v : *verdicts) {
-    if (v.status != ItemStatus::kMissing) continue;
-    v.status = ItemStatus::kUnchecked;
+    if (v.status != ItemStatus::kMissing && v.status != ItemStatus::kPartial) {
+      continue;
+    }
+    std::string not_yet = JoinList(v.missing_components);
+    if (!v.missing_months.empty()) {
+      not_yet += (not_yet.empty() ? "" : "; ") + JoinList(v.missing_months);
+    }
     v.reason = "ตรวจไม่ครบ จึงยังสรุปว่าไม่พบไม่ได้ (crawl incomplete: " + why + ")";
+    if (v.status == ItemStatus::kPartial && !not_yet.empty()) {
+      v.reason += "; ยังไม่พบ (not found yet): " + not_yet;
+    }
+    v.status = ItemStatus::kUnchecked;
+    v.missing_components.clear();
+    v.missing_months.clear();
   }
 }
 

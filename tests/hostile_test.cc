@@ -2291,6 +2291,67 @@ TEST_F(HostileRunTest, T13_ServerErrorOnIndexPageLeavesItsItemsUnchecked) {
                         server.url("/se/ita") + ": http_error HTTP 500");
 }
 
+// Red-team probes C1/N6b: the start page links the O5 plan itself, and the
+// ITA index page that would lead to the report fails. O5 was `partial` (the
+// report "missing") and, after a pass, alerted; it is unchecked, and says
+// which component was not found yet.
+TEST_F(HostileRunTest, T13_PartialItemBehindAFailedIndexPageIsUnchecked) {
+  TestServer server;
+  RouteIndexedSite(&server, "pa");
+  server.Route("/pa/", TestResponse{200, "text/html; charset=utf-8",
+      Html("สำนักงานเขตทดสอบ",
+           std::string(kSchoolsLink) +
+           " <a href=\"/pa/files/Action_Plan_2568.pdf\">แผนปฏิบัติราชการ"
+           "ประจำปี พ.ศ. 2568</a> <a href=\"/pa/ita\">ITA</a>"), {}});
+  server.Route("/pa/ita", TestResponse{503, "text/html", "busy", {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"pa", server.url("/pa/")}});
+  ExpectGoodSitePasses(run);
+  const json& site = Site(run.report, "pa");
+  for (const json& item : site["items"]) {
+    if (item["id"] != "O5") continue;
+    EXPECT_EQ(item["status"], "unchecked") << item.dump();
+    const std::string reason = item.value("reason", "");
+    EXPECT_NE(reason.find("crawl incomplete: 1 page could not be fetched, "
+                          "e.g. " + server.url("/pa/ita")),
+              std::string::npos)
+        << reason;
+    EXPECT_NE(reason.find("not found yet): "), std::string::npos) << reason;
+    EXPECT_TRUE(item["missing_components"].empty()) << "not findings";
+  }
+}
+
+// Red-team probe H2: robots.txt disallows the ITA index page. Its items are
+// unchecked ("robots.txt disallows it"), never `missing`; a disallowed page
+// that is not likely evidence (/admin/) changes nothing, even on a small
+// site.
+TEST_F(HostileRunTest, A29_RobotsDisallowedIndexPageLeavesItsItemsUnchecked) {
+  TestServer server;
+  RouteIndexedSite(&server, "rb");
+  server.Route("/robots.txt", TestResponse{200, "text/plain",
+                                           "User-agent: *\nDisallow: /rb/ita\n",
+                                           {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"rb", server.url("/rb/")}});
+  EXPECT_EQ(server.hits("/rb/ita"), 0);
+  ExpectCrawlIncomplete(Site(run.report, "rb"),
+                        server.url("/rb/ita") + ": robots.txt disallows it");
+
+  TestServer admin;
+  RouteIndexedSite(&admin, "ad");
+  admin.Route("/ad/", TestResponse{200, "text/html; charset=utf-8",
+      Html("สำนักงานเขตทดสอบ", std::string(kSchoolsLink) +
+                                   " <a href=\"/ad/admin/\">Admin</a>"), {}});
+  admin.Route("/robots.txt", TestResponse{200, "text/plain",
+                                          "User-agent: *\nDisallow: /ad/admin/\n",
+                                          {}});
+  ASSERT_TRUE(admin.Start());
+  RunOutput guard = Run({{"ad", admin.url("/ad/")}});
+  const json& ad = Site(guard.report, "ad");
+  EXPECT_EQ(Status(ad, "O5"), "missing") << ad.dump().substr(0, 600);
+  EXPECT_EQ(ad.value("reason", "").find("crawl incomplete"), std::string::npos);
+}
+
 // Guard: a 404 is an answer (the page is gone), not a gap in the crawl.
 TEST_F(HostileRunTest, T13_GoneIndexPageLeavesItsItemsMissing) {
   TestServer server;
