@@ -1,6 +1,8 @@
 #include "app/alerts_cmd.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -142,6 +144,22 @@ void PrintSummary(const char* who, int queued, const SendStats& s,
   for (const std::string& e : s.errors) std::cerr << who << ": alerts: " << TerminalSafe(e) << "\n";
 }
 
+// What reports/alert.cc AllowedIp can match: an IPv4 or IPv6 address, or
+// an IPv4 CIDR a.b.c.d/0-32. Anything else would be ignored there.
+bool IsWebhookAllowEntry(const std::string& entry) {
+  unsigned char buf[sizeof(in6_addr)];
+  const size_t slash = entry.find('/');
+  if (slash == std::string::npos) {
+    return inet_pton(AF_INET, entry.c_str(), buf) == 1 ||
+           inet_pton(AF_INET6, entry.c_str(), buf) == 1;
+  }
+  const std::string bits = entry.substr(slash + 1);
+  return inet_pton(AF_INET, entry.substr(0, slash).c_str(), buf) == 1 &&
+         !bits.empty() && bits.size() <= 2 &&
+         bits.find_first_not_of("0123456789") == std::string::npos &&
+         std::stoi(bits) <= 32;
+}
+
 bool Enabled(const AlertOptions& o) {
   return !o.no_alerts && (!o.smtp_url.empty() || !o.webhooks.empty());
 }
@@ -168,6 +186,13 @@ bool ValidateAlertOptions(const AlertOptions& o, std::string* err) {
   for (const std::string& url : o.webhooks) {
     if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
       *err = "--webhook: expected an http:// or https:// URL";
+      return false;
+    }
+  }
+  for (const std::string& entry : o.webhook_allow) {
+    if (!IsWebhookAllowEntry(entry)) {
+      *err = "--webhook-allow-address: '" + entry +
+             "' is not an IP address or IPv4 CIDR";
       return false;
     }
   }
@@ -291,6 +316,7 @@ int AlertsSendCommand(const AlertOptions& options, const std::string& db) {
     std::cerr << "oitwatch alerts send: " << err << "\n";
     return kExitUsage;
   }
+  if (!DatabaseExists("oitwatch alerts send", db)) return kExitUsage;
   std::unique_ptr<Store> store = Store::Open(db, &err);
   std::unique_ptr<Outbox> outbox = store ? Outbox::Open(db, &err) : nullptr;
   if (!outbox) {
@@ -317,6 +343,7 @@ int AlertsSendCommand(const AlertOptions& options, const std::string& db) {
 
 int AlertsListCommand(const std::string& db, int limit) {
   std::string err;
+  if (!DatabaseExists("oitwatch alerts list", db)) return kExitUsage;
   std::unique_ptr<Store> store = Store::Open(db, &err);
   std::unique_ptr<Outbox> outbox = store ? Outbox::Open(db, &err) : nullptr;
   std::vector<OutboxMessage> rows;

@@ -20,6 +20,7 @@
 #include "crawler/crawl.h"
 #include "crawler/site.h"
 #include "crawler/url.h"
+#include "reports/alert_message.h"
 #include "reports/html.h"
 #include "reports/output_file.h"
 #include "reports/render.h"
@@ -159,11 +160,21 @@ std::string DefaultRules(int fy) {
   return "";
 }
 
+// "text, json, csv, sheet" (the renderers), for messages.
+std::string FormatNames() {
+  std::string names;
+  for (const Renderer& r : Renderers()) {
+    names += std::string(names.empty() ? "" : ", ") + r.name;
+  }
+  return names;
+}
+
 int RenderReport(Store& store, int64_t run_id, const std::string& format,
                  const std::string& site, std::string* text) {
   const Renderer* renderer = FindRenderer(format);
   if (!renderer) {
-    std::cerr << "oitwatch: unknown --format '" << format << "'\n";
+    std::cerr << "oitwatch: unknown --format '" << format << "' (expected "
+              << FormatNames() << ")\n";
     return kExitUsage;
   }
   Report report;
@@ -215,6 +226,14 @@ bool LoadSiteOverrides(const std::string& path, const RuleSet& rules,
 
 }  // namespace
 
+bool DatabaseExists(const char* who, const std::string& db) {
+  std::error_code ec;
+  if (std::filesystem::exists(db, ec)) return true;
+  std::cerr << who << ": no database at " << db
+            << " (run `oitwatch run` first, or pass --db)\n";
+  return false;
+}
+
 std::string FindDataFile(const std::string& relative) {
   namespace fs = std::filesystem;
   std::vector<fs::path> roots = {fs::current_path()};
@@ -244,12 +263,18 @@ int RunCommand(const RunOptions& o) {
     std::cerr << "oitwatch run: " << err << "\n";
     return kExitUsage;
   }
+  if (o.format != "none" && !FindRenderer(o.format)) {  // before any crawl
+    std::cerr << "oitwatch run: --format: expected " << FormatNames()
+              << " or none, got '" << o.format << "'\n";
+    return kExitUsage;
+  }
   std::string sites_path = o.sites.empty()
                                ? FindDataFile("config/bma-districts.yaml")
                                : o.sites;
   std::string rules_path = o.rules.empty() ? DefaultRules(ctx.fiscal_year) : o.rules;
   std::vector<Site> sites;
-  if (sites_path.empty() || !LoadSites(sites_path, &sites, &err)) {
+  if (sites_path.empty() ||
+      !LoadSites(sites_path, &sites, &err, &ValidateMailbox)) {
     std::cerr << "oitwatch run: "
               << (sites_path.empty() ? "no --sites file and no shipped "
                                        "config/bma-districts.yaml found"
@@ -262,6 +287,11 @@ int RunCommand(const RunOptions& o) {
     std::cerr << "oitwatch run: "
               << (rules_path.empty() ? "no --rules file found" : err) << "\n";
     return kExitUsage;
+  }
+  if (!o.rules.empty() && rules.fiscal_year != ctx.fiscal_year) {  // say so
+    std::cerr << "oitwatch run: warning: " << rules_path << " was written for "
+              << "FY" << rules.fiscal_year << "; judging FY" << ctx.fiscal_year
+              << "\n";
   }
   std::unique_ptr<Matcher> matcher = Matcher::Create(rules, &err);
   if (!matcher) {
@@ -365,11 +395,7 @@ int ReportCommand(const ReportOptions& o) {
                  "pass --out DIR\n";
     return kExitUsage;
   }
-  if (!std::filesystem::exists(o.db)) {
-    std::cerr << "oitwatch report: no database at " << o.db
-              << " (run `oitwatch run` first, or pass --db)\n";
-    return kExitUsage;
-  }
+  if (!DatabaseExists("oitwatch report", o.db)) return kExitUsage;
   std::unique_ptr<Store> store = Store::Open(o.db, &err);
   if (!store) {
     std::cerr << "oitwatch report: " << err << "\n";
@@ -424,6 +450,7 @@ int RulesCheckCommand(const std::vector<std::string>& files) {
 
 int RunsCommand(const std::string& db) {
   std::string err;
+  if (!DatabaseExists("oitwatch runs", db)) return kExitUsage;
   std::unique_ptr<Store> store = Store::Open(db, &err);
   std::vector<RunInfo> runs;
   if (!store || !store->ListRuns(&runs, &err)) {

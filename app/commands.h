@@ -59,6 +59,10 @@ int ReportCommand(const ReportOptions& options);
 int RulesCheckCommand(const std::vector<std::string>& files);
 int RunsCommand(const std::string& db);
 
+// True if `db` exists; else prints "WHO: no database at DB (...)" on stderr
+// and returns false, so that a reading command never creates an empty one.
+bool DatabaseExists(const char* who, const std::string& db);
+
 // Finds a shipped data file (e.g. "config/bma-districts.yaml") in the
 // current directory, then beside the executable (../ and ../share/oitwatch/).
 // Returns "" if not found.

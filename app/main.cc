@@ -1,8 +1,12 @@
 // oitwatch: checks Thai public agency websites for the ITA OIT disclosure
 // items. A command table over the four libraries; every command returns a
 // named exit code (app/commands.h) and main never calls exit() midway.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <CLI/CLI.hpp>
 #include <charconv>
+#include <sstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -10,6 +14,7 @@
 #include "app/commands.h"
 #include "app/explain.h"
 #include "app/verify.h"
+#include "crawler/address_guard.h"
 
 namespace {
 
@@ -17,6 +22,26 @@ const char kExitCodes[] =
     "Exit codes: 0 ok | 1 error (database, disk) | 2 bad usage or invalid "
     "sites/rules file | 3 another run holds the lock | 4 run finished but "
     "some sites could not be checked | 5 run stopped by the watchdog";
+
+// --as-of: given, it is a day (an empty value used to mean today), and of
+// the Common Era: 2568-04-10 parsed as the year 2568 CE and judged every
+// document 543 years old.
+CLI::Validator CommonEraDate() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (value.empty()) return "expected YYYY-MM-DD (Common Era), got ''";
+        int year = 0;
+        const auto [stop, ec] =
+            std::from_chars(value.data(), value.data() + value.size(), year);
+        if (ec == std::errc() && stop - value.data() == 4 && year > 2400) {
+          return "'" + value + "' looks like a Buddhist-era year: give the " +
+                 "Common Era date (" + std::to_string(year - 543) +
+                 value.substr(4) + ")";
+        }
+        return "";
+      },
+      "YYYY-MM-DD");
+}
 
 // Flags `run` and `verify` share: the sites and rules files, and the fiscal
 // year and day judged. `Options` is RunOptions or VerifyOptions.
@@ -30,7 +55,15 @@ void AddJudgeFlags(CLI::App* cmd, Options* o) {
                   "assessed fiscal year, Buddhist era, e.g. 2568 (default: the "
                   "FY containing --as-of)");
   cmd->add_option("--as-of", o->as_of,
-                  "judge as of this date, YYYY-MM-DD (default: today, Bangkok)");
+                  "judge as of this date, YYYY-MM-DD (default: today, Bangkok)")
+      ->check(CommonEraDate());
+}
+
+bool IsPort(const std::string& text) {
+  int port = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, ec] = std::from_chars(text.data(), end, port);
+  return ec == std::errc() && stop == end && port >= 1 && port <= 65535;
 }
 
 // A TCP port, 1-65535, named as such in the error (CLI11's Range would call
@@ -38,14 +71,63 @@ void AddJudgeFlags(CLI::App* cmd, Options* o) {
 CLI::Validator PortNumber() {
   return CLI::Validator(
       [](std::string& value) -> std::string {
-        int port = 0;
-        const char* end = value.data() + value.size();
-        const auto [stop, ec] = std::from_chars(value.data(), end, port);
-        if (ec != std::errc() || stop != end || port < 1 || port > 65535)
+        if (!IsPort(value))
           return "expected a port number 1-65535, got '" + value + "'";
         return "";
       },
       "PORT");
+}
+
+// An IPv4 or IPv6 address, the latter with or without [brackets].
+bool IsIpAddress(std::string text) {
+  if (text.size() > 2 && text.front() == '[' && text.back() == ']') {
+    text = text.substr(1, text.size() - 2);
+  }
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, text.c_str(), buf) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), buf) == 1;
+}
+
+// --resolve HOST:PORT:ADDRESS[,ADDRESS...] (curl's form, '+' prefix too),
+// checked at parse time: a bad entry used to fail only in the fetcher,
+// after the run was recorded, or (a port > 65535) pass and leave every
+// site unchecked.
+CLI::Validator ResolveEntry() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        const std::string bad =
+            "expected HOST:PORT:ADDRESS (port 1-65535, IP addresses), got '" +
+            value + "'";
+        const size_t a = value.find(':');
+        const size_t b = a == std::string::npos ? a : value.find(':', a + 1);
+        if (b == std::string::npos) return bad;
+        std::string host = value.substr(0, a);
+        if (!host.empty() && host[0] == '+') host.erase(0, 1);
+        if (host.empty() || host.find_first_of(" \t\r\n") != std::string::npos ||
+            !IsPort(value.substr(a + 1, b - a - 1))) {
+          return bad;
+        }
+        std::stringstream addresses(value.substr(b + 1));
+        std::string address;
+        int count = 0;
+        while (std::getline(addresses, address, ',')) {
+          if (!IsIpAddress(address)) return bad;
+          ++count;
+        }
+        return count > 0 ? "" : bad;
+      },
+      "HOST:PORT:ADDRESS");
+}
+
+// --allow-address: what the fetcher's AddressGuard accepts.
+CLI::Validator AddressOrCidr() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        oitwatch::AddressGuard guard;
+        std::string err;
+        return guard.Allow(value, &err) ? "" : err;
+      },
+      "IP|CIDR");
 }
 
 // How `run` and `verify` reach the sites: the SSRF guard's address and
@@ -54,9 +136,11 @@ template <typename Options>
 void AddReachFlags(CLI::App* cmd, Options* o, const std::string& who) {
   cmd->add_option("--allow-address", o->allow_addresses,
                   "let the " + who + " connect to this private/loopback IP or "
-                  "CIDR (tests, intranets); repeatable");
+                  "CIDR (tests, intranets); repeatable")
+      ->check(AddressOrCidr());
   cmd->add_option("--resolve", o->resolve,
-                  "HOST:PORT:ADDRESS, like curl --resolve; repeatable");
+                  "HOST:PORT:ADDRESS, like curl --resolve; repeatable")
+      ->check(ResolveEntry());
   cmd->add_option("--allow-port", o->allow_ports,
                   "let a redirect lead to this port too, e.g. 8080 for an "
                   "intranet site whose pages send visitors to :8080. Without "
@@ -107,7 +191,8 @@ void AddRunFlags(CLI::App* run, oitwatch::RunOptions* o) {
       ->capture_default_str()->check(CLI::Range(-1, 16));
   AddReachFlags(run, o, "crawler");
   run->add_option("--format", o->format,
-                  "report printed at the end: text, json, csv or none")
+                  "report printed at the end: text, json, csv, sheet or none "
+                  "(checked before the crawl)")
       ->capture_default_str();
   run->add_flag("--quiet", o->quiet, "no per-site progress lines on stderr");
 }
@@ -214,6 +299,10 @@ void SetUpTop(CLI::App* app) {
   // nightly timer's command line stays short: `[run]` db = "/var/lib/...".
   app->set_config("--config", "", "TOML/INI file with defaults for the flags "
                   "(sections [run], [report]); see deploy/oitwatch.toml");
+  // A key that names no flag (a typo, a broken [section line) is an error,
+  // not a silently ignored default. Set before the subcommands are added:
+  // they copy it when created.
+  app->allow_config_extras(CLI::config_extras_mode::error);
   app->set_version_flag("--version", "oitwatch 0.1.0");
 }
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -258,6 +259,16 @@ size_t ReadUpload(char* buffer, size_t size, size_t count, void* user) {
   return n;
 }
 
+// Progress callback: aborts once the send has taken longer than its
+// timeout. libcurl calls it at least once a second inside its blocking SMTP
+// waits, the QUIT it sends when it drops a failed connection included,
+// which only CURLOPT_SERVER_RESPONSE_TIMEOUT bounds otherwise.
+using Deadline = std::chrono::steady_clock::time_point;
+int PastDeadline(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* deadline = static_cast<const Deadline*>(user);
+  return std::chrono::steady_clock::now() > *deadline ? 1 : 0;
+}
+
 struct Response {
   std::string body;
   size_t cap = 0;
@@ -336,6 +347,9 @@ bool SendEmail(const SmtpOptions& o, const std::string& to,
     *err = "--smtp-url must start with smtp:// or smtps://";
     return false;
   }
+  // Declared before the handle: its cleanup may still call PastDeadline.
+  Deadline deadline = std::chrono::steady_clock::now() +
+                      std::chrono::milliseconds(o.timeout_ms);
   EasyHandle easy(curl_easy_init());
   char errbuf[CURL_ERROR_SIZE] = {0};
   CommonOptions(easy.get(), o.connect_timeout_ms, o.timeout_ms, errbuf);
@@ -357,7 +371,24 @@ bool SendEmail(const SmtpOptions& o, const std::string& to,
   curl_easy_setopt(easy.get(), CURLOPT_READFUNCTION, &ReadUpload);
   curl_easy_setopt(easy.get(), CURLOPT_READDATA, &upload);
   curl_easy_setopt(easy.get(), CURLOPT_UPLOAD, 1L);
+  // libcurl waits for each SMTP reply (the one to the final "." and to QUIT
+  // too) up to its own server-response timeout, 120 s by default, not
+  // CURLOPT_TIMEOUT: bound each wait by ours (whole seconds: curl 7.88 has
+  // no _MS form), and the whole send by the deadline. Without FORBID_REUSE
+  // the QUIT of a failed send waited in curl_easy_cleanup, where no
+  // progress callback runs.
+  curl_easy_setopt(easy.get(), CURLOPT_SERVER_RESPONSE_TIMEOUT,
+                   std::max(1L, (o.timeout_ms + 999) / 1000));
+  curl_easy_setopt(easy.get(), CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(easy.get(), CURLOPT_FORBID_REUSE, 1L);
+  curl_easy_setopt(easy.get(), CURLOPT_XFERINFOFUNCTION, &PastDeadline);
+  curl_easy_setopt(easy.get(), CURLOPT_XFERINFODATA, &deadline);
   CURLcode code = curl_easy_perform(easy.get());
+  if (code == CURLE_ABORTED_BY_CALLBACK) {  // PastDeadline
+    *err = "SMTP to " + to + ": no answer within the " +
+           std::to_string(o.timeout_ms) + " ms timeout";
+    return false;
+  }
   if (code != CURLE_OK) {
     *err = "SMTP to " + to + ": " + CurlError(code, errbuf);
     return false;

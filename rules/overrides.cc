@@ -3,6 +3,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <exception>
+#include <filesystem>
 #include <set>
 
 namespace oitwatch {
@@ -80,6 +82,12 @@ bool LoadOverrides(const std::string& path, const RuleSet& rules,
                    const std::vector<std::string>& site_ids,
                    std::vector<Override>* overrides, std::string* err) {
   YAML::Node root;
+  std::error_code ec;  // a directory made LoadFile throw std::ios_failure
+  if (std::filesystem::exists(path, ec) &&
+      !std::filesystem::is_regular_file(path, ec)) {
+    *err = path + ": not a regular file";
+    return false;
+  }
   try {
     root = YAML::LoadFile(path);
   } catch (const YAML::BadFile&) {
@@ -87,6 +95,9 @@ bool LoadOverrides(const std::string& path, const RuleSet& rules,
     return false;
   } catch (const YAML::Exception& e) {
     *err = Where(path, e.mark) + e.msg;
+    return false;
+  } catch (const std::exception& e) {
+    *err = path + ": cannot read the overrides file: " + e.what();
     return false;
   }
   const YAML::Node list = root["overrides"];

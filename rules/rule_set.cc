@@ -5,6 +5,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <exception>
+#include <filesystem>
+#include <memory>
 #include <set>
 #include <string_view>
 
@@ -65,6 +68,34 @@ bool HasSpaceBetweenThai(std::string_view regex) {
       return true;
   }
   return false;
+}
+
+// True if `pattern` matches empty text. Such a pattern matches every text
+// of its field (RE2 looks for a match anywhere), so it finds "evidence" on
+// every page, or excludes or flags every page: a false pass, never a rule.
+// Asked through a one-pattern Matcher so that RE2 stays in matcher.cc.
+bool MatchesEmptyText(const Pattern& pattern) {
+  Component component;
+  component.id = "c";
+  component.patterns.push_back(pattern);
+  Item item;
+  item.id = "i";
+  item.components.push_back(std::move(component));
+  RuleSet one;
+  one.items.push_back(std::move(item));
+  std::string ignored;
+  std::unique_ptr<Matcher> matcher = Matcher::Create(one, &ignored);
+  return matcher && !matcher->Match(pattern.field, "").empty();
+}
+
+// What a pattern that matches empty text would do, by the list it is in.
+std::string EmptyMatchEffect(const std::string& context) {
+  if (context == "placeholders") return "every page would be a placeholder";
+  if (context.size() > 10 &&
+      context.compare(context.size() - 10, 10, " (exclude)") == 0) {
+    return "every candidate would be excluded";
+  }
+  return "every page would be evidence";
 }
 
 // Collects problems; each one carries the file and the 1-based line.
@@ -191,6 +222,9 @@ void Loader::LoadPatternList(const YAML::Node& list, Field field,
                       ": pattern has a space between Thai letters "
                       "(normalised text has none): " +
                       pattern.regex);
+    } else if (MatchesEmptyText(pattern)) {
+      Error(node, context + ": pattern '" + pattern.regex +
+                      "' matches empty text, so " + EmptyMatchEffect(context));
     }
     out->push_back(std::move(pattern));
   }
@@ -376,6 +410,12 @@ bool LoadRuleSet(const std::string& path, RuleSet* rules, std::string* err) {
   Loader loader(path);
   RuleSet loaded;
   loaded.path = path;
+  std::error_code ec;  // a directory made LoadFile throw std::ios_failure
+  if (std::filesystem::exists(path, ec) &&
+      !std::filesystem::is_regular_file(path, ec)) {
+    *err = path + ": not a regular file";
+    return false;
+  }
   try {
     loader.LoadTop(YAML::LoadFile(path), &loaded);
   } catch (const YAML::BadFile&) {
@@ -384,6 +424,9 @@ bool LoadRuleSet(const std::string& path, RuleSet* rules, std::string* err) {
   } catch (const YAML::Exception& e) {
     // Syntax errors (ParserException) and anything else yaml-cpp throws.
     loader.Error(e.mark.line + 1, "YAML: " + e.msg);
+  } catch (const std::exception& e) {
+    *err = path + ": cannot read rule file: " + e.what();
+    return false;
   }
   if (!loader.ok()) {
     *err = loader.JoinedErrors();

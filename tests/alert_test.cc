@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -271,6 +272,25 @@ TEST(SmtpTest, SendsOneMessageWithTheEnvelopeWeValidated) {
   EXPECT_EQ(got.mail_from, "<oitwatch@bma.example>");
   EXPECT_EQ(got.rcpt_to, std::vector<std::string>{"<a@laksi.example>"});
   EXPECT_EQ(got.data, "Subject: t\r\n\r\nline\r\n.\r\n..x\r\n");  // dot-stuffed by curl
+}
+
+// libcurl waits for the reply to the final "." up to its own server-response
+// timeout (120 s), not CURLOPT_TIMEOUT: one silent server held `alerts send`
+// for 180 s at a 60 s timeout (red team A5).
+TEST(SmtpTest, ServerThatNeverAnswersTheFinalDotIsBoundedByOurTimeout) {
+  SmtpSink sink;
+  ASSERT_TRUE(sink.Start());
+  sink.FailWith(SmtpSink::kNeverAnswer);
+  SmtpOptions smtp{sink.url(), "", "", "oitwatch@bma.example", "none"};
+  smtp.connect_timeout_ms = 1000;
+  smtp.timeout_ms = 2000;
+  std::string err;
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(SendEmail(smtp, "a@laksi.example", "Subject: t\r\n\r\nx\r\n", &err));
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(took, std::chrono::seconds(6)) << err;  // 2 s + 1 s QUIT + slack
+  EXPECT_NE(err.find("SMTP to a@laksi.example"), std::string::npos) << err;
+  EXPECT_TRUE(sink.messages().empty());
 }
 
 class WebhookTest : public ::testing::Test {

@@ -82,6 +82,16 @@ TEST(OverridesTest, MalformedYamlAndMissingFileGiveClearErrors) {
   EXPECT_NE(err.find("cannot read"), std::string::npos) << err;
 }
 
+// A directory made yaml-cpp throw std::ios_failure past the YAML::Exception
+// handler: `run --overrides DIR` aborted with SIGABRT (red team F2).
+TEST(OverridesTest, DirectoryIsNotARegularFile) {
+  const std::string dir = MakeTempDir();
+  std::vector<Override> overrides;
+  std::string err;
+  EXPECT_FALSE(LoadOverrides(dir, TwoItems(), {"laksi"}, &overrides, &err));
+  EXPECT_EQ(err, dir + ": not a regular file");
+}
+
 std::vector<ItemVerdict> MissingBoth() {
   ItemVerdict o3{"O3", "t", ItemStatus::kMissing, "ไม่พบ", {"รายชื่อโรงเรียน"}, {}, {}};
   ItemVerdict o5{"O5", "t", ItemStatus::kMissing, "ไม่พบ", {"แผน"}, {}, {}};

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -205,6 +206,61 @@ TEST(RuleSetTest, SpaceBetweenThaiLettersIsRejected) {
       std::string::npos)
       << err;
   EXPECT_EQ(err.find('\n'), std::string::npos) << "only one problem: " << err;
+}
+
+// RE2 looks for a match anywhere, so a pattern that matches empty text
+// matches every text of its field: on a page saying only "hello" it found
+// "evidence" and the item passed (red team R2/R3).
+TEST(RuleSetTest, PatternThatMatchesEmptyTextIsRejectedWithItsLine) {
+  for (const std::string pattern :
+       {"แผนปฏิบัติราชการ|", "(แผน)?", "^", "x*", ".*", "$", "(?i)(?:)"}) {
+    const std::string path = WriteRules(OneComponent(
+        "        freshness: current_fy\n"
+        "        match:\n"
+        "          link_text: ['แผนปฏิบัติราชการ']\n"
+        "          page_text: ['" + pattern + "']\n"));
+    EXPECT_EQ(LoadError(path),
+              path + ":14: item O5 component plan: pattern '" + pattern +
+                  "' matches empty text, so every page would be evidence");
+  }
+}
+
+TEST(RuleSetTest, PlaceholderOrExcludeThatMatchesEmptyTextIsRejected) {
+  const std::string path = WriteRules(
+      "placeholders: ['อยู่ระหว่างปรับปรุง', 'soon|']\n" +
+      OneComponent("        freshness: current_fy\n"
+                   "        match:\n"
+                   "          link_text: ['แผนปฏิบัติราชการ']\n"
+                   "        exclude:\n"
+                   "          link_text: ['ร่าง', '(ร่าง)*']\n"));
+  const std::string err = LoadError(path);
+  EXPECT_NE(err.find(path + ":5: placeholders: pattern 'soon|' matches empty "
+                            "text, so every page would be a placeholder"),
+            std::string::npos) << err;
+  EXPECT_NE(err.find(path + ":16: item O5 component plan (exclude): pattern "
+                            "'(ร่าง)*' matches empty text, so every candidate "
+                            "would be excluded"),
+            std::string::npos) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+}
+
+// Patterns that need at least one character still load.
+TEST(RuleSetTest, PatternsThatNeedTextStillLoad) {
+  const std::string path = WriteRules(OneComponent(
+      "        freshness: current_fy\n"
+      "        match:\n"
+      "          link_text: ['แผน(ปฏิบัติราชการ)?', '^O5$', 'x+', '(?:a|b)c?']\n"));
+  RuleSet rules;
+  std::string err;
+  EXPECT_TRUE(LoadRuleSet(path, &rules, &err)) << err;
+}
+
+// A directory made yaml-cpp throw std::ios_failure, which nothing caught:
+// the process aborted (SIGABRT) instead of naming the file.
+TEST(RuleSetTest, DirectoryIsNotARegularFile) {
+  const std::string dir = testing::TempDir() + "/rule_set_test_dir";
+  std::filesystem::create_directories(dir);
+  EXPECT_EQ(LoadError(dir), dir + ": not a regular file");
 }
 
 TEST(RuleSetTest, ComponentNeedsAPattern) {

@@ -91,6 +91,11 @@ void SmtpSink::Impl::Session(int fd) {
       while (ReadLine(fd, &buffer, &line, stopping) && line != ".") {
         current.data += (line.rfind("..", 0) == 0 ? line.substr(1) : line) + "\r\n";
       }
+      if (fail_code == kNeverAnswer) {
+        while (ReadLine(fd, &buffer, &line, stopping)) {
+        }
+        break;
+      }
       std::lock_guard<std::mutex> lock(mu);
       if (fail_code != 0) {
         ++refused;

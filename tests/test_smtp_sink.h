@@ -33,7 +33,9 @@ class SmtpSink {
   std::string url() const;  // "smtp://127.0.0.1:PORT"
 
   // 0 = accept messages; otherwise the reply code sent after DATA (e.g. 451),
-  // and the message is not recorded.
+  // and the message is not recorded. kNeverAnswer: no reply at all after
+  // the final "." (the session then just reads until the client hangs up).
+  static constexpr int kNeverAnswer = -1;
   void FailWith(int code);
   std::vector<SmtpMessage> messages() const;  // accepted, in order
   int refused() const;                        // messages refused so far
