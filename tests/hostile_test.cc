@@ -1984,6 +1984,32 @@ TEST_F(HostileRunTest, B_ReadablePlanPassesBesideTheBrokenCases) {
       << Site(run.report, "d").dump();
 }
 
+// Red-team probe F04: the plan link leads to a page that answers 200 with
+// a Thai "sorry, the data you want was not found" message. It is a
+// placeholder, never the plan.
+TEST_F(HostileRunTest, B_SoftNotFoundPageIsAPlaceholderNotThePlan) {
+  TestServer server;
+  server.Route("/sn/", TestResponse{200, "text/html; charset=utf-8",
+      Html("สำนักงานเขตทดสอบ",
+           std::string(kSchoolsLink) +
+           " <a href=\"/sn/doc/plan\">แผนปฏิบัติราชการประจำปี พ.ศ. 2568</a>"),
+      {}});
+  server.Route("/sn/doc/plan", TestResponse{200, "text/html; charset=utf-8",
+      Html("สำนักงานเขตทดสอบ",
+           "<p>ขออภัย ไม่พบข้อมูลที่ท่านต้องการ</p>"), {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"sn", server.url("/sn/")}});
+  const json& site = Site(run.report, "sn");
+  EXPECT_NE(Status(site, "O5"), "pass") << site.dump().substr(0, 800);
+  for (const json& item : site["items"]) {
+    if (item["id"] != "O5") continue;
+    EXPECT_NE(item.value("reason", "").find("placeholder page " +
+                                            server.url("/sn/doc/plan")),
+              std::string::npos)
+        << item.dump();
+  }
+}
+
 // Last year's plan uploaded again under this year's link text ("... พ.ศ.
 // 2568" -> a PDF that says "FY 2567" of itself): the assessor opens the file
 // and scores 0, so the verdict is stale with the reason, never a pass.
