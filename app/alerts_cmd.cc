@@ -12,6 +12,8 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <string>
 
 #include "app/commands.h"
 #include "app/pipeline.h"
@@ -82,8 +84,19 @@ std::string RedactUrl(const std::string& url) {
 
 struct SendStats {
   int sent = 0, failed = 0, skipped = 0;
+  int deferred = 0;  // left pending: their endpoint kept failing
   std::vector<std::string> errors;
 };
+
+// After this many failures in a row on one endpoint (the SMTP server, a
+// webhook URL), its other messages wait for the next send: a dead or
+// black-holed endpoint costs this many timeouts per send, not one per site
+// (50 districts x the timeout, after the crawl, outside its watchdog).
+constexpr int kEndpointFailures = 2;
+
+std::string Endpoint(const OutboxMessage& m, const AlertOptions& o) {
+  return m.channel == "email" ? "smtp " + o.smtp_url : m.recipient;
+}
 
 bool Deliver(const OutboxMessage& m, const AlertOptions& o,
              const SmtpOptions& smtp, std::time_t now, std::string* err) {
@@ -109,18 +122,26 @@ SendStats Drain(Outbox& outbox, const AlertOptions& o, std::time_t now) {
     stats.errors.push_back(err);
     return stats;
   }
+  std::map<std::string, int> failures;  // endpoint -> failures in a row
   for (const OutboxMessage& m : due) {
     if (m.channel == "email" && o.smtp_url.empty()) {
       ++stats.skipped;  // no SMTP server configured for this sender
       continue;
     }
+    int& failed = failures[Endpoint(m, o)];
+    if (failed >= kEndpointFailures) {
+      ++stats.deferred;  // still pending, not an attempt
+      continue;
+    }
     if (Deliver(m, o, smtp, now, &err)) {
+      failed = 0;
       FaultPoint("after_send_before_mark");
       if (outbox.MarkSent(m.id, &err)) {
         ++stats.sent;
         continue;
       }
     } else {
+      ++failed;
       outbox.MarkAttemptFailed(m.id, err, o.max_attempts, &err);
     }
     ++stats.failed;
@@ -132,13 +153,19 @@ SendStats Drain(Outbox& outbox, const AlertOptions& o, std::time_t now) {
 void PrintSummary(const char* who, int queued, const SendStats& s,
                   const std::vector<std::string>& errors) {
   if (queued == 0 && s.sent == 0 && s.failed == 0 && s.skipped == 0 &&
-      errors.empty() && s.errors.empty()) {
+      s.deferred == 0 && errors.empty() && s.errors.empty()) {
     return;
   }
   std::cerr << who << ": alerts: " << queued << " queued, " << s.sent
             << " sent, " << s.failed << " failed, " << s.skipped
             << " waiting for an SMTP server";
-  if (s.failed || s.skipped) std::cerr << " (pending: `oitwatch alerts send`)";
+  if (s.deferred) {
+    std::cerr << ", " << s.deferred << " deferred (their endpoint failed "
+              << kEndpointFailures << " times in a row)";
+  }
+  if (s.failed || s.skipped || s.deferred) {
+    std::cerr << " (pending: `oitwatch alerts send`)";
+  }
   std::cerr << "\n";
   for (const std::string& e : errors) std::cerr << who << ": alerts: " << TerminalSafe(e) << "\n";
   for (const std::string& e : s.errors) std::cerr << who << ": alerts: " << TerminalSafe(e) << "\n";
@@ -338,7 +365,8 @@ int AlertsSendCommand(const AlertOptions& options, const std::string& db) {
   std::cout << stats.sent << " sent, " << stats.failed << " failed, "
             << stats.skipped << " waiting for an SMTP server\n";
   PrintSummary("oitwatch alerts send", 0, stats, {});
-  return stats.failed || !stats.errors.empty() ? kExitError : kExitOk;
+  return stats.failed || stats.deferred || !stats.errors.empty() ? kExitError
+                                                                 : kExitOk;
 }
 
 int AlertsListCommand(const std::string& db, int limit) {

@@ -213,6 +213,11 @@ void AddAlertFlags(CLI::App* cmd, oitwatch::AlertOptions* o, bool run) {
   cmd->add_option("--webhook-allow-address", o->webhook_allow,
                   "let webhooks connect to this private/loopback IP or IPv4 "
                   "CIDR; repeatable");
+  cmd->add_option("--alert-timeout-ms", o->timeout_ms,
+                  "give up on one alert's delivery after this long; after 2 "
+                  "failures in a row on one SMTP server or webhook, its other "
+                  "alerts wait for the next send")
+      ->capture_default_str()->check(CLI::Range(1000, 600000));
   if (!run) return;
   cmd->add_option("--webhook", o->webhooks,
                   "POST alerts to this http(s) URL; repeatable");

@@ -13,7 +13,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
+#include "storage/outbox.h"
+#include "storage/store.h"
 #include "tests/test_pdf.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
@@ -552,6 +555,72 @@ TEST_F(AlertE2ETest, CrashBetweenSendAndMarkGivesAtMostOneDuplicateNeverZero) {
       << "the duplicate carries the same Message-ID (receivers can drop it)";
   EXPECT_EQ(Send().exit_code, 0);
   EXPECT_EQ(sink_.messages().size(), 2u) << "marked sent: no third copy";
+}
+
+// Red-team probe A6: a webhook that never answers held `alerts send` (and
+// the end of a run) one timeout per queued alert - 50 districts x 60 s.
+// After two failures in a row on one endpoint its other alerts stay pending
+// for the next send; another endpoint in the same send is unaffected.
+TEST(AlertSendTest, DeadEndpointCostsTwoTimeoutsNotOnePerAlert) {
+  TestServer hooks;
+  hooks.Route("/dead", [](const TestRequest&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    return TestResponse{200, "text/plain", "late", {}};
+  });
+  hooks.Route("/alive", TestResponse{200, "text/plain", "ok", {}});
+  ASSERT_TRUE(hooks.Start());
+  const std::string dir = MakeTempDir();
+  const std::string db = dir + "/oitwatch.db";
+  std::string err;
+  ASSERT_NE(Store::Open(db, &err), nullptr) << err;
+  std::unique_ptr<Outbox> outbox = Outbox::Open(db, &err);
+  ASSERT_NE(outbox, nullptr) << err;
+  AlertRecord record;
+  for (int i = 0; i < 5; ++i) {
+    OutboxMessage m;
+    m.channel = "json";
+    m.recipient = hooks.url(i == 0 ? "/alive" : "/dead");
+    m.digest_key = "k" + std::to_string(i);
+    m.events_json = "[]";
+    record.messages.push_back(m);
+  }
+  ASSERT_TRUE(outbox->Record("laksi", record,
+                             [](OutboxMessage* m) {
+                               m->subject = "s";
+                               m->body = "{}";
+                               m->fingerprint = m->digest_key;
+                             },
+                             &err))
+      << err;
+  outbox.reset();
+  const auto start = std::chrono::steady_clock::now();
+  ProcessResult r = RunProcess(
+      {OITWATCH_BINARY, "alerts", "send", "--db", db, "--alert-timeout-ms",
+       "1000", "--webhook-allow-address", "127.0.0.1"},
+      60);
+  const double seconds = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_LT(seconds, 2 * 1.0 + 3.0) << "two timeouts, not four";
+  // The sink serves one request at a time (each sleeping 2.5 s): wait for
+  // the second to be read, then make sure no third comes.
+  for (int i = 0; i < 60 && hooks.hits("/dead") < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(hooks.hits("/dead"), 2);
+  EXPECT_EQ(hooks.hits("/alive"), 1) << "another endpoint is unaffected";
+  EXPECT_NE(r.err.find("2 deferred (their endpoint failed 2 times in a row)"),
+            std::string::npos)
+      << r.err;
+  outbox = Outbox::Open(db, &err);
+  ASSERT_NE(outbox, nullptr) << err;
+  std::vector<OutboxMessage> rows;
+  ASSERT_TRUE(outbox->List(10, &rows, &err)) << err;
+  int pending = 0;
+  for (const OutboxMessage& m : rows) pending += m.status == "pending";
+  EXPECT_EQ(pending, 4) << "nothing lost: the failed and the deferred wait";
 }
 
 }  // namespace
