@@ -207,12 +207,27 @@ ItemStatus Decide(const std::vector<ComponentResult>& results) {
   return ItemStatus::kPartial;
 }
 
+// A pass that rests on a scanned PDF (no text layer: nothing in it could
+// confirm what the link says) asks for a look.
+std::string ReviewNote(const std::vector<ComponentResult>& results) {
+  for (const ComponentResult& r : results) {
+    if (r.state != State::kOk || r.candidates.empty()) continue;
+    const Candidate& best = r.candidates.front();
+    if (best.facts == nullptr || !best.facts->needs_review) continue;
+    return " [ต้องตรวจด้วยตา: " + best.url +
+           " เป็นภาพสแกน อ่านข้อความไม่ได้ (check by eye: " + best.url +
+           " is a scan without text; judged by its link)]";
+  }
+  return "";
+}
+
 std::string Reason(ItemStatus status,
                    const std::vector<ComponentResult>& results,
                    int fiscal_year) {
   const std::string fy = std::to_string(fiscal_year);
   if (status == ItemStatus::kPass) {
-    return "พบครบทุกองค์ประกอบ (all components found for FY" + fy + ")";
+    return "พบครบทุกองค์ประกอบ (all components found for FY" + fy + ")" +
+           ReviewNote(results);
   }
   std::string reason;
   if (status == ItemStatus::kMissing) reason = "ไม่พบหลักฐาน (no evidence found)";

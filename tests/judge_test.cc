@@ -115,6 +115,24 @@ TEST(JudgeTest, CurrentPlanPasses) {
   EXPECT_EQ(v.evidence[0].field, "link_text");
 }
 
+// Red-team probe F03: a scanned plan (no text layer) dated by its link
+// passes, and the reason asks for a look.
+TEST(JudgeTest, PassOnAScannedDocumentAsksForAReview) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  UrlFacts scan = Fetched(kPlan, {Year("link_text", 2568, true)});
+  scan.needs_review = true;
+  ItemVerdict v = JudgeOne(rules, {scan}, {HitOf("plan", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kPass) << v.reason;
+  EXPECT_NE(v.reason.find(std::string("check by eye: ") + kPlan +
+                          " is a scan without text"),
+            std::string::npos)
+      << v.reason;
+  ItemVerdict text = JudgeOne(
+      rules, {Fetched(kPlan, {Year("link_text", 2568, true)})},
+      {HitOf("plan", kPlan)});
+  EXPECT_EQ(text.reason.find("check by eye"), std::string::npos) << text.reason;
+}
+
 TEST(JudgeTest, StalePlanOfPreviousYearIsStaleNotPass) {
   RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
   ItemVerdict v =
