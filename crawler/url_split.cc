@@ -1,5 +1,7 @@
 #include "crawler/url_split.h"
 
+#include <algorithm>
+
 namespace oitwatch {
 namespace {
 
@@ -79,14 +81,34 @@ bool SimplePort(std::string_view port) {
   return value <= 65535;
 }
 
-// True if a segment of `path` is "." or "..".
+// "." or "%2e" (any case): a dot as the WHATWG URL standard reads one in a
+// path segment.
+size_t DotAt(std::string_view s, size_t at) {
+  if (at < s.size() && s[at] == '.') return 1;
+  if (at + 2 < s.size() && s[at] == '%' && s[at + 1] == '2' &&
+      AsciiLower(s[at + 2]) == 'e') {
+    return 3;
+  }
+  return 0;
+}
+
+// 1 for a single-dot path segment, 2 for a double-dot one, spelt with "."
+// or "%2e" ("%2e%2e", ".%2E"); 0 for any other segment.
+int DotSegment(std::string_view segment) {
+  const size_t first = DotAt(segment, 0);
+  if (first == 0) return 0;
+  if (first == segment.size()) return 1;
+  const size_t second = DotAt(segment, first);
+  return second != 0 && first + second == segment.size() ? 2 : 0;
+}
+
+// True if a segment of `path` is a dot segment (DotSegment).
 bool HasDotSegment(std::string_view path) {
   size_t start = 0;
   while (start < path.size()) {
     size_t end = path.find('/', start);
     if (end == kNpos) end = path.size();
-    const std::string_view segment = path.substr(start, end - start);
-    if (segment == "." || segment == "..") return true;
+    if (DotSegment(path.substr(start, end - start)) != 0) return true;
     start = end + 1;
   }
   return false;
@@ -298,6 +320,25 @@ std::string CleanHref(std::string_view href) {
   for (char c : href.substr(begin, end - begin)) {
     if (c != '\t' && c != '\n' && c != '\r') out.push_back(c);
   }
+  return DecodeDotSegments(out);
+}
+
+std::string DecodeDotSegments(std::string_view url) {
+  const size_t path_end = std::min(url.find_first_of("?#"), url.size());
+  std::string out;
+  out.reserve(url.size());
+  size_t start = 0;
+  while (start <= path_end) {
+    size_t end = url.find('/', start);
+    if (end == kNpos || end > path_end) end = path_end;
+    const std::string_view segment = url.substr(start, end - start);
+    const int dots = segment.find('%') == kNpos ? 0 : DotSegment(segment);
+    out.append(dots == 1 ? "." : dots == 2 ? ".." : segment);
+    if (end == path_end) break;
+    out.push_back('/');
+    start = end + 1;
+  }
+  out.append(url.substr(path_end));
   return out;
 }
 

@@ -51,7 +51,15 @@ std::string RemoveDotSegments(std::string_view path);
 std::string UpperPercentEscapes(std::string text);
 std::string StripSessionParams(std::string_view query);
 std::string StripPathSession(std::string path);
+// Also decodes dot segments (DecodeDotSegments).
 std::string CleanHref(std::string_view href);
+
+// A path segment "%2e" or "%2e%2e" (".%2e", "%2E."; any case) is a dot
+// segment to a browser (WHATWG URL standard), but a name to RFC 3986 and
+// libcurl: "/laksi/%2e%2e/dusit/" is /dusit/'s page, not under /laksi/. Each
+// such segment of `url`'s path (before any '?' or '#') becomes "." or "..",
+// so both URL paths remove it as a dot segment; the rest is kept as is.
+std::string DecodeDotSegments(std::string_view url);
 
 }  // namespace oitwatch
 

@@ -43,7 +43,8 @@ const std::vector<std::string> kRefs = {
     "index.php?option=com_content&view=article&id=12&Itemid=7",
     "/files/2568/ita/o1.pdf", "page2.html", "sub/dir/file.PDF",
     "http://127.0.0.1:18102/x", "https://h:8443/", "http://-h/",
-    "http://h_h/", "?a=%41", "%2e%2e/x", "a/%2E./b"};
+    "http://h_h/", "?a=%41", "%2e%2e/x", "a/%2E./b", "%2e", "x/.%2E/y",
+    "/laksi/%2e%2e/dusit/", "%2e%2e%2e/x", "a%2e%2e/b", "x?%2e%2e/y"};
 
 TEST(UrlSplitTest, ResolveAgreesWithLibcurl) {
   for (const std::string& base : kBases) {
@@ -124,6 +125,16 @@ TEST(UrlSplitTest, RemoveDotSegmentsFollowsRfc3986Examples) {
   EXPECT_EQ(RemoveDotSegments("/a/./"), "/a/");
   EXPECT_EQ(RemoveDotSegments("/a/b/.."), "/a/");
   EXPECT_EQ(RemoveDotSegments("/a/...b"), "/a/...b");
+}
+
+TEST(UrlSplitTest, DecodeDotSegmentsTurnsEncodedDotSegmentsIntoDots) {
+  EXPECT_EQ(DecodeDotSegments("/laksi/%2e%2e/dusit/"), "/laksi/../dusit/");
+  EXPECT_EQ(DecodeDotSegments("http://h/a/%2E/.%2e/%2e./b"),
+            "http://h/a/./../../b");
+  EXPECT_EQ(DecodeDotSegments("%2e%2e"), "..");
+  EXPECT_EQ(DecodeDotSegments("/a%2e/%2e%2e%2e/%2f/"), "/a%2e/%2e%2e%2e/%2f/");
+  EXPECT_EQ(DecodeDotSegments("/x?a=/%2e%2e/#/%2e/"), "/x?a=/%2e%2e/#/%2e/");
+  EXPECT_EQ(DecodeDotSegments("/x#/%2e%2e/"), "/x#/%2e%2e/");
 }
 
 }  // namespace

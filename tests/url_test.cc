@@ -43,6 +43,35 @@ TEST(UrlTest, ResolveTable) {
   }
 }
 
+// Red-team S4: a browser reads "%2e" path segments as dots (WHATWG URL), so
+// /laksi/%2e%2e/dusit/ is dusit's page; laksi must not claim it.
+TEST(UrlTest, PercentEncodedDotSegmentsAreDots) {
+  const struct {
+    const char* base;
+    const char* href;
+    const char* want;
+  } kCases[] = {
+      {"http://h/laksi/", "/laksi/%2e%2e/dusit/page/sub/1002/x",
+       "http://h/dusit/page/sub/1002/x"},
+      {"http://h/laksi/", "%2E%2E/dusit/", "http://h/dusit/"},
+      {"http://h/laksi/a/", ".%2e/b", "http://h/laksi/b"},
+      {"http://h/laksi/a/", "%2e./b", "http://h/laksi/b"},
+      {"http://h/laksi/", "%2e/x/%2E/y", "http://h/laksi/x/y"},
+      {"http://h/laksi/", "http://h/laksi/%2e%2e/dusit/", "http://h/dusit/"},
+      // Not whole segments, or past the path: names, kept.
+      {"http://h/laksi/", "%2e%2e%2e/x", "http://h/laksi/%2E%2E%2E/x"},
+      {"http://h/laksi/", "a%2e%2e/x", "http://h/laksi/a%2E%2E/x"},
+      {"http://h/laksi/", "x?p=/%2e%2e/", "http://h/laksi/x?p=/%2E%2E/"},
+  };
+  for (const auto& c : kCases) {
+    EXPECT_EQ(ResolveUrl(c.base, c.href).value_or("(none)"), c.want)
+        << c.base << " + " << c.href;
+  }
+  EXPECT_EQ(NormalizeUrl("http://h/laksi/%2e%2e/dusit/").value_or("(none)"),
+            "http://h/dusit/");
+  EXPECT_EQ(PathOf("http://h/laksi/%2E%2e/dusit/x.pdf"), "/dusit/x.pdf");
+}
+
 TEST(UrlTest, PercentEncodedThaiPathIsStable) {
   const std::string url = std::string("http://h/laksi/page/sub/123/") + kThai;
   EXPECT_EQ(NormalizeUrl(url).value_or(""), url);
