@@ -9,6 +9,8 @@
 #include <cstring>
 #include <string>
 
+#include "crawler/challenge_page.h"
+
 namespace oitwatch {
 namespace fetcher_internal {
 namespace {
@@ -92,20 +94,21 @@ std::string AbortMessage(Abort abort, const Transfer& transfer) {
   return "";
 }
 
-bool IsChallengePage(const std::string& body) {
-  for (const char* marker :
-       {"cf-chl", "Just a moment...", "Attention Required! | Cloudflare"}) {
-    if (body.find(marker) != std::string::npos) return true;
-  }
-  return false;
-}
-
-FetchOutcome OutcomeForStatus(int status, const std::string& body) {
+// A challenge or captcha page is "blocked" whatever its status
+// (challenge_page.h): a 200 one is no more the page than a 403 one.
+FetchOutcome OutcomeForStatus(const Transfer& transfer) {
+  const FetchResult& r = transfer.result;
+  const int status = r.http_status;
   if (status == 304) return FetchOutcome::kNotModified;
+  // A robots.txt answered by a 2xx challenge reads as no rules, as before:
+  // the pages then report their own block.
+  const bool robots_2xx = r.request.kind == RequestKind::kRobots && status < 300;
+  if (!robots_2xx && IsChallengePage(ChallengeSigns{
+                         status, transfer.cf_mitigated, &r.content_type,
+                         &r.body}))
+    return FetchOutcome::kBlocked;
   if (status == 206) return FetchOutcome::kBadContent;  // see FillResult
   if (status >= 200 && status < 300) return FetchOutcome::kOk;
-  if ((status == 403 || status == 503) && IsChallengePage(body))
-    return FetchOutcome::kBlocked;
   if (status == 403 || status == 451) return FetchOutcome::kBlocked;
   if (status == 429 || status == 503) return FetchOutcome::kRateLimited;
   return FetchOutcome::kHttpError;  // 4xx/5xx, and a 3xx that was not followed
@@ -178,7 +181,7 @@ void FillResult(Transfer* transfer, CURLcode code) {
   result.elapsed_seconds = seconds;
   result.fetched_at_unix = WallClockSeconds();
   if (code == CURLE_OK) {
-    result.outcome = OutcomeForStatus(result.http_status, result.body);
+    result.outcome = OutcomeForStatus(*transfer);
     const Request& asked = result.request;
     if (result.outcome == FetchOutcome::kNotModified && asked.etag.empty() &&
         asked.last_modified.empty() &&
@@ -191,6 +194,9 @@ void FillResult(Transfer* transfer, CURLcode code) {
       result.error = "HTTP 206 partial content to a request for the whole "
                      "file (no Range sent): not kept as complete";
       result.body.clear();
+    } else if (result.outcome == FetchOutcome::kBlocked &&
+               result.http_status < 300) {
+      result.error = ChallengeNote();
     } else if (result.outcome != FetchOutcome::kOk) {
       result.error = "HTTP " + std::to_string(result.http_status);
     } else if (IsCloseDelimited(*transfer)) {

@@ -51,6 +51,7 @@ void ResetHeaders(Transfer* transfer) {
   transfer->chunked = false;
   transfer->content_encoding.clear();
   transfer->transfer_encoding.clear();
+  transfer->cf_mitigated = false;
   transfer->decoder.reset();
   FetchResult& result = transfer->result;
   result.content_type.clear();
@@ -96,6 +97,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     result.last_modified = HeaderValue(line, 14);
   } else if (StartsWithNoCase(line, "retry-after:")) {
     result.retry_after = HeaderValue(line, 12);
+  } else if (StartsWithNoCase(line, "cf-mitigated:")) {
+    transfer->cf_mitigated = StartsWithNoCase(HeaderValue(line, 13), "challenge");
   } else if (StartsWithNoCase(line, "content-encoding:")) {
     if (!transfer->content_encoding.empty()) transfer->content_encoding += ',';
     transfer->content_encoding += HeaderValue(line, 17);

@@ -69,6 +69,7 @@ struct Transfer {
   // ... and its Transfer-Encoding values (curl 7.88 undid "gzip, chunked"
   // too, so we do; chunked stays curl's)
   std::string transfer_encoding;
+  bool cf_mitigated = false;  // ... "cf-mitigated: challenge" (a WAF wall)
   // Undoes both, content codings first applied, so undone last; made at the
   // response's first body byte (curl's own decoding is off: it never checks
   // that a stream ended, S23).

@@ -2480,5 +2480,86 @@ TEST_F(HostileRunTest, A9_CloseDelimitedPdfCutShortIsBrokenNotPass) {
   }
 }
 
+
+// Red-team quirk 1 (probes C2, C2b, C4, C5b): a WAF that answers 200 with a
+// challenge or captcha page. Cloudflare's "Just a moment..." and a Thai
+// reCAPTCHA wall, as the red team captured their shape.
+const char kCloudflare200[] =
+    "<!DOCTYPE html><html lang=\"en-US\"><head><title>Just a moment...</title>"
+    "<script src=\"/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1\">"
+    "</script></head><body><div id=\"challenge-running\">Checking if the site "
+    "connection is secure</div></body></html>";
+const char kThaiCaptcha200[] =
+    "<html><head><meta charset=\"utf-8\"><title>ตรวจสอบความปลอดภัย</title>"
+    "</head><body><h1>กรุณายืนยันว่าคุณไม่ใช่โปรแกรมอัตโนมัติ</h1><div "
+    "class=\"g-recaptcha\" data-sitekey=\"6Lc_x\"></div></body></html>";
+
+// The ITA index page, the page that links every O-item's evidence, answers
+// 200 with a challenge: blocked, so the items it would have shown are
+// unchecked ("crawl incomplete"), never missing.
+TEST_F(HostileRunTest, C2_IndexPageAnswering200ChallengeIsUncheckedNotMissing) {
+  for (const char* wall : {kCloudflare200, kThaiCaptcha200}) {
+    TestServer server;
+    server.Route("/c/", TestResponse{200, "text/html; charset=utf-8",
+        Html("สำนักงานเขตทดสอบ",
+             "<a href=\"/c/ita\">ITA การเปิดเผยข้อมูลสาธารณะ (OIT)</a>"), {}});
+    server.Route("/c/ita", TestResponse{200, "text/html", wall, {}});
+    ASSERT_TRUE(server.Start());
+    RunOutput run = Run({{"c", server.url("/c/")}});
+    const json& site = Site(run.report, "c");
+    EXPECT_EQ(site.value("state", ""), "checked") << site.dump();
+    EXPECT_EQ(Status(site, "O5"), "unchecked") << site.dump().substr(0, 1500);
+    for (const json& item : site["items"]) {
+      EXPECT_NE(item["status"], "missing") << item.dump();
+      if (item["id"] != "O5") continue;
+      EXPECT_NE(item.value("reason", "").find(
+                    server.url("/c/ita") + ": blocked HTTP 200"),
+                std::string::npos)
+          << item.dump();
+    }
+    ExpectGoodSitePasses(run);
+  }
+}
+
+// Every PDF answers 200 with a challenge: the files could not be checked
+// (unchecked), not "an HTML page came back instead of the PDF" (broken).
+TEST_F(HostileRunTest, C4_PdfAnswering200ChallengeIsUncheckedNotBroken) {
+  TestServer server;
+  RunOutput run = RunWithPlan(
+      &server, {200, "text/html; charset=UTF-8", kCloudflare200,
+                {{"Server", "cloudflare"}, {"cf-mitigated", "challenge"}}});
+  const json& site = Site(run.report, "d");
+  EXPECT_EQ(Status(site, "O5"), "unchecked") << site.dump().substr(0, 1500);
+}
+
+// Narrow on purpose: a real page that embeds a reCAPTCHA contact form beside
+// its menus and text is read as a page; its plan link still passes O5.
+TEST_F(HostileRunTest, C2_RealPageEmbeddingACaptchaIsStillRead) {
+  TestServer server;
+  std::string menu;
+  for (int i = 0; i < 10; ++i) {
+    menu += "<a href=\"/d/menu" + std::to_string(i) + "\">เมนู " +
+            std::to_string(i) + "</a> ";
+  }
+  server.Route("/d/", TestResponse{200, "text/html; charset=utf-8",
+      Html("สำนักงานเขตดี",
+           "<a href=\"/d/files/Action_Plan_2568.pdf\">O5 แผนปฏิบัติราชการ"
+           "ประจำปี พ.ศ. 2568</a> <a href=\"/d/files/Report_2567.pdf\">O5 "
+           "รายงานผลการปฏิบัติราชการประจำปี พ.ศ. 2567</a>" + menu +
+           "<p>ติดต่อสำนักงานเขตดี เลขที่ 1 ถนนทดสอบ แขวงทดสอบ กรุงเทพมหานคร "
+           "10210 โทรศัพท์ 0 2000 0000 ในวันและเวลาราชการ</p><form><div "
+           "class=\"g-recaptcha\" data-sitekey=\"x\"></div></form>"), {}});
+  server.Route("/d/files/Action_Plan_2568.pdf",
+               TestResponse{200, "application/pdf",
+                            MakeSimplePdf("Action plan FY 2568"), {}});
+  server.Route("/d/files/Report_2567.pdf",
+               TestResponse{200, "application/pdf",
+                            MakeSimplePdf("Performance report FY 2567"), {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"d", server.url("/d/")}});
+  EXPECT_EQ(Status(Site(run.report, "d"), "O5"), "pass")
+      << Site(run.report, "d").dump().substr(0, 1500);
+}
+
 }  // namespace
 }  // namespace oitwatch
