@@ -337,6 +337,7 @@ int RunCommand(const RunOptions& o) {
     popt.site_prefixes.push_back(ScopePrefix(site.url));
   }
   popt.should_stop = [] { return g_stop.load(); };
+  popt.pdf = o.pdf;
   popt.overrides = overrides;
   // Earlier runs' rows are read on a second connection, so the pipeline's
   // writes (a commit and fsync per page) run on a writer thread.

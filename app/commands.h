@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/alerts_cmd.h"
+#include "rules/pdf_sandbox.h"
 
 namespace oitwatch {
 
@@ -44,6 +45,7 @@ struct RunOptions {
   std::string format = "text";  // report printed at the end: text|json|csv|none
   bool quiet = false;           // no progress lines
   AlertOptions alerts;          // e-mail/webhook alerts (app/alerts_cmd.h)
+  PdfSandboxOptions pdf;        // --pdf-timeout-ms, --pdf-memory-mb
 };
 
 struct ReportOptions {

@@ -78,8 +78,9 @@ void PrintHits(const Chain& c, const std::string& component,
                const std::string& url) {
   for (const Hit& h : c.hits) {
     if (h.component_id != component || h.url != url) continue;
-    std::cout << "     -> ข้อความที่ตรง (matched) \"" << T(h.matched) << "\" in "
-              << FieldName(h.field);
+    std::cout << (h.excluded ? "     -> ข้อความที่ตัดออก (excluded) \""
+                             : "     -> ข้อความที่ตรง (matched) \"")
+              << T(h.matched) << "\" in " << FieldName(h.field);
     if (!h.found_on.empty() && h.found_on != url) {
       std::cout << " on " << T(h.found_on);
     }
@@ -125,6 +126,18 @@ void PrintEvidence(Store& store, const Chain& c, const std::string& site) {
   }
 }
 
+// " (excluded: "<text>" in link_text)" if a hit of `h`'s URL and component
+// is an exclusion (the judge then drops the URL from it), else "".
+std::string ExcludedNote(const Chain& c, const Hit& h) {
+  for (const Hit& x : c.hits) {
+    if (x.excluded && x.url == h.url && x.component_id == h.component_id) {
+      return " (excluded: \"" + T(x.matched) + "\" in " + FieldName(x.field) +
+             ")";
+    }
+  }
+  return "";
+}
+
 void PrintOtherCandidates(const Chain& c) {
   std::vector<std::string> shown;
   for (const EvidenceRef& e : c.verdict.evidence) shown.push_back(e.url);
@@ -135,7 +148,7 @@ void PrintOtherCandidates(const Chain& c) {
     if (++n > 20) continue;
     shown.push_back(h.url);
     std::cout << "  " << h.component_id << ": " << T(h.url) << " — "
-              << T(PageStatus(c, h.url)) << "\n";
+              << T(PageStatus(c, h.url)) << ExcludedNote(c, h) << "\n";
   }
   if (n > 20) std::cout << "  ... " << n - 20 << " more\n";
 }

@@ -107,7 +107,7 @@ void HitList::push_back(const Hit& hit) {
                          pools_->urls.Intern(hit.url),
                          pools_->urls.Intern(hit.found_on),
                          texts.Intern(hit.matched), hit.pattern_line,
-                         hit.field});
+                         hit.field, hit.excluded});
 }
 
 std::string_view HitList::item_id(size_t i) const {
@@ -124,7 +124,8 @@ std::vector<Hit> HitList::Unpack() const {
                       std::string(texts.Get(h.component)),
                       std::string(urls.Get(h.url)),
                       std::string(urls.Get(h.found_on)), h.field,
-                      std::string(texts.Get(h.matched)), h.pattern_line});
+                      std::string(texts.Get(h.matched)), h.pattern_line,
+                      h.excluded});
   }
   return out;
 }

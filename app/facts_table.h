@@ -101,6 +101,7 @@ class HitList {
   size_t size() const { return hits_.size(); }
   // REQUIRES: i < size().
   std::string_view item_id(size_t i) const;
+  bool excluded(size_t i) const { return hits_[i].excluded; }
   // Every hit, in order.
   std::vector<Hit> Unpack() const;
 
@@ -109,6 +110,7 @@ class HitList {
     uint32_t item, component, url, found_on, matched;
     int32_t pattern_line;
     Field field;
+    bool excluded;
   };
   SitePools* pools_;
   std::vector<Packed> hits_;

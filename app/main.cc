@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <charconv>
+#include <cstring>
 #include <sstream>
 #include <iostream>
 #include <string>
@@ -15,6 +16,7 @@
 #include "app/explain.h"
 #include "app/verify.h"
 #include "crawler/address_guard.h"
+#include "rules/pdf_worker.h"
 
 namespace {
 
@@ -155,6 +157,18 @@ void AddReachFlags(CLI::App* cmd, Options* o, const std::string& who) {
       ->check(CLI::ExistingFile);
 }
 
+// How `run` and `verify` read PDFs: in a worker process under a deadline
+// and a memory limit (rules/pdf_sandbox.h).
+void AddPdfFlags(CLI::App* cmd, oitwatch::PdfSandboxOptions* o) {
+  cmd->add_option("--pdf-timeout-ms", o->timeout_ms,
+                  "time to read one PDF; a slower one is unchecked")
+      ->capture_default_str()->check(CLI::Range(100, 3600000));
+  cmd->add_option("--pdf-memory-mb", o->memory_mb,
+                  "memory to read one PDF in; a PDF that needs more is "
+                  "unchecked")
+      ->capture_default_str()->check(CLI::Range(128, 1 << 20));
+}
+
 void AddRunFlags(CLI::App* run, oitwatch::RunOptions* o) {
   AddJudgeFlags(run, o);
   run->add_option("--overrides", o->overrides,
@@ -190,6 +204,7 @@ void AddRunFlags(CLI::App* run, oitwatch::RunOptions* o) {
                   "none (results are the same either way)")
       ->capture_default_str()->check(CLI::Range(-1, 16));
   AddReachFlags(run, o, "crawler");
+  AddPdfFlags(run, &o->pdf);
   run->add_option("--format", o->format,
                   "report printed at the end: text, json, csv, sheet or none "
                   "(checked before the crawl)")
@@ -258,6 +273,7 @@ void AddVerifyFlags(CLI::App* verify, oitwatch::VerifyOptions* o) {
       ->required();
   AddJudgeFlags(verify, o);
   AddReachFlags(verify, o, "check");
+  AddPdfFlags(verify, &o->pdf);
   verify->add_option("--timeout-ms", o->timeout_ms,
                      "per-URL transfer timeout (documents get 5x)")
       ->capture_default_str()->check(CLI::Range(100L, 3600000L));
@@ -401,6 +417,9 @@ int CheckStdout(const CLI::App& app, int rc) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The PDF worker (rules/pdf_worker.h) is no command of the CLI.
+  if (argc > 1 && std::strcmp(argv[1], oitwatch::kPdfWorkerCommand) == 0)
+    return oitwatch::PdfWorkerMain(argc, argv);
   CLI::App app{kDescription, "oitwatch"};
   SetUpTop(&app);
   Cli cli;

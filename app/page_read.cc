@@ -71,7 +71,9 @@ FieldRead ReadNormalized(const Matcher& matcher, Field field, std::string text,
   if (placeholder != nullptr) {
     f.matches = matcher.MatchPage(f.text, placeholder);
   } else if (!f.text.empty()) {
-    f.matches = matcher.Match(field, f.text);
+    f.matches = ExclusionNamesUrl(field)
+                    ? matcher.MatchWithExclusions(field, f.text)
+                    : matcher.Match(field, f.text);
   }
   f.dates = f.text.size() > max_date_bytes
                 ? FindDates(TruncateUtf8(f.text, max_date_bytes))

@@ -27,7 +27,8 @@ inline constexpr size_t kPageTextForDates = 64u << 10;
 // and date mentions.
 struct FieldRead {
   std::string text;                  // NormalizeThai
-  std::vector<FieldMatch> matches;   // Matcher::Match(field, text)
+  std::vector<FieldMatch> matches;   // Matcher::Match(field, text), or
+                                     // MatchWithExclusions (ExclusionNamesUrl)
   std::vector<DateMention> dates;    // FindDates (page text: the first 64 KiB)
 };
 

@@ -71,7 +71,8 @@ Pipeline::Pipeline(Store* store, const Matcher& matcher,
       matcher_(matcher),
       options_(options),
       site_segments_(
-          pipeline_internal::SegmentPrefixes(options.site_prefixes)) {
+          pipeline_internal::SegmentPrefixes(options.site_prefixes)),
+      pdf_reader_(options.pdf) {
   const int helpers = options_.parse_threads < 0 ? ParsePool::DefaultHelpers()
                                                  : options_.parse_threads;
   if (helpers > 0) pool_ = std::make_unique<ParsePool>(helpers);
@@ -112,6 +113,7 @@ void Pipeline::ReportProgress(SiteState& s, const Site& site,
   p.parsed += parsed ? 1 : 0;
   p.reused += reused ? 1 : 0;
   for (; s.hits_counted < s.hits.size(); ++s.hits_counted) {
+    if (s.hits.excluded(s.hits_counted)) continue;  // not a find
     s.items_found.emplace(s.hits.item_id(s.hits_counted));
   }
   p.items_found = static_cast<int>(s.items_found.size());
@@ -129,15 +131,18 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
   facts.outcome = FetchOutcomeName(r.outcome);
   facts.error = r.error;
   facts.last_modified = r.last_modified;
-  // A redirect out of the site's scope (to another district or host) makes
-  // the URL someone else's page: judge it by where it landed.
+  // A redirect out of the site's scope makes the URL someone else's page:
+  // judge it by where it landed, another district, another host or a
+  // central page of the portal host (/pipd/: kExternal, which only
+  // external_ok items accept; a district page that 302s there is no more the
+  // district's own than a direct link). A landing inside the prefix (http ->
+  // https is no move) or on a document (the site's own files may sit outside
+  // its prefix) keeps the kind.
   if (!r.final_url.empty() && r.final_url != r.request.url &&
       facts.kind != UrlKind::kExternal) {
     UrlKind landed = KindOf(s, r.final_url);
-    if (landed == UrlKind::kOtherSite ||
-        (landed == UrlKind::kExternal &&
-         !SameHostAnyScheme(r.final_url, r.request.url))) {
-      facts.kind = landed;  // (http -> https on the same host is not a move)
+    if (landed == UrlKind::kOtherSite || landed == UrlKind::kExternal) {
+      facts.kind = landed;
     }
   }
   bool parsed = false;
@@ -203,11 +208,17 @@ void Pipeline::NoteFailure(SiteState& s, const FetchResult& r) {
     return;
   }
   if (!MayPass(r)) return;
-  std::string what = r.request.url + ": " + FetchOutcomeName(r.outcome);
+  std::string what = FetchOutcomeName(r.outcome);
   if (r.http_status) what += " HTTP " + std::to_string(r.http_status);
-  if (s.failed.all++ == 0) s.failed.all_example = what;
-  if (r.request.priority > 0 && s.failed.likely++ == 0) {
-    s.failed.likely_example = what;
+  NoteGap(s, r.request, what);
+}
+
+void Pipeline::NoteGap(SiteState& s, const Request& r,
+                       const std::string& what) {
+  const std::string example = r.url + ": " + what;
+  if (s.failed.all++ == 0) s.failed.all_example = example;
+  if (r.priority > 0 && s.failed.likely++ == 0) {
+    s.failed.likely_example = example;
   }
 }
 

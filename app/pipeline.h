@@ -27,12 +27,14 @@
 #include "app/facts_table.h"
 #include "app/page_read.h"
 #include "app/parse_pool.h"
+#include "app/stand_in_page.h"
 #include "app/store_writer.h"
 #include "crawler/crawl.h"
 #include "rules/evidence.h"
 #include "rules/judge.h"
 #include "rules/matcher.h"
 #include "rules/overrides.h"
+#include "rules/pdf_sandbox.h"
 #include "storage/store.h"
 
 namespace oitwatch {
@@ -51,6 +53,9 @@ struct PipelineOptions {
   JudgeContext judge;
   int max_pdf_pages = 40;               // pages of a PDF read for text
   size_t max_pdf_text = 1u << 20;       // bytes of PDF text kept
+  // PDFs are read in a worker process under this deadline and memory limit;
+  // one that exceeds them is `unchecked`, not the run's end.
+  PdfSandboxOptions pdf;
   size_t max_dates_per_field = 40;      // date facts kept per field and URL
   // Scope prefixes (ScopePrefix of each site URL) of every site in the run:
   // a URL under another site's prefix, or its first path segment, is that
@@ -156,6 +161,7 @@ class Pipeline : public CrawlSink {
       int all = 0, likely = 0;
       std::string all_example, likely_example;
     } failed;
+    HomePage home;  // the start page, once fetched (StandInPage)
   };
   struct Extract {  // what one response yields for storage
     std::vector<LinkRecord> links;
@@ -208,6 +214,8 @@ class Pipeline : public CrawlSink {
   void ReportProgress(SiteState& s, const Site& site, const FetchResult& r,
                       bool parsed, bool reused);
   void NoteFailure(SiteState& s, const FetchResult& r);
+  // A gap like NoteFailure's: `r` came but could not be read (`what`).
+  void NoteGap(SiteState& s, const Request& r, const std::string& what);
   // Moves extract's links, hits and dates into the page's write.
   void Save(const Site& site, const Request& request, const FetchResult* r,
             Extract& extract);
@@ -245,6 +253,7 @@ class Pipeline : public CrawlSink {
   // This batch's HTML bodies read ahead (ReadAhead), by response.
   std::unordered_map<const FetchResult*, HtmlRead> read_ahead_;
   size_t next_write_bytes_ = 0;  // set by OnResponse for Save's page write
+  PdfSandbox pdf_reader_;  // ProcessPdf's worker process
   std::unique_ptr<StoreWriter> writer_;  // last: joined before the rest goes
 };
 

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <xxhash.h>
 
+#include "app/stand_in_page.h"
 #include "crawler/charset.h"
 
 namespace oitwatch {
@@ -110,6 +111,9 @@ bool MayPass(const FetchResult& r) {
 
 namespace {
 constexpr char kUnopenable[] = "เปิดไฟล์ไม่ได้ (file cannot be opened: ";
+// A page that answers with something else (stand_in_page.h).
+constexpr char kNotThePage[] =
+    "หน้านี้ไม่มีเนื้อหาที่ลิงก์ไว้แล้ว (not the linked page any more: ";
 
 bool EndsWithPdf(const std::string& url) {
   const size_t end = url.find_first_of("?#");
@@ -138,11 +142,13 @@ std::string UnopenableDocument(const FetchResult& r) {
 void MarkUnopenable(const std::string& why, UrlFacts* facts) {
   facts->unreadable = true;
   if (!facts->error.empty()) facts->error += "; ";
-  facts->error += kUnopenable + why + ")";
+  const bool page = facts->kind == UrlKind::kPage && IsStandInWhy(why);
+  facts->error += (page ? kNotThePage : kUnopenable) + why + ")";
 }
 
 bool IsUnopenableNote(const std::string& error) {
-  return error.find(kUnopenable) != std::string::npos;
+  return error.find(kUnopenable) != std::string::npos ||
+         error.find(kNotThePage) != std::string::npos;
 }
 
 std::string KindName(RequestKind kind) {

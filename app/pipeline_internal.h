@@ -1,5 +1,6 @@
 // Internal to the pipeline: include only from app/pipeline*.cc (and
-// app/verify.cc, which reads a response the same way).
+// app/verify.cc and app/stand_in_page.cc, which read a response the same
+// way).
 // What several of the pipeline's files need to know about a response or a
 // URL: whether the fetch succeeded and what its body is, a request kind's
 // stored name, a body's content hash, whether a URL is another site's, which
@@ -61,7 +62,8 @@ bool LooksBinary(const std::string& body, const std::string& content_type);
 // it, or "" if the bytes look like the document.
 std::string UnopenableDocument(const FetchResult& r);
 // Marks `facts` unreadable (broken for the judge) with `why` appended to its
-// error as a note that IsUnopenableNote recognises in a stored error.
+// error as a note that IsUnopenableNote recognises in a stored error (a
+// page's note says it is not the linked page any more: StandInPage).
 void MarkUnopenable(const std::string& why, UrlFacts* facts);
 bool IsUnopenableNote(const std::string& error);
 

@@ -157,7 +157,11 @@ void Pipeline::AddHits(SiteState& s, Field field, const std::string& text,
       UnderOtherSite(options_.site_prefixes, site_segments_, s.prefix, url)) {
     return;  // another district's page is never this site's evidence
   }
-  AddMatches(s, field, matcher_.Match(field, text), url, found_on, out);
+  AddMatches(s, field,
+             ExclusionNamesUrl(field)
+                 ? matcher_.MatchWithExclusions(field, text)
+                 : matcher_.Match(field, text),
+             url, found_on, out);
 }
 
 void Pipeline::AddMatches(SiteState& s, Field field,
@@ -165,13 +169,15 @@ void Pipeline::AddMatches(SiteState& s, Field field,
                           const std::string& url, const std::string& found_on,
                           Extract* out) {
   for (const FieldMatch& m : matches) {
+    // An exclusion keys apart: it must be kept after a hit of the same field
+    // from another page (it wins in the judge).
     std::string key = url + "\n" + m.item_id + "\n" + m.component_id + "\n" +
-                      FieldName(field);
+                      FieldName(field) + (m.excluded ? "/excluded" : "");
     if (!s.hit_keys.insert(key).second) continue;
     Hit hit{m.item_id, m.component_id, url, found_on, field, m.matched,
-            m.pattern_line};
+            m.pattern_line, m.excluded};
     s.hits.push_back(hit);
-    s.hit_urls.insert(url);
+    if (!m.excluded) s.hit_urls.insert(url);
     out->hits.push_back(hit);
   }
 }
@@ -337,9 +343,15 @@ void Pipeline::ProcessPdf(SiteState& s, const FetchResult& r, UrlFacts& facts,
                           Extract* out) {
   PdfText pdf;
   std::string err;
-  if (!ExtractPdfText(r.body, options_.max_pdf_pages, options_.max_pdf_text,
-                      &pdf, &err)) {
+  const PdfReadResult read = pdf_reader_.Read(
+      r.body, options_.max_pdf_pages, options_.max_pdf_text, &pdf, &err);
+  if (read == PdfReadResult::kUnreadable) {
     MarkUnopenable("PDF unreadable: " + err, &facts);
+    return;
+  }
+  if (read == PdfReadResult::kGaveUp) {  // unchecked tonight, not broken
+    MarkTooComplex(err, &facts);
+    NoteGap(s, r.request, err);
     return;
   }
   out->title = pdf.title;

@@ -50,9 +50,10 @@ const StoredPage* Pipeline::Reusable(const SiteState& s,
 
 void Pipeline::AddStoredHit(SiteState& s, Hit hit, Extract* out) {
   std::string key = hit.url + "\n" + hit.item_id + "\n" + hit.component_id +
-                    "\n" + FieldName(hit.field);
+                    "\n" + FieldName(hit.field) +
+                    (hit.excluded ? "/excluded" : "");  // as AddMatches
   if (!s.hit_keys.insert(key).second) return;
-  s.hit_urls.insert(hit.url);
+  if (!hit.excluded) s.hit_urls.insert(hit.url);
   s.hits.push_back(hit);
   out->hits.push_back(std::move(hit));
 }

@@ -127,6 +127,9 @@ void Pipeline::Save(const Site& site, const Request& request,
   page.url = request.url;
   page.kind = KindName(request.kind);
   page.outcome = FetchOutcomeName(r->outcome);
+  // A PDF not read safely is no good copy to re-use (FindReusablePage).
+  if (extract.facts && extract.facts->outcome == kOutcomePdfTooComplex)
+    page.outcome = kOutcomePdfTooComplex;
   page.http_status = r->http_status;
   page.content_type = r->content_type;
   page.content_hash = r->body.empty() ? "" : ContentHash(r->body);

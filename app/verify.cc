@@ -11,6 +11,7 @@
 
 #include "app/commands.h"
 #include "app/pipeline_internal.h"
+#include "app/stand_in_page.h"
 #include "crawler/charset.h"
 #include "crawler/crawl.h"
 #include "crawler/fetcher.h"
@@ -21,7 +22,7 @@
 #include "rules/document.h"
 #include "rules/judge.h"
 #include "rules/matcher.h"
-#include "rules/pdf_text.h"
+#include "rules/pdf_sandbox.h"
 #include "rules/thai_date.h"
 #include "rules/thai_text.h"
 
@@ -30,7 +31,6 @@ namespace {
 
 using pipeline_internal::IsPdf;
 using pipeline_internal::MarkUnopenable;
-using pipeline_internal::UnopenableDocument;
 
 constexpr int kMaxPdfPages = 40;
 constexpr size_t kMaxPdfText = 1u << 20;
@@ -89,11 +89,18 @@ void AddDates(Field field, const char* source, const std::string& text,
   }
 }
 
-void ReadPdf(const Matcher& m, const FetchResult& r, CheckedUrl* c) {
+void ReadPdf(const Matcher& m, PdfSandbox& reader, const FetchResult& r,
+             CheckedUrl* c) {
   PdfText pdf;
   std::string err;
-  if (!ExtractPdfText(r.body, kMaxPdfPages, kMaxPdfText, &pdf, &err)) {
+  const PdfReadResult read =
+      reader.Read(r.body, kMaxPdfPages, kMaxPdfText, &pdf, &err);
+  if (read == PdfReadResult::kUnreadable) {
     MarkUnopenable("PDF unreadable: " + err, &c->facts);
+    return;
+  }
+  if (read == PdfReadResult::kGaveUp) {  // unchecked, as in a run
+    MarkTooComplex(err, &c->facts);
     return;
   }
   c->facts.needs_review = !pdf.has_text;
@@ -132,7 +139,25 @@ void ReadHtml(const Matcher& m, const FetchResult& r, CheckedUrl* c) {
            &c->facts);
 }
 
-CheckedUrl Check(Fetcher& fetcher, const Matcher& m, const Site& site,
+// The site's start page, for StandInPage: what a submitted URL that now
+// redirects there or shows its bytes is compared with. A start page that
+// fails still names its URL.
+HomePage FetchHomePage(Fetcher& fetcher, const Site& site) {
+  Request request;
+  request.url = site.url;
+  request.site_id = site.id;
+  FetchResult r = FetchOne(fetcher, request);
+  if (r.outcome != FetchOutcome::kOk) {
+    r.final_url.clear();
+    r.body.clear();
+  }
+  HomePage home;
+  NoteHomePage(r, "", &home);
+  return home;
+}
+
+CheckedUrl Check(Fetcher& fetcher, PdfSandbox& reader, const Matcher& m,
+                 const Site& site, const HomePage& home,
                  const std::string& url) {
   const std::string prefix = ScopePrefix(site.url);
   Request request;
@@ -140,6 +165,7 @@ CheckedUrl Check(Fetcher& fetcher, const Matcher& m, const Site& site,
   request.site_id = site.id;
   request.kind = LooksLikeDocument(url) ? RequestKind::kDocument
                                         : RequestKind::kPage;
+  request.depth = 1;  // not the start page (StandInPage)
   FetchResult r = FetchOne(fetcher, request);
   CheckedUrl c;
   c.final_url = r.final_url.empty() ? url : r.final_url;
@@ -156,11 +182,11 @@ CheckedUrl Check(Fetcher& fetcher, const Matcher& m, const Site& site,
   std::string path = NormalizeThai(PercentDecode(PathOf(url)));
   AddHits(m, Field::kUrl, path, &c);
   AddDates(Field::kUrl, "url", path, &f);
-  const std::string unopenable = UnopenableDocument(r);
+  const std::string unopenable = UnusableAnswer(r, home);
   if (!unopenable.empty()) {
     MarkUnopenable(unopenable, &f);  // the judge calls it broken
   } else if (f.ok && IsPdf(r)) {
-    ReadPdf(m, r, &c);
+    ReadPdf(m, reader, r, &c);
   } else if (f.ok) {
     ReadHtml(m, r, &c);
   }
@@ -183,6 +209,9 @@ bool AllowsExternal(const Item& item) {
 }
 
 std::string Unreachable(const CheckedUrl& c) {
+  if (c.facts.outcome == kOutcomePdfTooComplex) {
+    return "ตรวจไม่ได้ " + c.facts.url + " (" + c.facts.error + ")";
+  }
   std::string what = c.facts.outcome;
   if (c.facts.http_status) what += " HTTP " + std::to_string(c.facts.http_status);
   if (!c.facts.error.empty() && what.find(c.facts.error) == std::string::npos) {
@@ -392,11 +421,14 @@ int VerifyCommand(const VerifyOptions& o) {
     std::cerr << "oitwatch verify: " << err << "\n";
     return kExitUsage;
   }
+  const HomePage home = FetchHomePage(*fetcher, s.site);
+  PdfSandbox reader(o.pdf);
   std::map<std::string, CheckedUrl> checked;  // each URL fetched once
   std::vector<std::string> order;             // items, first appearance
   for (const Submission& sub : s.submissions) {
     if (!checked.count(sub.url)) {
-      checked[sub.url] = Check(*fetcher, *s.matcher, s.site, sub.url);
+      checked[sub.url] =
+          Check(*fetcher, reader, *s.matcher, s.site, home, sub.url);
     }
     if (std::find(order.begin(), order.end(), sub.item_id) == order.end()) {
       order.push_back(sub.item_id);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "app/submissions.h"  // Submission, ParseSubmissions
+#include "rules/pdf_sandbox.h"
 #include "rules/rule_set.h"
 
 namespace oitwatch {
@@ -34,6 +35,7 @@ struct VerifyOptions {
   std::string ca_file;           // CA bundle instead of the system's; "" = it
   long timeout_ms = 60000;                   // per URL (documents get 5x)
   long connect_timeout_ms = 10000;
+  PdfSandboxOptions pdf;  // PDFs are read in a worker process, as in `run`
 };
 
 // The command: prints one line per submitted item on stdout. Returns

@@ -35,4 +35,16 @@ bool ParseItemStatus(const std::string& name, ItemStatus* status) {
   return false;
 }
 
+bool ExclusionNamesUrl(Field field) {
+  return field == Field::kLinkText || field == Field::kTitle ||
+         field == Field::kDocText;
+}
+
+void MarkTooComplex(const std::string& why, UrlFacts* facts) {
+  facts->ok = false;
+  facts->outcome = kOutcomePdfTooComplex;
+  if (!facts->error.empty()) facts->error += "; ";
+  facts->error += why;
+}
+
 }  // namespace oitwatch

@@ -56,7 +56,8 @@ struct UrlFacts {
   bool fetched = false;     // a response (or a definite error) was received
   bool ok = false;          // fetched with a 2xx (or 304 with stored body)
   int http_status = 0;
-  std::string outcome;      // FetchOutcomeName(), "" if never fetched
+  std::string outcome;      // FetchOutcomeName(), "" if never fetched, or
+                            // kOutcomePdfTooComplex
   std::string error;
   std::string found_on;     // first in-scope page that linked here
   bool placeholder = false; // page says "under construction" / is empty
@@ -69,6 +70,13 @@ struct UrlFacts {
   std::vector<DateFact> dates;
 };
 
+// The outcome of a PDF that came 2xx but could not be read safely tonight
+// (rules/pdf_sandbox.h: past the deadline or the memory limit): not ok and
+// not broken (a browser may open it), so its item is `unchecked`.
+inline constexpr char kOutcomePdfTooComplex[] = "pdf_too_complex";
+// Marks `facts` so, with `why` (the reader's reason) in its error.
+void MarkTooComplex(const std::string& why, UrlFacts* facts);
+
 // One pattern that matched one field of one candidate URL.
 struct Hit {
   std::string item_id;
@@ -78,7 +86,20 @@ struct Hit {
   Field field = Field::kLinkText;
   std::string matched;      // the matched text (normalised, <= 200 bytes)
   int pattern_line = 0;     // rule-file line of the pattern
+  // The field matched the component, but an exclude pattern matched too
+  // (then `matched` and `pattern_line` are the exclude's): the field names
+  // the URL as something else ("รายงานผล ... รอบ 6 เดือน" is not the plan).
+  // Never evidence; and the judge drops the URL from the component whatever
+  // its other fields say (a file name Action_Plan_2568_6M.pdf, say). Only
+  // fields where ExclusionNamesUrl is true yield such hits.
+  bool excluded = false;
 };
+
+// True for the fields that name what a URL is, so an exclusion there holds
+// for all its fields: the link text, the page title and the document's
+// text. Not the file name (terse), headings or page text (sidebars and
+// menus there name other pages).
+bool ExclusionNamesUrl(Field field);
 
 struct EvidenceRef {
   std::string component_id;

@@ -102,6 +102,10 @@ std::string Outcome(const Candidate& c) {
 }
 
 std::string UnfetchedNote(const Candidate& c) {
+  if (c.facts != nullptr && c.facts->outcome == kOutcomePdfTooComplex) {
+    return "อ่านไฟล์ " + c.url + " อย่างปลอดภัยไม่ได้ (could not read " + c.url +
+           ": " + c.facts->error + ")";
+  }
   return "ตรวจ " + c.url + " ไม่ได้ (could not fetch " + c.url + ": " +
          Outcome(c) + ")";
 }
@@ -133,7 +137,9 @@ std::string StaleNote(const ComponentResult& r, const std::string& need) {
 std::string BrokenNote(const ComponentResult& r) {
   const Candidate& best = r.candidates.front();
   if (best.facts->ok && best.facts->unreadable) {  // its error says why
-    return "ไฟล์" + r.component->title + " เปิดไม่ได้: " + best.url + " (" +
+    const bool page = best.facts->kind == UrlKind::kPage;  // StandInPage
+    return (page ? "หน้า" : "ไฟล์") + r.component->title +
+           " เปิดไม่ได้: " + best.url + " (" +
            best.facts->error + ")";
   }
   const int status = best.facts->http_status;

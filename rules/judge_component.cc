@@ -125,8 +125,43 @@ std::set<std::string> ChromeHeadings(const Item& item,
   return chrome;
 }
 
-// Groups the component's hits by URL; drops unusable and placeholder URLs
-// and headings that are page chrome.
+// What the fields that name a URL (ExclusionNamesUrl: link text, title,
+// document text) say about it, for one component of an item.
+struct UrlNames {
+  std::set<std::string> excluded;  // named as something it excludes
+  std::set<std::string> own;       // named as this component
+  std::set<std::string> other;     // named as another component of the item
+};
+
+UrlNames NamesOf(const Item& item, const Component& component,
+                 const std::vector<Hit>& hits) {
+  UrlNames names;
+  for (const Hit& hit : hits) {
+    if (hit.item_id != item.id || !ExclusionNamesUrl(hit.field)) continue;
+    if (hit.component_id != component.id) {
+      names.other.insert(hit.url);
+    } else {
+      (hit.excluded ? names.excluded : names.own).insert(hit.url);
+    }
+  }
+  return names;
+}
+
+// A URL is not the component's evidence when a naming field excludes it
+// (Hit::excluded: "รายงานผล ... รอบ 6 เดือน" is not the plan), whatever its
+// other fields or other links say: a false pass is the worse error. Nor is
+// a file name enough when the naming fields name another component of the
+// item and never this one (Spending_Plan_Q2_2568.pdf linked as the quarter's
+// spending report). Headings and page text keep their say: a hub page can
+// hold several components.
+bool NamedOtherwise(const UrlNames& names, const Hit& hit) {
+  if (names.excluded.count(hit.url)) return true;
+  return hit.field == Field::kUrl && names.other.count(hit.url) &&
+         !names.own.count(hit.url);
+}
+
+// Groups the component's hits by URL; drops URLs named otherwise, unusable
+// and placeholder URLs, and headings that are page chrome.
 std::vector<Candidate> Collect(const Item& item, const Component& component,
                                const std::vector<Hit>& hits,
                                const FactIndex& index, size_t site_pages,
@@ -135,8 +170,10 @@ std::vector<Candidate> Collect(const Item& item, const Component& component,
   std::map<std::string, std::set<std::string>> pages;
   const std::set<std::string> chrome =
       ChromeHeadings(item, component, hits, site_pages);
+  const UrlNames names = NamesOf(item, component, hits);
   for (const Hit& hit : hits) {
     if (hit.item_id != item.id || hit.component_id != component.id) continue;
+    if (NamedOtherwise(names, hit)) continue;
     if (hit.field == Field::kHeadings && chrome.count(hit.matched)) continue;
     auto found = index.find(hit.url);
     const UrlFacts* facts = found == index.end() ? nullptr : found->second;

@@ -11,6 +11,10 @@
 //    Placeholder pages ("under construction") never count, and a heading
 //    that recurs on most pages of the site (a sidebar box) is chrome, not
 //    evidence (ChromeHeadings).
+//  * A URL whose link text, title or document text hit the component but
+//    also its exclusion (Hit::excluded) is not its candidate through any
+//    field; nor does a file name alone credit it when those fields name the
+//    URL as another component of the item only (NamedOtherwise).
 //  * A candidate is "broken" only on a definite failure (kBrokenOutcomes in
 //    judge_component.cc); transient failures (timeout, 429, 403 block,
 //    DNS...) leave it "unfetched", which can make the item kUnchecked but

@@ -92,9 +92,13 @@ struct Matcher::Impl {
                               std::string_view text) const;
   std::vector<FieldMatch> Confirm(const FieldIndex& index,
                                   const std::vector<int>& candidates,
-                                  std::string_view text) const;
-  bool Excluded(const FieldIndex& index, int component,
-                std::string_view text) const;
+                                  std::string_view text,
+                                  bool with_excluded = false) const;
+  // The first exclude pattern of `component` that matches `text`, or null.
+  const Entry* Excluded(const FieldIndex& index, int component,
+                        std::string_view text, re2::StringPiece* whole) const;
+  FieldMatch Found(int component, re2::StringPiece whole, int line,
+                   bool excluded) const;
 };
 
 bool Matcher::Impl::AddPatterns(const std::vector<Pattern>& patterns,
@@ -176,15 +180,17 @@ std::vector<int> Matcher::Impl::Candidates(const FieldIndex& index,
   return hits;
 }
 
-bool Matcher::Impl::Excluded(const FieldIndex& index, int component,
-                             std::string_view text) const {
+const Entry* Matcher::Impl::Excluded(const FieldIndex& index, int component,
+                                     std::string_view text,
+                                     re2::StringPiece* whole) const {
   for (const Entry& entry : index.exclude) {
     if (entry.component == component &&
-        RE2::PartialMatch(Piece(text), *entry.re)) {
-      return true;
+        entry.re->Match(Piece(text), 0, text.size(), RE2::UNANCHORED, whole,
+                        1)) {
+      return &entry;
     }
   }
-  return false;
+  return nullptr;
 }
 
 std::unique_ptr<Matcher> Matcher::Create(const RuleSet& rules,
@@ -220,9 +226,19 @@ std::unique_ptr<Matcher> Matcher::Create(const RuleSet& rules,
 Matcher::Matcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Matcher::~Matcher() = default;
 
+FieldMatch Matcher::Impl::Found(int component, re2::StringPiece whole,
+                                int line, bool excluded) const {
+  const ComponentRef& ref = components[component];
+  return FieldMatch{
+      ref.item_id, ref.component_id,
+      TruncateUtf8(std::string_view(whole.data(), whole.size()),
+                   kMaxMatchedBytes),
+      line, excluded};
+}
+
 std::vector<FieldMatch> Matcher::Impl::Confirm(
     const FieldIndex& index, const std::vector<int>& candidates,
-    std::string_view text) const {
+    std::string_view text, bool with_excluded) const {
   std::vector<FieldMatch> matches;
   int last_component = -1;
   for (int i : candidates) {
@@ -234,13 +250,15 @@ std::vector<FieldMatch> Matcher::Impl::Confirm(
       continue;
     }
     last_component = entry.component;
-    if (Excluded(index, entry.component, text)) continue;
-    const ComponentRef& ref = components[entry.component];
-    matches.push_back(
-        FieldMatch{ref.item_id, ref.component_id,
-                   TruncateUtf8(std::string_view(whole.data(), whole.size()),
-                                kMaxMatchedBytes),
-                   entry.line});
+    re2::StringPiece excluded_by;
+    const Entry* exclude =
+        Excluded(index, entry.component, text, &excluded_by);
+    if (exclude == nullptr) {
+      matches.push_back(Found(entry.component, whole, entry.line, false));
+    } else if (with_excluded) {
+      matches.push_back(
+          Found(entry.component, excluded_by, exclude->line, true));
+    }
   }
   return matches;
 }
@@ -249,6 +267,12 @@ std::vector<FieldMatch> Matcher::Match(Field field,
                                        std::string_view text) const {
   const FieldIndex& index = impl_->fields[static_cast<int>(field)];
   return impl_->Confirm(index, impl_->Candidates(index, text), text);
+}
+
+std::vector<FieldMatch> Matcher::MatchWithExclusions(
+    Field field, std::string_view text) const {
+  const FieldIndex& index = impl_->fields[static_cast<int>(field)];
+  return impl_->Confirm(index, impl_->Candidates(index, text), text, true);
 }
 
 std::vector<FieldMatch> Matcher::MatchPage(std::string_view text,

@@ -21,6 +21,10 @@ struct FieldMatch {
   std::string component_id;
   std::string matched;   // matched text, cut to <= 200 bytes on a UTF-8 boundary
   int pattern_line = 0;
+  // A pattern matched, but so did one of the component's exclude patterns
+  // (MatchWithExclusions only): the text names something else (the 6-month
+  // report, not the plan). `matched` and `pattern_line` are the exclude's.
+  bool excluded = false;
 };
 
 // Budget of one rule pattern: RE2 memory and compiled program size. A
@@ -46,6 +50,11 @@ class Matcher {
   // exclude patterns match the same text. `text` must already be normalised
   // (NormalizeThai). At most one FieldMatch per component.
   std::vector<FieldMatch> Match(Field field, std::string_view text) const;
+
+  // As Match, plus one FieldMatch with `excluded` set for each component
+  // whose patterns matched but whose exclude patterns matched too.
+  std::vector<FieldMatch> MatchWithExclusions(Field field,
+                                              std::string_view text) const;
 
   // True if the text looks like a placeholder ("อยู่ระหว่างปรับปรุงข้อมูล",
   // "coming soon") by the rule set's placeholder patterns.

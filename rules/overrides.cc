@@ -140,13 +140,19 @@ ItemVerdict JudgePinned(const Item& item, const JudgeContext& context,
   }
   std::vector<Hit> pinned_hits;
   for (const Component& c : item.components) {
-    Hit h{item.id, c.id, o.url, "", Field::kLinkText, kPinnedMatch, o.line};
+    const Hit* shown = nullptr;  // a real hit, shown as the evidence's text
     for (const Hit& real : hits) {
-      if (real.url == o.url && real.item_id == item.id && real.component_id == c.id) {
-        h = real;
+      // The committee's pin overrules an exclusion: its hits are left out.
+      if (real.url == o.url && real.item_id == item.id &&
+          real.component_id == c.id && !real.excluded) {
+        shown = &real;
       }
     }
-    pinned_hits.push_back(h);
+    if (shown != nullptr) pinned_hits.push_back(*shown);
+    // The pin names the URL as every component (as a link text would), so
+    // no component's hit is dropped as named otherwise (judge_component.h).
+    pinned_hits.push_back(
+        Hit{item.id, c.id, o.url, "", Field::kLinkText, kPinnedMatch, o.line});
   }
   ItemVerdict v = JudgeSite(one, context, pinned, pinned_hits).front();
   v.reason = kPinnedPrefix + v.reason;

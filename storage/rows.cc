@@ -149,7 +149,8 @@ ItemVerdict VerdictFromRow(SQLite::Statement& q) {
 }
 
 extern const char kHitColumns[] =
-    "item_id, component_id, url, found_on, field, matched, pattern_line";
+    "item_id, component_id, url, found_on, field, matched, pattern_line, "
+    "excluded";
 
 Hit HitFromRow(SQLite::Statement& q) { return HitFrom(StatementRow(q)); }
 

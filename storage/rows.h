@@ -108,6 +108,7 @@ Hit HitFrom(const Row& row) {
   h.field = ReadField(row.Text(4));
   h.matched = row.Text(5);
   h.pattern_line = row.Int(6);
+  h.excluded = row.Int(7) != 0;
   return h;
 }
 Hit HitFromRow(SQLite::Statement& q);

@@ -293,6 +293,15 @@ BEGIN
 END;
 )sql";
 
+// Version 7: a hit can be an exclusion (Hit::excluded): a link text, title
+// or document text that names the URL as something a component excludes
+// (the 6-month report, not the plan). The judge drops the URL from that
+// component; a re-used page replays it with its other hits. Older rows are
+// hits (0).
+constexpr char kSchemaV7[] = R"sql(
+ALTER TABLE hits ADD COLUMN excluded INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 void InsertPageLinks(SQLite::Statement& insert, int64_t page_id,
                      const std::vector<LinkRecord>& links) {
   const std::string blob = EncodeLinks(links);
@@ -341,6 +350,7 @@ const std::vector<Migration>& StoreMigrations() {
       {4, kSchemaV4},
       {5, kSchemaV5},
       {6, kSchemaV6, CopyLinksToPageLinks},
+      {7, kSchemaV7},
   };
   return kMigrations;
 }

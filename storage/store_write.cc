@@ -216,13 +216,13 @@ void Store::Impl::InsertPageRows(int64_t run_id, const PageRecord& page,
   Lease hit_lease(
       *this,
       "INSERT INTO hits (page_id, run_id, site_id, item_id, component_id, "
-      "url, found_on, field, matched, pattern_line) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "url, found_on, field, matched, pattern_line, excluded) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   SQLite::Statement& hit = *hit_lease;
   for (const Hit& h : hits) {
     BindInPlace(hit, page_id, run_id, page.site_id, h.item_id, h.component_id,
                 h.url, h.found_on, FieldName(h.field), h.matched,
-                h.pattern_line);
+                h.pattern_line, h.excluded ? 1 : 0);
     hit.exec();
     hit.reset();
   }

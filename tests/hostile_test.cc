@@ -27,6 +27,7 @@
 
 #include "crawler/fetcher.h"
 #include "tests/test_compress.h"
+#include "tests/test_corpus.h"
 #include "tests/test_fault_server.h"
 #include "tests/test_pdf.h"
 #include "tests/test_process.h"
@@ -1049,6 +1050,96 @@ FaultServer::Script NoRobots(FaultServer::Script script) {
     }
     script(c);
   };
+}
+
+// Red-team F1: the only O5 "plan" is a 6-month progress report named
+// Action_Plan_2568_6M.pdf. Its link text says "รายงานผล ... รอบ 6 เดือน", which
+// the plan excludes; the file name alone must not make it the plan.
+TEST_F(HostileRunTest, F1_LinkTextExcludingThePlanOutweighsItsFileName) {
+  TestServer server;
+  server.Route("/d/", TestResponse{200, "text/html; charset=utf-8",
+      Html("สำนักงานเขตดี",
+           "<a href=\"/d/files/Action_Plan_2568_6M.pdf\">รายงานผลการดำเนินงาน"
+           "ตามแผนปฏิบัติราชการ รอบ 6 เดือน ประจำปีงบประมาณ พ.ศ. 2568</a> "
+           "<a href=\"/d/files/Report_2567.pdf\">O5 รายงานผลการปฏิบัติราชการ"
+           "ประจำปี พ.ศ. 2567</a>"), {}});
+  server.Route("/d/files/Action_Plan_2568_6M.pdf",
+               TestResponse{200, "application/pdf",
+                            MakeSimplePdf("Progress FY 2568"), {}});
+  server.Route("/d/files/Report_2567.pdf",
+               TestResponse{200, "application/pdf",
+                            MakeSimplePdf("Performance report FY 2567"), {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"d", server.url("/d/")}});
+  EXPECT_EQ(Status(Site(run.report, "d"), "O5"), "partial")
+      << Site(run.report, "d").dump().substr(0, 1500);
+}
+
+// A PDF linked as the plan whose own cover says it is the 6-month report is
+// not the plan, and stays so on the next night, when the unchanged PDF is
+// re-used from the store instead of read again (its exclusion is stored).
+TEST_F(HostileRunTest, F1_DocumentTextExclusionHoldsWhenReused) {
+  TestServer server;
+  server.Route("/d/", TestResponse{200, "text/html; charset=utf-8",
+                                   PlanPage(), {}});
+  server.Route("/d/files/Action_Plan_2568.pdf",
+               TestResponse{200, "application/pdf",
+                            MakeThaiPdf({"รายงานผลการดำเนินงานตามแผนปฏิบัติ"
+                                         "ราชการ รอบ 6 เดือน ประจำปีงบประมาณ "
+                                         "พ.ศ. 2568"}),
+                            {}});
+  server.Route("/d/files/Report_2567.pdf",
+               TestResponse{200, "application/pdf",
+                            MakeSimplePdf("Performance report FY 2567"), {}});
+  ASSERT_TRUE(server.Start());
+  for (int night = 1; night <= 2; ++night) {
+    RunOutput run = Run({{"d", server.url("/d/")}});
+    EXPECT_EQ(Status(Site(run.report, "d"), "O5"), "partial")
+        << "night " << night << " "
+        << Site(run.report, "d").dump().substr(0, 1500);
+  }
+  SQLite::Database db(db_);
+  EXPECT_GT(db.execAndGet("SELECT reused FROM run_sites WHERE site_id = 'd' "
+                          "AND run_id = (SELECT MAX(id) FROM runs)")
+                .getInt(),
+            0)
+      << "night 2 must re-use the unchanged pages";
+}
+
+// Red-team S5b: O5 (not external_ok) does not accept a central /pipd/ page
+// of the portal host; a district page that 302s there is that same page,
+// so it does not pass either. The district's own file outside its prefix
+// still counts.
+TEST_F(HostileRunTest, S5b_SameHostRedirectToCentralPageIsNotTheSitesOwn) {
+  TestServer server;
+  const std::string plan_page =
+      Html("แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2568",
+           "<h2>แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2568</h2>"
+           "<p>สำนักยุทธศาสตร์และประเมินผล</p>");
+  server.Route("/d/", TestResponse{200, "text/html; charset=utf-8",
+      Html("สำนักงานเขตดี",
+           "<a href=\"/d/page/plan\">แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. "
+           "2568</a> <a href=\"/d/files/Report_2567.pdf\">O5 รายงานผลการปฏิบัติ"
+           "ราชการประจำปี พ.ศ. 2567</a>"), {}});
+  server.Route("/d/page/plan",
+               TestResponse{302, "text/html", "", {{"Location", "/pipd/plan"}}});
+  server.Route("/pipd/plan",
+               TestResponse{200, "text/html; charset=utf-8", plan_page, {}});
+  server.Route("/d/files/Report_2567.pdf",
+               TestResponse{302, "text/html",
+                            "",
+                            {{"Location", "/files/d/Report_2567.pdf"}}});
+  server.Route("/files/d/Report_2567.pdf",
+               TestResponse{200, "application/pdf",
+                            MakeSimplePdf("Performance report FY 2567"), {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"d", server.url("/d/")}});
+  const json& site = Site(run.report, "d");
+  EXPECT_EQ(Status(site, "O5"), "partial") << site.dump().substr(0, 1500);
+  for (const json& item : site.value("items", json::array())) {
+    if (item["id"] != "O5") continue;
+    EXPECT_EQ(item["missing_components"].size(), 1u) << item.dump();
+  }
 }
 
 TEST_F(HostileRunTest, A03_StalledStartPageLeavesSiteUncheckedByTimeout) {

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -490,6 +491,119 @@ TEST_F(IncrementalTest, BinaryStartPageOnTheSecondNightKeepsLastKnownEvidence) {
   ASSERT_TRUE(o5.contains("last_known")) << o5.dump(2);
   EXPECT_EQ(o5["last_known"]["status"], "pass");
   EXPECT_FALSE(o5["last_known"]["captured_at"].get<std::string>().empty());
+}
+
+
+// Red-team probes N5/N5b/N5c (quirk 13): the CMS removes an evidence page
+// and the old URL answers with the home page or a login form. Night 1 the
+// start page links the O3 schools page, and "หน้าหลัก" (a link to the home
+// page through /laksi/index.php, which redirects there); night 2 `change`
+// replaces the schools page. A webhook on this server takes the alerts.
+class StandInPageTest : public IncrementalTest {
+ protected:
+  void SetUp() override {
+    IncrementalTest::SetUp();
+    site_.Put("/laksi/", "text/html; charset=utf-8",
+              Html("สำนักงานเขตหลักสี่",
+                   "<a href=\"/laksi/index.php\">หน้าหลัก</a> "
+                   "<a href=\"/laksi/ita\">ITA การเปิดเผยข้อมูลสาธารณะ</a> "
+                   "<a href=\"/laksi/schools\">รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร"
+                   "</a><h1>สำนักงานเขตหลักสี่</h1>"));
+    site_.Put("/laksi/schools", "text/html; charset=utf-8",
+              Html("รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร",
+                   "<h1>รายชื่อโรงเรียนสังกัดกรุงเทพมหานครในพื้นที่เขต</h1>"
+                   "<p>โรงเรียนวัดหลักสี่</p>"));
+    server_.Route("/laksi/index.php",
+                  TestResponse{301, "text/html", "", {{"Location", "/laksi/"}}});
+    server_.Route("/hook", [this](const TestRequest& req) {
+      std::lock_guard<std::mutex> lock(hook_mu_);
+      hooks_.push_back(req.body);
+      return TestResponse{200, "application/json", "{}", {}};
+    });
+  }
+
+  json RunWithHook() {
+    ProcessResult r = RunProcess(
+        {OITWATCH_BINARY, "run", "--sites", sites_, "--rules",
+         std::string(OITWATCH_SOURCE_DIR) + "/config/rules/bma-district-2568.yaml",
+         "--db", db(), "--as-of", "2025-04-10", "--host-delay-ms", "0",
+         "--allow-address", "127.0.0.1", "--timeout-ms", "5000", "--format",
+         "json", "--quiet", "--webhook", server_.url("/hook"),
+         "--webhook-allow-address", "127.0.0.1"},
+        120);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    json report = json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(report.is_discarded()) << r.out;
+    return report;
+  }
+
+  static json Item(const json& report, const std::string& id) {
+    for (const json& item : Items(report)) {
+      if (item["id"] == id) return item;
+    }
+    return json::object();
+  }
+
+  // Night 1 passes O3; night 2, after `change`, O3 is broken with `why` in
+  // its reason and the webhook got the alert.
+  void ExpectBrokenOnNightTwo(const std::function<void()>& change,
+                              const std::string& why) {
+    json first = RunWithHook();
+    ASSERT_EQ(Item(first, "O3")["status"], "pass") << Item(first, "O3").dump(2);
+    for (const json& item : Items(first)) {  // the home link is no evidence
+      EXPECT_EQ(item.dump().find("index.php"), std::string::npos) << item.dump();
+    }
+    change();
+    json second = RunWithHook();
+    const json o3 = Item(second, "O3");
+    EXPECT_EQ(o3["status"], "broken") << o3.dump(2);
+    EXPECT_NE(o3.value("reason", "").find(why), std::string::npos) << o3.dump(2);
+    for (const json& item : Items(second)) {
+      if (item["id"] == "O3" || item["id"] == "O18") continue;  // O18: a 404
+      EXPECT_NE(item["status"], "broken") << item.dump(2);
+    }
+    std::lock_guard<std::mutex> lock(hook_mu_);
+    ASSERT_FALSE(hooks_.empty()) << "night 2 alerts the contacts";
+    EXPECT_NE(hooks_.back().find("O3"), std::string::npos) << hooks_.back();
+  }
+
+  std::mutex hook_mu_;
+  std::vector<std::string> hooks_;
+};
+
+TEST_F(StandInPageTest, EvidencePageRedirectingToTheHomePageIsBroken) {
+  ExpectBrokenOnNightTwo(
+      [this] {
+        server_.Route("/laksi/schools", TestResponse{302, "text/html", "",
+                                                     {{"Location", "/laksi/"}}});
+      },
+      "redirects to the home page " + server_.url("/laksi/"));
+}
+
+// The start page is unchanged on night 2 (a 304): the home page's bytes are
+// known from the stored copy's hash.
+TEST_F(StandInPageTest, EvidencePageShowingTheHomePageIsBroken) {
+  ExpectBrokenOnNightTwo(
+      [this] {
+        server_.Route("/laksi/schools",
+                      TestResponse{200, "text/html; charset=utf-8",
+                                   site_.Body(server_.url("/laksi/")), {}});
+      },
+      "shows the home page");
+}
+
+TEST_F(StandInPageTest, EvidencePageShowingALoginPageIsBroken) {
+  ExpectBrokenOnNightTwo(
+      [this] {
+        server_.Route("/laksi/schools",
+            TestResponse{200, "text/html; charset=utf-8",
+                         Html("เข้าสู่ระบบ - สำนักงานเขตหลักสี่",
+                              "<a href=\"/laksi/\">หน้าหลัก</a><h2>เข้าสู่ระบบ"
+                              "</h2><form>ชื่อผู้ใช้ <input name=u> รหัสผ่าน "
+                              "<input type=\"password\" name=p></form>"),
+                         {}});
+      },
+      "shows a login page");
 }
 
 }  // namespace

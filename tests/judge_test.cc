@@ -323,6 +323,24 @@ TEST(JudgeTest, TimeoutGivesUncheckedNotMissing) {
   }
 }
 
+// Red team rtpdf B02-B06: a PDF the sandboxed reader gave up on came back
+// 200 but was not read: unchecked with the reader's reason, never pass on
+// its link text alone, never broken (a browser may open it).
+TEST(JudgeTest, PdfTooComplexToReadIsUncheckedWithTheReason) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  UrlFacts plan = Fetched(kPlan, {Year("link_text", 2568)});
+  MarkTooComplex("PDF too complex to read safely (stopped after 20 s)", &plan);
+  ItemVerdict v = JudgeOne(rules, {plan}, {HitOf("plan", kPlan)});
+  EXPECT_EQ(v.status, ItemStatus::kUnchecked);
+  EXPECT_NE(v.reason.find(std::string(kPlan) +
+                          ": PDF too complex to read safely (stopped after "
+                          "20 s)"),
+            std::string::npos)
+      << v.reason;
+  ASSERT_EQ(v.evidence.size(), 1u);
+  EXPECT_EQ(v.evidence[0].state, "unfetched");
+}
+
 TEST(JudgeTest, HitWithoutFactsIsTreatedAsNeverFetched) {
   RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
   ItemVerdict v = JudgeOne(rules, {}, {HitOf("plan", kPlan)});
@@ -688,6 +706,84 @@ TEST(JudgeTest, SitePagesCountStandsForTheFactsLeftOut) {
             ItemStatus::kPass);
   EXPECT_EQ(JudgeOne(rules, named, hits).status, ItemStatus::kMissing)
       << "counted from the 3 named pages alone, the heading is on all";
+}
+
+// Red-team probes F1-F3: the only link to Action_Plan_2568_6M.pdf says
+// "รายงานผล ... รอบ 6 เดือน", which the plan excludes; its file name still
+// matches the plan's url pattern. The link text names the document: not the
+// plan, whatever the file name says.
+TEST(JudgeTest, ExclusionInLinkTextDropsTheUrlForTheComponent) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  Hit by_name = HitOf("plan", kPlan);
+  by_name.field = Field::kUrl;
+  by_name.matched = "Action_Plan";
+  Hit excluded = HitOf("plan", kPlan);
+  excluded.matched = "รายงาน";
+  excluded.excluded = true;
+  const UrlFacts facts = Fetched(kPlan, {Year("link_text", 2568, true)});
+  EXPECT_EQ(JudgeOne(rules, {facts}, {by_name}).status, ItemStatus::kPass)
+      << "without the exclusion the file name alone credits the plan";
+  ItemVerdict v = JudgeOne(rules, {facts}, {by_name, excluded});
+  EXPECT_EQ(v.status, ItemStatus::kMissing) << v.reason;
+  EXPECT_TRUE(v.evidence.empty());
+  // Whatever the order the hits came in.
+  EXPECT_EQ(JudgeOne(rules, {facts}, {excluded, by_name}).status,
+            ItemStatus::kMissing);
+}
+
+// An exclusion holds for its own component only: the 6-month report that is
+// not the plan is still looked at by the report component.
+TEST(JudgeTest, ExclusionLeavesOtherComponentsAlone) {
+  RuleSet rules =
+      OneItem({MakeComponent("plan", Freshness::kCurrentFy),
+               MakeComponent("report", Freshness::kCurrentFy)});
+  Hit excluded = HitOf("plan", kReport);
+  excluded.excluded = true;
+  ItemVerdict v = JudgeOne(
+      rules,
+      {Fetched(kPlan, {Year("link_text", 2568, true)}),
+       Fetched(kReport, {Year("link_text", 2568, true)})},
+      {HitOf("plan", kPlan), HitOf("report", kReport), excluded});
+  EXPECT_EQ(v.status, ItemStatus::kPass) << v.reason;
+  ASSERT_EQ(v.evidence.size(), 2u);
+}
+
+// A document whose own text names it the report is not the plan even when
+// a page links it as the plan.
+TEST(JudgeTest, ExclusionInDocumentTextBeatsAPlanLink) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy)});
+  Hit excluded = HitOf("plan", kPlan, "");
+  excluded.field = Field::kDocText;
+  excluded.excluded = true;
+  ItemVerdict v =
+      JudgeOne(rules, {Fetched(kPlan, {Year("link_text", 2568, true)})},
+               {HitOf("plan", kPlan), excluded});
+  EXPECT_EQ(v.status, ItemStatus::kMissing) << v.reason;
+}
+
+// Red-team probe F3: Spending_Plan_Q2_2568.pdf is linked only as "รายงานผล
+// การใช้จ่ายงบประมาณ ไตรมาสที่ 2" (the report component's words, which the
+// plan's link patterns do not match): the file name alone does not make it
+// the plan. A page's headings keep crediting (a hub page holds several).
+TEST(JudgeTest, FileNameDoesNotCreditWhenTheLinkNamesAnotherComponent) {
+  RuleSet rules = OneItem({MakeComponent("plan", Freshness::kCurrentFy),
+                           MakeComponent("report", Freshness::kCurrentFy)});
+  Hit by_name = HitOf("plan", kPlan);
+  by_name.field = Field::kUrl;
+  Hit as_report = HitOf("report", kPlan);
+  as_report.excluded = true;  // "ไตรมาส": not the annual report either
+  const UrlFacts facts = Fetched(kPlan, {Year("link_text", 2568, true)});
+  EXPECT_EQ(JudgeOne(rules, {facts}, {by_name}).status, ItemStatus::kPartial);
+  ItemVerdict v = JudgeOne(rules, {facts}, {by_name, as_report});
+  EXPECT_EQ(v.status, ItemStatus::kMissing) << v.reason;
+  // Linked elsewhere as the plan too: the file name stands with it.
+  Hit as_plan = HitOf("plan", kPlan, "https://d.example/plans");
+  EXPECT_EQ(JudgeOne(rules, {facts}, {by_name, as_report, as_plan}).status,
+            ItemStatus::kPartial);
+  Hit heading = by_name;
+  heading.field = Field::kHeadings;
+  EXPECT_EQ(JudgeOne(rules, {facts}, {heading, as_report}).status,
+            ItemStatus::kPartial);
 }
 
 }  // namespace

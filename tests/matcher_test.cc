@@ -99,6 +99,34 @@ TEST(MatcherTest, ExcludeOfOneComponentDoesNotDropAnother) {
   EXPECT_EQ(m[0].component_id, "news");
 }
 
+// MatchWithExclusions reports the exclusion, so the judge can drop the URL
+// from the component through its other fields too (red-team F1).
+TEST(MatcherTest, MatchWithExclusionsNamesTheExcludedComponent) {
+  RuleSet rules = HandRules("แผนปฏิบัติราชการ");
+  rules.items[0].components[0].exclude.push_back(
+      Pattern{Field::kLinkText, "รายงาน", 8});
+  std::string err;
+  std::unique_ptr<Matcher> matcher = Matcher::Create(rules, &err);
+  ASSERT_NE(matcher, nullptr) << err;
+  const std::string text = "รายงานผลการดำเนินงานตามแผนปฏิบัติราชการ รอบ 6 เดือน";
+  EXPECT_TRUE(matcher->Match(Field::kLinkText, text).empty());
+  std::vector<FieldMatch> m =
+      matcher->MatchWithExclusions(Field::kLinkText, text);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_TRUE(m[0].excluded);
+  EXPECT_EQ(m[0].component_id, "plan");
+  EXPECT_EQ(m[0].matched, "รายงาน");
+  EXPECT_EQ(m[0].pattern_line, 8);
+  // A text the component's patterns do not match excludes nothing, even
+  // when an exclude pattern matches it.
+  EXPECT_TRUE(
+      matcher->MatchWithExclusions(Field::kLinkText, "รายงานประจำปี").empty());
+  // A plain hit comes back as one.
+  m = matcher->MatchWithExclusions(Field::kLinkText, "แผนปฏิบัติราชการ 2568");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_FALSE(m[0].excluded);
+}
+
 TEST(MatcherTest, ResultsFollowRuleOrder) {
   RuleSet rules = HandRules("แผน");
   Item second = rules.items[0];

@@ -104,9 +104,9 @@ TEST(RuleSetsTest, BmaSetsNameTheirFiscalYearAndVersion) {
   RuleSet fy2568 = LoadOrDie("bma-district-2568.yaml");
   RuleSet fy2567 = LoadOrDie("bma-district-2567.yaml");
   EXPECT_EQ(fy2568.fiscal_year, 2568);
-  EXPECT_EQ(fy2568.version, "2568.2");
+  EXPECT_EQ(fy2568.version, "2568.3");
   EXPECT_EQ(fy2567.fiscal_year, 2567);
-  EXPECT_EQ(fy2567.version, "2567.2");
+  EXPECT_EQ(fy2567.version, "2567.3");
 }
 
 TEST(RuleSetsTest, NaccSetHasThirtyThreeProvisionalItems) {
@@ -368,6 +368,9 @@ const TextCase kBmaHits[] = {
      "มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปี 2568",
      "O22/measures"},
     {Field::kLinkText, "การวิเคราะห์ผลการประเมิน ITA ปี 2567", "O22/measures"},
+    {Field::kUrl, "/public/user_files_editor/41/ITA/2568/ITA_Measures_2568.pdf",
+     "O22/measures"},
+    {Field::kUrl, "/ita/ITA_Analysis_Result_2567.pdf", "O22/measures"},
     {Field::kLinkText,
      "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส",
      "O22/report"},
@@ -434,6 +437,10 @@ const MissCase kBmaMisses[] = {
     {Field::kLinkText,
      "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส", "O22",
      "measures"},
+    // Red-team F2: the report's file name is not the measures.
+    {Field::kUrl,
+     "/public/user_files_editor/41/ITA/2568/ITA_Measures_Result_2568.pdf",
+     "O22", "measures"},
 };
 
 // Texts that must hit nothing at all: bare O-numbers (renumbered every year),

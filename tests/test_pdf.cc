@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "tests/test_compress.h"
+
 namespace oitwatch {
 namespace {
 
@@ -105,6 +107,33 @@ std::string MakeSimplePdfPages(const std::vector<std::string>& pages,
   }
   objects[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " +
                std::to_string(pages.size()) + " >>";
+  return AssemblePdf(objects, 4);
+}
+
+std::string MakeContentsBombPdf(const std::string& ascii_text,
+                                const std::string& unit, int stream_mb,
+                                int repeat) {
+  std::string ops;
+  const size_t bytes = static_cast<size_t>(stream_mb) << 20;
+  ops.reserve(bytes + unit.size());
+  while (ops.size() < bytes) ops += unit;
+  const std::string deflated = Zlib("\n" + ops + "\n", 15);
+  // Objects: 1 catalog, 2 page tree, 3 font, 4 info, 5 the page, 6 its
+  // text, 7 the stream listed `repeat` times.
+  std::string contents = "[6 0 R";
+  for (int i = 0; i < repeat; ++i) contents += " 7 0 R";
+  const std::vector<std::string> objects = {
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+      "/Encoding /WinAnsiEncoding >>",
+      "<< >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+      "/Resources << /Font << /F1 3 0 R >> >> /Contents " + contents +
+          "] >>",
+      ContentStream(ascii_text),
+      "<< /Length " + std::to_string(deflated.size()) +
+          " /Filter /FlateDecode >>\nstream\n" + deflated + "\nendstream"};
   return AssemblePdf(objects, 4);
 }
 

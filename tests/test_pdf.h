@@ -24,6 +24,16 @@ struct SimplePdfInfo {
 std::string MakeSimplePdfPages(const std::vector<std::string>& pages,
                                const SimplePdfInfo& info = {});
 
+// A hostile PDF of a few KB (red team rtpdf B02-B04): one page showing
+// `ascii_text`, whose /Contents then lists one Flate stream `repeat` times;
+// the stream inflates to `unit` repeated for `stream_mb` MiB. With "q Q "
+// poppler parses ~10 MiB a second, as many times as listed (20,000: hours);
+// with "0 0 m 1 1 l " (path segments never painted) it holds ~300 MB per
+// 10 MiB listed.
+std::string MakeContentsBombPdf(const std::string& ascii_text,
+                                const std::string& unit, int stream_mb,
+                                int repeat);
+
 // The bytes of a PDF 1.4 file whose object i+1 is objects[i]: header,
 // objects, xref table and a trailer naming object 1 as /Root and object
 // `info_object` as /Info. Every PDF maker of the tests ends with this.

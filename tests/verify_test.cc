@@ -159,6 +159,38 @@ TEST_F(VerifyTest, FileThatCannotBeOpenedIsBrokenNotOk) {
   }
 }
 
+// Red-team quirk 13 (probes N5/N5b/N5c): a submitted page that the CMS
+// removed still answers, with the home page or a login form. The assessors
+// would see no schools list there: broken, with the reason.
+TEST_F(VerifyTest, PageThatBecameTheHomePageOrALoginIsBroken) {
+  const std::string schools = "/laksi/schools";
+  struct Case {
+    TestResponse answer;
+    std::string why;
+  };
+  for (const Case& c :
+       {Case{{302, "text/html", "", {{"Location", "/laksi/"}}},
+             "redirects to the home page " + Url("/laksi/")},
+        Case{Html("สำนักงานเขตหลักสี่", "<h1>สำนักงานเขตหลักสี่</h1>"),
+             "shows the home page"},  // the start page's bytes (SetUp)
+        Case{Html("เข้าสู่ระบบ", "<form>ชื่อผู้ใช้ <input name=u> รหัสผ่าน "
+                                 "<input type=password name=p></form>"),
+             "shows a login page"}}) {
+    SCOPED_TRACE(c.why);
+    server_.Route(schools, c.answer);
+    ProcessResult r = Verify("item,url\nO3," + Url(schools) + "\n");
+    EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+    const std::string line = Line(r, "O3");
+    EXPECT_NE(line.find(c.why), std::string::npos) << line;
+    EXPECT_NE(line.find("broken"), std::string::npos) << line;
+  }
+  server_.Route(schools,
+                Html("โรงเรียน", "<h1>รายชื่อโรงเรียนสังกัดกรุงเทพมหานครในพื้นที่เขต"
+                                 "</h1><p>โรงเรียนวัดหลักสี่</p>"));
+  ProcessResult r = Verify("item,url\nO3," + Url(schools) + "\n");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
 TEST_F(VerifyTest, UnreachableHostIsAProblemNotAPass) {
   TestServer gone;
   ASSERT_TRUE(gone.Start());
