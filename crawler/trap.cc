@@ -64,10 +64,7 @@ std::string UrlTemplate(std::string_view url) {
 bool TemplateBudget::Admit(std::string_view url, bool likely) {
   if (max_per_template_ <= 0) return true;
   const std::string shape = UrlTemplate(url);
-  const int limit = likely ? kLikelyFactor * max_per_template_
-                           : max_per_template_;
   auto count = counts_.find(shape);
-  if (count != counts_.end() && count->second >= limit) return false;
   if (count == counts_.end()) {  // a new template: a new query shape?
     const size_t mark = shape.find('?');
     if (mark != std::string::npos) {
@@ -75,9 +72,15 @@ bool TemplateBudget::Admit(std::string_view url, bool likely) {
       if (seen.size() >= kMaxQueryShapes) return false;
       seen.insert(shape.substr(mark + 1));
     }
-    count = counts_.emplace(shape, 0).first;
+    count = counts_.emplace(shape, Counts{}).first;
   }
-  ++count->second;
+  // Likely evidence has a budget of its own, so it never spends the
+  // ordinary links' (a news archive of 59 pages is no trap).
+  int& n = likely ? count->second.likely : count->second.ordinary;
+  if (n >= (likely ? kLikelyFactor * max_per_template_ : max_per_template_)) {
+    return false;
+  }
+  ++n;
   return true;
 }
 

@@ -36,14 +36,18 @@ class TemplateBudget {
       : max_per_template_(max_per_template) {}
 
   // Counts `url` against its template; false once the template already has
-  // `max_per_template` URLs (kLikelyFactor times as many if `likely`
-  // evidence), or its path already has kMaxQueryShapes other query shapes
-  // (the URL is then not counted).
+  // `max_per_template` ordinary URLs (kLikelyFactor times as many likely
+  // evidence URLs, counted apart), or its path already has kMaxQueryShapes
+  // other query shapes (the URL is then not counted).
   bool Admit(std::string_view url, bool likely = false);
 
  private:
+  struct Counts {
+    int ordinary = 0;  // URLs admitted as ordinary links
+    int likely = 0;    // URLs admitted as likely evidence
+  };
   int max_per_template_;
-  std::map<std::string, int> counts_;  // template -> URLs admitted
+  std::map<std::string, Counts> counts_;  // template -> URLs admitted
   std::map<std::string, std::set<std::string>> shapes_;  // path -> shapes
 };
 

@@ -55,7 +55,19 @@ TEST(TemplateBudgetTest, LikelyEvidenceHasALargerButFiniteBudget) {
         << m;
   }
   EXPECT_FALSE(budget.Admit("http://h/plan/?id=999", true));
-  EXPECT_FALSE(budget.Admit("http://h/plan/?id=998")) << "nor as ordinary";
+}
+
+// The bench fixture's news archive (59 pages, some linked with words that
+// rank as evidence): likely links never spend the ordinary budget.
+TEST(TemplateBudgetTest, LikelyLinksDoNotSpendTheOrdinaryBudget) {
+  TemplateBudget budget(3);
+  for (int m = 0; m < 5; ++m) {
+    EXPECT_TRUE(budget.Admit("http://h/news/" + std::to_string(m), true));
+  }
+  for (int m = 5; m < 8; ++m) {
+    EXPECT_TRUE(budget.Admit("http://h/news/" + std::to_string(m))) << m;
+  }
+  EXPECT_FALSE(budget.Admit("http://h/news/99"));
 }
 
 TEST(TemplateBudgetTest, QueryShapesPerPathAreCapped) {
