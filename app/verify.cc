@@ -72,9 +72,16 @@ FetchResult FetchOne(Fetcher& fetcher, const Request& request) {
 void AddHits(const Matcher& m, Field field, const std::string& text,
              CheckedUrl* c) {
   if (text.empty()) return;
-  for (const FieldMatch& fm : m.Match(field, text)) {
-    c->hits.push_back(Hit{fm.item_id, fm.component_id, c->facts.url,
-                          c->facts.url, field, fm.matched, fm.pattern_line});
+  // As a crawl reads it: an exclusion in the link text, title or document
+  // text names the URL as something else (Hit::excluded).
+  const std::vector<FieldMatch> matches = ExclusionNamesUrl(field)
+                                              ? m.MatchWithExclusions(field, text)
+                                              : m.Match(field, text);
+  for (const FieldMatch& fm : matches) {
+    Hit hit{fm.item_id, fm.component_id, c->facts.url, c->facts.url,
+            field,      fm.matched,      fm.pattern_line};
+    hit.excluded = fm.excluded;
+    c->hits.push_back(hit);
   }
 }
 

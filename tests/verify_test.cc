@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/test_corpus.h"
 #include "tests/test_pdf.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
@@ -137,6 +138,24 @@ TEST_F(VerifyTest, WrongYearPdfIsStale) {
   std::string line = Line(r, "O5");
   EXPECT_NE(line.find("(stale)"), std::string::npos) << line;
   EXPECT_NE(line.find("found FY2566, need FY2568"), std::string::npos) << line;
+}
+
+// Red-team F1 through verify: a 6-month report submitted for O5 under a
+// plan's file name. Its own text names it a report (an exclusion of the
+// plan), so the name does not make it the plan, as in a crawl.
+TEST_F(VerifyTest, DocumentThatNamesItselfSomethingElseIsNotCreditedByItsName) {
+  std::string f = kFiles;
+  server_.Route(f + "2568/Action_Plan_2568_6M.pdf",
+                TestResponse{200, "application/pdf",
+                             MakeThaiPdf({"รายงานผลการดำเนินงานตามแผนปฏิบัติ"
+                                          "ราชการ รอบ 6 เดือน ประจำปีงบประมาณ "
+                                          "พ.ศ. 2568"}),
+                             {}});
+  ProcessResult r = Verify("item,url\nO5," + Url(f + "2568/Action_Plan_2568_6M.pdf") +
+                           "\nO5," + Url(f + "2568/Annual_Report_2567.pdf") + "\n");
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+  std::string line = Line(r, "O5");
+  EXPECT_EQ(line.find("ใช้ได้ (ok)"), std::string::npos) << r.out;
 }
 
 TEST_F(VerifyTest, FileThatCannotBeOpenedIsBrokenNotOk) {
