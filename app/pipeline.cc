@@ -154,7 +154,8 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
     prior = nullptr;
   }
   if (r.request.depth == 0 && IsOk(r))
-    NoteHomePage(r, prior ? prior->page.content_hash : "", &s.home);
+    NoteHomePage(r, prior ? prior->page.content_hash : "",
+                 prior ? prior->page.bytes : -1, &s.home);
   const std::string unopenable = prior ? "" : UnusableAnswer(r, s.home);
   if (prior) {
     // re-used

@@ -87,7 +87,7 @@ bool NamesLogin(const std::string& lower_text) {
 }  // namespace
 
 void NoteHomePage(const FetchResult& r, const std::string& stored_hash,
-                  HomePage* home) {
+                  int64_t stored_bytes, HomePage* home) {
   home->urls.clear();
   for (const std::string& url :
        {r.request.url, r.final_url, ScopePrefix(r.request.url)}) {
@@ -95,6 +95,8 @@ void NoteHomePage(const FetchResult& r, const std::string& stored_hash,
     if (!key.empty()) home->urls.push_back(std::move(key));
   }
   home->hash = r.body.empty() ? stored_hash : ContentHash(r.body);
+  home->bytes = r.body.empty() ? stored_bytes
+                               : static_cast<int64_t>(r.body.size());
 }
 
 std::string StandInPage(const FetchResult& r, const HomePage& home) {
@@ -109,7 +111,11 @@ std::string StandInPage(const FetchResult& r, const HomePage& home) {
     return kRedirectsHome + r.final_url;
   }
   if (r.body.empty() || IsPdf(r) || !IsHtml(r)) return "";
-  if (!home.hash.empty() && SameContent(r.body, home.hash)) {
+  // Only a body of the home page's size can be its bytes: the others (all
+  // but a few) are not hashed here a second time.
+  const bool same_size = home.bytes < 0 ||
+                         static_cast<int64_t>(r.body.size()) == home.bytes;
+  if (!home.hash.empty() && same_size && SameContent(r.body, home.hash)) {
     return kShowsHome;
   }
   const std::string& at = r.final_url.empty() ? r.request.url : r.final_url;

@@ -12,6 +12,7 @@
 #ifndef OITWATCH_APP_STAND_IN_PAGE_H_
 #define OITWATCH_APP_STAND_IN_PAGE_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,12 +26,14 @@ struct HomePage {
   std::vector<std::string> urls;  // start URL, where it landed, its scope
                                   // prefix: normalised, without the scheme
   std::string hash;  // pipeline_internal ContentHash of its body; "" unknown
+  int64_t bytes = -1;  // its body's size; -1 unknown (then only the hash)
 };
 
 // Records the start page `r` (a 2xx or 304 answer) in `home`;
-// `stored_hash` is the hash of the stored copy a 304 confirmed ("" if none).
+// `stored_hash` and `stored_bytes` are those of the stored copy a 304
+// confirmed ("" and -1 if none).
 void NoteHomePage(const FetchResult& r, const std::string& stored_hash,
-                  HomePage* home);
+                  int64_t stored_bytes, HomePage* home);
 
 // Why the 2xx answer `r` to a page or document request is not the page the
 // URL named: "redirects to the home page (URL)", "shows the home page" or

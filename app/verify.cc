@@ -159,7 +159,7 @@ HomePage FetchHomePage(Fetcher& fetcher, const Site& site) {
     r.body.clear();
   }
   HomePage home;
-  NoteHomePage(r, "", &home);
+  NoteHomePage(r, "", -1, &home);
   return home;
 }
 

@@ -31,7 +31,7 @@ HomePage Home() {
   start.final_url = "https://h/laksi/";
   start.body = kHomeBody;
   HomePage home;
-  NoteHomePage(start, "", &home);
+  NoteHomePage(start, "", -1, &home);
   return home;
 }
 
@@ -62,10 +62,15 @@ TEST(StandInPageTest, StoredHashOfA304StartPageIsUsed) {
   FetchResult start;
   start.request.url = "http://h/laksi/";
   start.final_url = "http://h/laksi/";
-  HomePage home;  // a 304: no body, the stored copy's hash
-  NoteHomePage(start, pipeline_internal::ContentHash(kHomeBody), &home);
-  EXPECT_EQ(StandInPage(Answer("http://h/laksi/schools", "", kHomeBody), home),
-            "shows the home page");
+  const std::string body = kHomeBody;
+  for (int64_t stored_bytes : {static_cast<int64_t>(body.size()), int64_t{-1}}) {
+    HomePage home;  // a 304: no body, the stored copy's hash (and size)
+    NoteHomePage(start, pipeline_internal::ContentHash(body), stored_bytes,
+                 &home);
+    EXPECT_EQ(StandInPage(Answer("http://h/laksi/schools", "", body), home),
+              "shows the home page")
+        << stored_bytes;
+  }
 }
 
 TEST(StandInPageTest, LinksToTheHomePageItselfAreNotTouched) {
