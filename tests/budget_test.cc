@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/test_html.h"
 #include "tests/test_pdf.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
@@ -17,11 +18,6 @@ namespace oitwatch {
 namespace {
 
 using nlohmann::json;
-
-std::string Html(const std::string& title, const std::string& body) {
-  return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title +
-         "</title></head><body>" + body + "</body></html>";
-}
 
 TestResponse Page(const std::string& title, const std::string& body) {
   return TestResponse{200, "text/html; charset=utf-8", Html(title, body), {}};

@@ -26,6 +26,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/test_html.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
 
@@ -33,11 +34,6 @@ namespace oitwatch {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string Html(const std::string& title, const std::string& body) {
-  return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title +
-         "</title></head><body>" + body + "</body></html>";
-}
 
 // Three districts of eight pages each; every page takes 40 ms to answer.
 void ServeDistricts(TestServer* server) {

@@ -16,6 +16,7 @@
 #include "crawler/fetcher.h"
 #include "tests/test_fault_server.h"
 #include "tests/test_fetch.h"
+#include "tests/test_html.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
 #include "tests/test_tls.h"
@@ -26,11 +27,6 @@ namespace {
 using nlohmann::json;
 
 constexpr char kDowngrade[] = "https->http downgrade: ";
-
-std::string Html(const std::string& title, const std::string& body) {
-  return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title +
-         "</title></head><body>" + body + "</body></html>";
-}
 
 // A whole HTTP response, as a file for `s_server -HTTP`.
 std::string Response(const std::string& status, const std::string& headers,

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/test_html.h"
 #include "tests/test_pdf.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
@@ -16,11 +17,6 @@ namespace oitwatch {
 namespace {
 
 using nlohmann::json;
-
-std::string Html(const std::string& title, const std::string& body) {
-  return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title +
-         "</title></head><body>" + body + "</body></html>";
-}
 
 std::string Menu(const std::string& slug) {
   return "<nav><a href=\"/" + slug + "/\">หน้าหลัก</a> <a href=\"/" + slug +

@@ -29,6 +29,7 @@
 #include "tests/test_compress.h"
 #include "tests/test_corpus.h"
 #include "tests/test_fault_server.h"
+#include "tests/test_html.h"
 #include "tests/test_pdf.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
@@ -872,11 +873,6 @@ TEST_F(HostileTlsTest, A27_SelfSignedCertificateIsTlsError) {
 }
 
 // ------------------------------------------------------ whole-run level
-
-std::string Html(const std::string& title, const std::string& body) {
-  return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title +
-         "</title></head><body>" + body + "</body></html>";
-}
 
 struct RunOutput {
   ProcessResult process;

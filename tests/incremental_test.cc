@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "tests/test_html.h"
 #include "tests/test_pdf.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
@@ -24,11 +25,6 @@ namespace oitwatch {
 namespace {
 
 using nlohmann::json;
-
-std::string Html(const std::string& title, const std::string& body) {
-  return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title +
-         "</title></head><body>" + body + "</body></html>";
-}
 
 // A district site whose every response carries an ETag and a Last-Modified,
 // and answers 304 to a matching conditional request unless told to ignore

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/test_html.h"
 #include "tests/test_pdf.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
@@ -20,11 +21,6 @@ namespace {
 using nlohmann::json;
 
 const char kPlan[] = "/d/files/Action_Plan_2568.pdf";
-
-std::string Html(const std::string& title, const std::string& body) {
-  return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title +
-         "</title></head><body>" + body + "</body></html>";
-}
 
 TestResponse PdfResponse(std::string bytes) {
   return TestResponse{200, "application/pdf", std::move(bytes), {}};
