@@ -12,7 +12,6 @@
 #define OITWATCH_CRAWLER_CHALLENGE_PAGE_H_
 
 #include <string>
-#include <string_view>
 
 namespace oitwatch {
 
@@ -37,12 +36,6 @@ bool IsChallengePage(const ChallengeSigns& response);
 // The note a 2xx challenge gets in FetchResult::error (its status says
 // the rest: "blocked HTTP 200").
 std::string ChallengeNote();
-
-// Position of `lower_needle` (lower-case ASCII) in `hay` at or after
-// `from`, ASCII case ignored; npos if none. memchr-fast: it runs over every
-// page fetched.
-size_t FindNoCase(std::string_view hay, std::string_view lower_needle,
-                  size_t from = 0);
 
 }  // namespace oitwatch
 
