@@ -148,6 +148,17 @@ TEST_F(CliTest, BadReachFlagsAreRefusedBeforeTheDatabase) {
   for (const auto& c : kCases) ExpectRefusedUntouched(Run(c.flags), c.reason);
 }
 
+// The delivery and PDF-reader limits of this session: out-of-range values
+// are usage errors before anything is written.
+TEST_F(CliTest, OutOfRangeAlertAndPdfLimitsAreRefusedBeforeTheDatabase) {
+  ExpectRefusedUntouched(Run({"--alert-timeout-ms", "5"}),
+                         "--alert-timeout-ms: Value 5 not in range");
+  ExpectRefusedUntouched(Run({"--pdf-timeout-ms", "0"}),
+                         "--pdf-timeout-ms: Value 0 not in range");
+  ExpectRefusedUntouched(Run({"--pdf-memory-mb", "1"}),
+                         "--pdf-memory-mb: Value 1 not in range");
+}
+
 TEST_F(CliTest, GoodResolveEntriesAreAccepted) {
   ProcessResult r = Run({"--resolve", "laksi.test:80:127.0.0.1", "--resolve",
                          "+v6.test:443:[::1],127.0.0.1"});
