@@ -7,7 +7,9 @@
 // parsing, CapNesting counts nesting on the raw bytes and removes the start
 // tags that would go deeper than DocumentLimits::max_depth, keeping their
 // text. Our own walk uses an explicit stack. The text of <script> and
-// <style>, which the walk skips, is dropped before parsing (raw_text.h).
+// <style>, which the walk skips, is dropped before parsing, and runs of
+// visible text are stood in for by one character each (raw_text.h); the
+// walk reads the text nodes back through SkimmedHtml::Restore.
 #include "rules/document.h"
 
 #include <gumbo.h>
@@ -461,8 +463,13 @@ class ResolveCache {
 
 class Walker {
  public:
-  Walker(const std::string& url, const DocumentLimits& limits, Document* doc)
-      : base_(url), limits_(limits), doc_(doc), text_(limits.max_text_bytes) {}
+  Walker(const std::string& url, const DocumentLimits& limits,
+         const SkimmedHtml& skim, Document* doc)
+      : base_(url),
+        limits_(limits),
+        skim_(skim),
+        doc_(doc),
+        text_(limits.max_text_bytes) {}
   void Walk(const GumboNode* root);
 
  private:
@@ -475,6 +482,8 @@ class Walker {
   std::string base_;
   bool base_seen_ = false;
   const DocumentLimits& limits_;
+  const SkimmedHtml& skim_;  // what Gumbo parsed: text nodes are read back
+  std::string restored_;     // scratch for skim_.Restore
   Document* doc_;
   TextBuilder text_;
   std::string title_, heading_, anchor_text_, anchor_alt_;
@@ -576,6 +585,7 @@ void Walker::Walk(const GumboNode* root) {
 }
 
 void Walker::OnText(std::string_view s) {
+  s = skim_.Restore(s, &restored_);
   if (in_title_) {
     title_.append(s);
     return;
@@ -753,11 +763,11 @@ bool ParseHtml(std::string_view utf8_html, const std::string& base_url,
     utf8_html = capped;
     doc->truncated = true;
   }
-  std::string skimmed;
-  if (limits.drop_script_and_style_text &&
-      DropScriptAndStyleText(utf8_html, &skimmed)) {
-    utf8_html = skimmed;
-  }
+  const SkimmedHtml skim(utf8_html,
+                         {.drop_script_and_style_text =
+                              limits.drop_script_and_style_text,
+                          .stand_in_text = limits.stand_in_text});
+  utf8_html = skim.html();
   thread_local ParseArena arena;
   const ArenaReset reset{&arena};
   GumboOptions options = kGumboDefaultOptions;
@@ -772,7 +782,7 @@ bool ParseHtml(std::string_view utf8_html, const std::string& base_url,
     *err = base_url + ": html: gumbo could not parse the input";
     return false;
   }
-  Walker(base_url, limits, doc).Walk(out->document);
+  Walker(base_url, limits, skim, doc).Walk(out->document);
   return true;
 }
 

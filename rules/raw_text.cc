@@ -3,6 +3,9 @@
 // Gumbo's parse of random tag soup.
 #include "rules/raw_text.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace oitwatch {
 namespace {
 
@@ -182,35 +185,165 @@ size_t RawTextEnd(std::string_view s, size_t p, std::string_view name) {
 // decide where it ends, not the first </script>.
 bool EscapesScript(std::string_view text) { return text.find("<!--") != kNpos; }
 
+// Stand-ins: U+F0000 + index, four bytes F3 B0+(i>>12) 80+(i>>6&63) 80+(i&63).
+constexpr size_t kMaxRuns = 0xFFFE;  // U+FFFFE and U+FFFFF are noncharacters
+constexpr size_t kMinRunBytes = 8;   // shorter runs are not worth a stand-in
+
+void AppendStandIn(size_t i, std::string* out) {
+  const char bytes[4] = {'\xF3', static_cast<char>(0xB0 | (i >> 12)),
+                         static_cast<char>(0x80 | ((i >> 6) & 0x3F)),
+                         static_cast<char>(0x80 | (i & 0x3F))};
+  out->append(bytes, 4);
+}
+
+// The index of the stand-in at s[p] (an F3 byte); kNpos if it is none.
+size_t StandInAt(std::string_view s, size_t p) {
+  if (p + 3 >= s.size()) return kNpos;
+  const auto b1 = static_cast<unsigned char>(s[p + 1]);
+  const auto b2 = static_cast<unsigned char>(s[p + 2]);
+  const auto b3 = static_cast<unsigned char>(s[p + 3]);
+  if (b1 < 0xB0 || b1 > 0xBF || (b2 & 0xC0) != 0x80 || (b3 & 0xC0) != 0x80) {
+    return kNpos;
+  }
+  return (size_t{b1} - 0xB0) << 12 | (size_t{b2} & 0x3F) << 6 | (b3 & 0x3F);
+}
+
+// The value of the numeric character reference whose digits start at p
+// (after "&#"), capped above U+10FFFF.
+uint32_t NumericReference(std::string_view s, size_t p) {
+  const bool hex = p < s.size() && (s[p] == 'x' || s[p] == 'X');
+  uint32_t value = 0;
+  for (p += hex ? 1 : 0; p < s.size(); ++p) {
+    const char c = Lower(s[p]);
+    uint32_t digit;
+    if (c >= '0' && c <= '9') {
+      digit = static_cast<uint32_t>(c - '0');
+    } else if (hex && c >= 'a' && c <= 'f') {
+      digit = static_cast<uint32_t>(c - 'a' + 10);
+    } else {
+      break;
+    }
+    value = std::min<uint32_t>(value * (hex ? 16 : 10) + digit, 0x110000);
+  }
+  return value;
+}
+
+// Whether no text of the page's parse can hold a stand-in's character.
+bool MayStandIn(std::string_view html) {
+  for (size_t p = html.find('\xF3'); p != kNpos; p = html.find('\xF3', p + 1)) {
+    const auto next = p + 1 < html.size() ? static_cast<unsigned char>(html[p + 1]) : 0;
+    if (next >= 0xB0 && next <= 0xBF) return false;  // U+F0000-U+FFFFF
+  }
+  for (size_t p = html.find("&#"); p != kNpos; p = html.find("&#", p + 2)) {
+    const uint32_t value = NumericReference(html, p + 2);
+    if (value >= 0xF0000 && value <= 0xFFFFF) return false;
+  }
+  return true;
+}
+
+// What ends a run of text: the tokenizer reads '&' as a character reference
+// and NUL and CR not as themselves.
+bool EndsRun(char c) { return c == '&' || c == '\0' || c == '\r'; }
+// What a character reference after '&' may consume (names, digits, ';').
+bool InReference(char c) {
+  return (c >= '0' && c <= '9') || IsAsciiAlpha(c) || c == '#' || c == ';';
+}
+
 }  // namespace
 
-bool DropScriptAndStyleText(std::string_view html, std::string* out) {
-  size_t copied = 0;
-  bool dropped = false;
+SkimmedHtml::SkimmedHtml(std::string_view html, Options options) : html_(html) {
+  const bool stand_in = options.stand_in_text && MayStandIn(html);
+  // html_[text, p) is text read in the data state.
+  size_t text = 0;
   for (size_t p = html.find('<'); p != kNpos; p = html.find('<', p)) {
+    if (stand_in) StandIn(text, p);
+    text = kNpos;
     const Markup m = ReadMarkup(html, p);
     if (m.end == kNpos) break;
     p = m.end;
     const Kind kind = KindOf(m.name);
     if (kind == Kind::kSwitch) break;
+    text = p;
     if (kind == Kind::kOther) continue;
+    text = kNpos;
     const size_t close = RawTextEnd(html, p, m.name);
     const size_t text_end = close == kNpos ? html.size() : close;
     if (kind == Kind::kHidden) {
-      const std::string_view text = html.substr(p, text_end - p);
-      if (EqualsNoCase(m.name, "script") && EscapesScript(text)) break;
-      if (!text.empty()) {
-        if (!dropped) out->reserve(out->size() + html.size());
-        out->append(html.substr(copied, p - copied));
-        copied = text_end;
-        dropped = true;
+      const std::string_view hidden = html.substr(p, text_end - p);
+      if (EqualsNoCase(m.name, "script") && EscapesScript(hidden)) break;
+      if (options.drop_script_and_style_text && !hidden.empty()) {
+        Copy(p);
+        copied_ = text_end;
       }
     }
     if (close == kNpos) break;
     p = close;
+    text = close;
   }
-  if (dropped) out->append(html.substr(copied));
-  return dropped;
+  if (stand_in && text != kNpos) StandIn(text, html.size());
+  if (changed_) Copy(html.size());
+}
+
+// Appends html_[copied_, end) to out_.
+void SkimmedHtml::Copy(size_t end) {
+  if (!changed_) out_.reserve(html_.size());
+  changed_ = true;
+  out_.append(html_.substr(copied_, end - copied_));
+  copied_ = end;
+}
+
+// Stands in for the runs of text in html_[begin, end) (read in the data
+// state), each from its first to its last non-space character: the spaces
+// around a run stay, as tree building treats a leading space apart (in the
+// head, a table) and a run without any non-space does not start the body.
+void SkimmedHtml::StandIn(size_t begin, size_t end) {
+  size_t p = begin;
+  while (p < end && runs_.size() < kMaxRuns) {
+    while (p < end && (IsTagSpace(html_[p]) || EndsRun(html_[p]))) {
+      if (html_[p++] != '&') continue;
+      while (p < end && InReference(html_[p])) ++p;
+    }
+    const size_t first = p;
+    size_t last = p;  // after the last non-space
+    for (; p < end && !EndsRun(html_[p]); ++p) {
+      if (!IsTagSpace(html_[p])) last = p + 1;
+    }
+    if (last - first < kMinRunBytes) continue;
+    Copy(first);
+    AppendStandIn(runs_.size(), &out_);
+    runs_.push_back(html_.substr(first, last - first));
+    copied_ = last;
+  }
+}
+
+std::string_view SkimmedHtml::Restore(std::string_view text,
+                                      std::string* scratch) const {
+  if (runs_.empty()) return text;
+  size_t p = text.find('\xF3');
+  if (p == kNpos) return text;
+  scratch->clear();
+  size_t copied = 0;
+  for (; p != kNpos; p = text.find('\xF3', p)) {
+    const size_t i = StandInAt(text, p);
+    if (i >= runs_.size()) {
+      ++p;
+      continue;
+    }
+    scratch->append(text.substr(copied, p - copied));
+    scratch->append(runs_[i]);
+    p += 4;
+    copied = p;
+  }
+  scratch->append(text.substr(copied));
+  return *scratch;
+}
+
+bool DropScriptAndStyleText(std::string_view html, std::string* out) {
+  const SkimmedHtml skim(html, {.drop_script_and_style_text = true,
+                                .stand_in_text = false});
+  if (!skim.changed()) return false;
+  out->append(skim.html());
+  return true;
 }
 
 }  // namespace oitwatch
