@@ -7,7 +7,7 @@ PACKAGES=(
   libcurl4-openssl-dev libgumbo-dev libre2-dev libsqlitecpp-dev libsqlite3-dev
   libyaml-cpp-dev libpoppler-cpp-dev libcli11-dev nlohmann-json3-dev
   libcpp-httplib-dev libgtest-dev libssl-dev zlib1g-dev libbrotli-dev libzstd-dev
-  libxxhash-dev
+  libxxhash-dev libtcmalloc-minimal4
   python3 sqlite3 openssl
   chromium fonts-thai-tlwg
 )
