@@ -37,11 +37,16 @@ void Pipeline::PrepareRequest(const Site& site, Request* request) {
 }
 
 // The earlier fetch to re-use for `r`: on a 304, or when the server ignored
-// the conditional headers but sent the same bytes again.
+// the conditional headers but sent the same bytes again. Never for an
+// answer that came from elsewhere (a redirect): a stored row does not keep
+// its own final URL, so only an answer from the URL itself is known to be
+// about what was stored, and a URL that now redirects (to the start page,
+// a login form) is judged afresh (rt6night BUG-1).
 const StoredPage* Pipeline::Reusable(const SiteState& s,
                                     const FetchResult& r) const {
   auto it = s.prior.find(r.request.url);
   if (it == s.prior.end()) return nullptr;
+  if (!r.final_url.empty() && r.final_url != r.request.url) return nullptr;
   if (r.outcome == FetchOutcome::kNotModified) return &it->second;
   bool same = r.outcome == FetchOutcome::kOk && !r.body.empty() &&
               SameContent(r.body, it->second.page.content_hash);

@@ -223,7 +223,11 @@ void Engine::Handle(const FetchResult& r, TimePoint now) {
 void Engine::HandleRobots(const FetchResult& r) {
   HostState& host = hosts_[HostKey(r.request.url)];
   host.known = true;
-  if (IsOk(r)) {
+  // Only a 2xx holds rules: robots.txt is never asked for conditionally, so
+  // a 304 (the fetcher's bad_content) is a robots.txt that could not be
+  // read, unreachable like a 5xx (rt6night BUG-3). No earlier night's copy
+  // is kept to fall back on.
+  if (r.outcome == FetchOutcome::kOk) {
     host.robots = RobotsTxt::Parse(r.body, config_.robots_token);
   } else if (((r.outcome == FetchOutcome::kHttpError ||
                r.outcome == FetchOutcome::kBlocked) &&

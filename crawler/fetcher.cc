@@ -21,6 +21,7 @@
 namespace oitwatch {
 
 using fetcher_internal::Finish;
+using fetcher_internal::FollowFirstRedirect;
 using fetcher_internal::Guard;
 using fetcher_internal::NewTransfer;
 using fetcher_internal::NoLineBreak;
@@ -73,11 +74,15 @@ void Fetcher::Impl::Collect(std::vector<FetchResult>* done) {
   while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
     if (message->msg != CURLMSG_DONE) continue;
     CURL* easy = message->easy_handle;
-    const CURLcode code = message->data.result;
+    CURLcode code = message->data.result;
     auto it = transfers.find(easy);
     KeepHttp1Socket(easy);
     curl_multi_remove_handle(multi, easy);
     if (it == transfers.end()) continue;
+    if (FollowFirstRedirect(it->second.get(), &code)) {
+      if (curl_multi_add_handle(multi, easy) == CURLM_OK) continue;
+      code = CURLE_FAILED_INIT;
+    }
     Finish(it->second.get(), code);
     done->push_back(std::move(it->second->result));
     transfers.erase(it);
@@ -154,6 +159,8 @@ size_t Fetcher::active() const { return impl_->transfers.size(); }
 
 int Fetcher::refused_connections() const { return impl_->guard.refused; }
 
-int Fetcher::discarded_connections() const { return impl_->guard.http1.shut(); }
+int Fetcher::discarded_connections() const {
+  return impl_->guard.http1.shut() + impl_->guard.dropped;
+}
 
 }  // namespace oitwatch

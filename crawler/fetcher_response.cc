@@ -178,17 +178,22 @@ void FillResult(Transfer* transfer, CURLcode code) {
   result.final_url = final_url != nullptr ? final_url : result.request.url;
   double seconds = 0;
   curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME, &seconds);
-  result.elapsed_seconds = seconds;
+  result.elapsed_seconds = transfer->earlier_seconds + seconds;
   result.fetched_at_unix = WallClockSeconds();
   if (code == CURLE_OK) {
     result.outcome = OutcomeForStatus(*transfer);
-    const Request& asked = result.request;
-    if (result.outcome == FetchOutcome::kNotModified && asked.etag.empty() &&
-        asked.last_modified.empty() &&
-        asked.kind != RequestKind::kRobots) {  // nothing stored to confirm
+    // Validators went to the first hop only (FollowFirstRedirect): a 304
+    // from anywhere else, or to a request without them (robots.txt is
+    // never asked conditionally), confirms no stored copy.
+    if (result.outcome == FetchOutcome::kNotModified &&
+        (!transfer->conditional || transfer->redirected)) {
       result.outcome = FetchOutcome::kBadContent;
-      result.error = "HTTP 304 Not Modified to a request without validators "
-                     "(no stored copy to re-use)";
+      result.error = transfer->redirected
+                         ? "HTTP 304 Not Modified from a redirect target, "
+                           "which was not asked conditionally (no stored "
+                           "copy of it to re-use)"
+                         : "HTTP 304 Not Modified to a request without "
+                           "validators (no stored copy to re-use)";
       result.body.clear();
     } else if (result.outcome == FetchOutcome::kBadContent) {  // 206
       result.error = "HTTP 206 partial content to a request for the whole "

@@ -3,7 +3,10 @@
 // server to our caps while it talks: header and decoded body bytes,
 // Content-Length framing, 1xx/3xx floods, the connect-time address and
 // port guard, the check for unsolicited bytes on a kept HTTP/1.x
-// connection, and each hop's scheme (an https->http downgrade, A24).
+// connection, a bodyless answer that announces a body anyway (its
+// connection is never reused), each hop's scheme (an https->http
+// downgrade, A24), and the first hop of a conditional request, which alone
+// carries the validators (FollowFirstRedirect).
 // The multi loop that runs the transfers is fetcher.cc.
 #include "crawler/fetcher_transfer.h"
 
@@ -52,6 +55,7 @@ void ResetHeaders(Transfer* transfer) {
   transfer->content_encoding.clear();
   transfer->transfer_encoding.clear();
   transfer->cf_mitigated = false;
+  transfer->has_location = false;
   transfer->decoder.reset();
   FetchResult& result = transfer->result;
   result.content_type.clear();
@@ -67,12 +71,38 @@ bool DeclaredTooLarge(const std::string& value, size_t cap) {
   return value.size() > 18 || std::stoull(value) > cap;
 }
 
+// True when the current response must have no body (RFC 9112 6.3: 204,
+// 304) but announces one: Content-Length above 0 or any Transfer-Encoding.
+// curl reads no body for it, so on HTTP/1.x its bytes would stay on the
+// connection and be read as the next request's response (rt6night BUG-4);
+// when they arrive later, no peek before the next request can see them.
+bool BodylessAnnouncesBody(const Transfer& transfer) {
+  if (!transfer.http1 || (transfer.status != 204 && transfer.status != 304))
+    return false;
+  return !transfer.transfer_encoding.empty() ||
+         (transfer.declared_length &&
+          transfer.length_value.find_first_not_of('0') != std::string::npos);
+}
+
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const size_t length = size * count;
   const std::string_view line(data, length);
-  if (StartsWithNoCase(line, "HTTP/")) {
+  if (line == "\r\n" || line == "\n") {  // the end of a head
+    if (BodylessAnnouncesBody(*transfer)) {
+      // Never reused: curl closes it when the transfer is done, before any
+      // other transfer can be given it.
+      curl_easy_setopt(transfer->easy.get(), CURLOPT_FORBID_REUSE, 1L);
+      ++transfer->guard->dropped;
+    }
+  } else if (StartsWithNoCase(line, "HTTP/")) {
     ResetHeaders(transfer);
+    transfer->http1 = StartsWithNoCase(line, "HTTP/1.");
+    const size_t space = line.find(' ');
+    transfer->status =
+        space == std::string_view::npos
+            ? 0
+            : std::atoi(std::string(line.substr(space + 1, 3)).c_str());
     char* url = nullptr;  // the hop answering now (redirects update it)
     curl_easy_getinfo(transfer->easy.get(), CURLINFO_EFFECTIVE_URL, &url);
     NoteHop(transfer, url);
@@ -95,6 +125,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     result.etag = HeaderValue(line, 5);
   } else if (StartsWithNoCase(line, "last-modified:")) {
     result.last_modified = HeaderValue(line, 14);
+  } else if (StartsWithNoCase(line, "location:")) {
+    transfer->has_location = true;
   } else if (StartsWithNoCase(line, "retry-after:")) {
     result.retry_after = HeaderValue(line, 12);
   } else if (StartsWithNoCase(line, "cf-mitigated:")) {
@@ -130,11 +162,26 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   return length;
 }
 
+// The current response is the redirect of a conditional first hop, which
+// FollowFirstRedirect follows (curl does not: it would send the validators
+// on). A 304 is no redirect, whatever its Location.
+bool FollowsManually(const Transfer& transfer) {
+  return transfer.conditional && !transfer.redirected &&
+         transfer.has_location && transfer.status >= 300 &&
+         transfer.status < 400 && transfer.status != 304;
+}
+
 // Receives the body as sent; our decoder undoes its Content-Encoding, so
 // bombs are counted on decoded bytes and broken streams are caught here.
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const size_t length = size * count;
+  if (FollowsManually(*transfer)) {  // a redirect's body, as curl drops it
+    transfer->skipped_bytes += length;
+    if (transfer->skipped_bytes <= transfer->max_body) return length;
+    transfer->abort = Abort::kBodyTooLarge;
+    return 0;
+  }
   if (transfer->decoder == nullptr) {
     transfer->decoder = ContentDecoder::Create(
         transfer->content_encoding, transfer->transfer_encoding,
@@ -216,15 +263,16 @@ Slist ConditionalHeaders(const Request& request) {
   return Slist(list);
 }
 
-void SetLimits(CURL* easy, const FetcherOptions& options, bool document) {
+void SetLimits(CURL* easy, const FetcherOptions& options,
+               const Transfer& transfer) {
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
-  curl_easy_setopt(
-      easy, CURLOPT_TIMEOUT_MS,
-      document ? options.document_timeout_ms : options.page_timeout_ms);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, transfer.timeout_ms);
   curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_bytes);
   curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, options.low_speed_seconds);
-  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, options.max_redirects);
+  // A conditional first hop is followed by FollowFirstRedirect.
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION,
+                   transfer.conditional ? 0L : 1L);
+  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, transfer.max_redirects);
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_PROXY, "");
@@ -274,6 +322,33 @@ void NoteHop(Transfer* transfer, const char* url) {
   }
 }
 
+bool FollowFirstRedirect(Transfer* transfer, CURLcode* code) {
+  if (*code != CURLE_OK || !FollowsManually(*transfer)) return false;
+  CURL* easy = transfer->easy.get();
+  char* location = nullptr;  // absolute, as curl would have followed it
+  curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location);
+  if (location == nullptr) return false;
+  if (transfer->max_redirects <= 0) {
+    *code = CURLE_TOO_MANY_REDIRECTS;
+    return false;
+  }
+  const std::string target = location;  // setopt may free curl's copy
+  double seconds = 0;
+  curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME, &seconds);
+  transfer->earlier_seconds = seconds;
+  transfer->redirected = true;
+  transfer->result.body.clear();
+  transfer->decoder.reset();
+  curl_easy_setopt(easy, CURLOPT_URL, target.c_str());
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);  // no validators
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, transfer->max_redirects - 1);
+  const long left =
+      transfer->timeout_ms - static_cast<long>(seconds * 1000);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, std::max(1L, left));
+  return true;
+}
+
 bool NoLineBreak(const std::string& value) {
   return value.find_first_of("\r\n") == std::string::npos;
 }
@@ -294,6 +369,13 @@ std::unique_ptr<Transfer> NewTransfer(const Request& request,
   // Every redirect hop plus a few interim (1xx) heads.
   transfer->max_responses = static_cast<int>(options.max_redirects) + 5;
   transfer->headers = ConditionalHeaders(request);
+  transfer->conditional = transfer->headers != nullptr;
+  transfer->timeout_ms =
+      document ? options.document_timeout_ms : options.page_timeout_ms;
+  transfer->max_redirects =
+      request.kind == RequestKind::kRobots  // RFC 9309 2.3.1.2: five
+          ? std::min(options.max_redirects, kRobotsMaxRedirects)
+          : options.max_redirects;
   transfer->https_origin = HttpsOrigin(request);
   NoteHop(transfer.get(), request.url.c_str());
   CURL* easy = transfer->easy.get();
@@ -304,11 +386,7 @@ std::unique_ptr<Transfer> NewTransfer(const Request& request,
   if (resolve != nullptr) curl_easy_setopt(easy, CURLOPT_RESOLVE, resolve);
   if (!options.ca_file.empty())
     curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_file.c_str());
-  SetLimits(easy, options, document);
-  if (request.kind == RequestKind::kRobots) {  // RFC 9309 2.3.1.2: five
-    curl_easy_setopt(easy, CURLOPT_MAXREDIRS,
-                     std::min(options.max_redirects, kRobotsMaxRedirects));
-  }
+  SetLimits(easy, options, *transfer);
   SetCallbacks(transfer.get());
   return transfer;
 }

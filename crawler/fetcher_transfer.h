@@ -48,6 +48,7 @@ struct Guard {
   AddressGuard addresses;
   std::set<int> ports;  // empty: any port
   int refused = 0;
+  int dropped = 0;  // connections closed after a bodyless answer's body
   Http1Sockets http1;  // kept-alive HTTP/1.x connections (A16)
 };
 
@@ -70,6 +71,7 @@ struct Transfer {
   // too, so we do; chunked stays curl's)
   std::string transfer_encoding;
   bool cf_mitigated = false;  // ... "cf-mitigated: challenge" (a WAF wall)
+  bool has_location = false;  // ... a Location header
   // Undoes both, content codings first applied, so undone last; made at the
   // response's first body byte (curl's own decoding is off: it never checks
   // that a stream ended, S23).
@@ -80,6 +82,20 @@ struct Transfer {
   int own_port = 0;      // the request URL's port: always allowed
   int refused_port = 0;  // the guard refused this port (not the address)
   bool https_origin = false;  // an https URL led here (A24)
+  // rt6night BUG-1: a conditional request's validators belong to its URL
+  // alone. curl would send them on every redirect hop too (CURLOPT_
+  // HTTPHEADER), and a start page answering the evidence page's
+  // If-Modified-Since with 304 would "confirm" the evidence page; so curl
+  // does not follow the first hop of a conditional request, and
+  // FollowFirstRedirect restarts the transfer at the target without them.
+  bool conditional = false;  // validators were set for the first hop
+  bool redirected = false;   // ... and it redirected: later hops have none
+  long max_redirects = 0;    // for the whole chain
+  long timeout_ms = 0;       // for the whole chain
+  double earlier_seconds = 0;   // the first hop's time, once redirected
+  size_t skipped_bytes = 0;     // of the first hop's redirect body
+  int status = 0;               // of the current response
+  bool http1 = false;           // ... an HTTP/1.x one
   char error[CURL_ERROR_SIZE] = {};
 };
 
@@ -87,6 +103,14 @@ struct Transfer {
 // secure, and the first plain-http hop after one is recorded as a downgrade
 // in result.downgraded_to. The hop itself is still followed.
 void NoteHop(Transfer* transfer, const char* url);
+
+// Called for a transfer that ended with `*code` (CURLE_OK): when it is the
+// conditional first hop of a redirect curl would have followed, re-arms the
+// handle for the target, without the validators and with what is left of
+// the redirect cap and timeout, and returns true (the caller adds it to the
+// multi handle again). Sets *code to CURLE_TOO_MANY_REDIRECTS when no
+// redirect may be followed at all.
+bool FollowFirstRedirect(Transfer* transfer, CURLcode* code);
 
 // True when `value` may go into a header line (no CR/LF to inject more).
 bool NoLineBreak(const std::string& value);

@@ -2173,6 +2173,23 @@ TEST_F(HostileRunTest, A29_RobotsRedirectsStopAtFive) {
   EXPECT_EQ(server.hits("/rr/"), 1);
 }
 
+// rt6night BUG-3: robots.txt is never asked for conditionally, so a 304 to
+// it holds no rules at all. It is not "allow everything": like a 5xx
+// (RFC 9309 2.3.1.4, unreachable) it disallows the host, and the site is
+// unchecked with the reason, its pages never fetched.
+TEST_F(HostileRunTest, A29_RobotsAnswered304DisallowsWithReason) {
+  TestServer server;
+  server.Route("/robots.txt", TestResponse{304, "", "", {}});
+  server.Route("/r3/", TestResponse{200, "text/html", Html("เขต", "x"), {}});
+  ASSERT_TRUE(server.Start());
+  RunOutput run = Run({{"r3", server.url("/r3/")}});
+  ExpectGoodSitePasses(run);
+  ExpectUnchecked(run, "r3", "robots.txt");
+  EXPECT_NE(Site(run.report, "r3").value("reason", "").find("304"),
+            std::string::npos);
+  EXPECT_EQ(server.hits("/r3/"), 0) << "a 304 is no permission to crawl";
+}
+
 // B8 (red-team probe): UTF-16 declared in the header, no BOM: decoded as
 // declared, not dropped as a binary body.
 TEST_F(HostileRunTest, B8_Utf16DeclaredWithoutBomIsRead) {

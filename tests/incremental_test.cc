@@ -576,6 +576,29 @@ TEST_F(StandInPageTest, EvidencePageRedirectingToTheHomePageIsBroken) {
       "redirects to the home page " + server_.url("/laksi/"));
 }
 
+// rt6night BUG-1: the start page answers 304 to any conditional request
+// (like Apache comparing If-Modified-Since with its own, older,
+// Last-Modified). The schools page's validators must not follow its
+// redirect there: that 304 would re-use the schools page's stored copy, a
+// false pass.
+TEST_F(StandInPageTest, EvidencePageRedirectingToAHomePageAnswering304IsBroken) {
+  ExpectBrokenOnNightTwo(
+      [this] {
+        const std::string home = site_.Body(server_.url("/laksi/"));
+        server_.Route("/laksi/", [home](const TestRequest& req) {
+          if (req.headers.count("if-none-match") ||
+              req.headers.count("if-modified-since")) {
+            return TestResponse{304, "", "", {{"ETag", "\"home\""}}};
+          }
+          return TestResponse{200, "text/html; charset=utf-8", home,
+                              {{"ETag", "\"home\""}}};
+        });
+        server_.Route("/laksi/schools", TestResponse{302, "text/html", "",
+                                                     {{"Location", "/laksi/"}}});
+      },
+      "redirects to the home page " + server_.url("/laksi/"));
+}
+
 // The start page is unchanged on night 2 (a 304): the home page's bytes are
 // known from the stored copy's hash.
 TEST_F(StandInPageTest, EvidencePageShowingTheHomePageIsBroken) {
