@@ -143,8 +143,8 @@ class Pipeline : public CrawlSink {
     std::set<std::string> items_found;
     size_t hits_counted = 0;  // s.hits already counted in items_found
     // Text lines of the site's first page (menus, sidebars): a later page
-    // with almost nothing else is an empty page (EmptyPage in
-    // pipeline_read.cc).
+    // with almost nothing else, or a notice alone, is a placeholder
+    // (rules/placeholder_page.h).
     std::unordered_set<std::string> chrome_lines;
     bool chrome_known = false;
     // Links already read on this site, by URL + "\n" + anchor text (a menu

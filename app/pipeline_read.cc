@@ -16,6 +16,7 @@
 #include "crawler/url.h"
 #include "rules/document.h"
 #include "rules/pdf_text.h"
+#include "rules/placeholder_page.h"
 #include "rules/thai_date.h"
 #include "rules/thai_text.h"
 
@@ -35,32 +36,6 @@ namespace {
 constexpr int kHitPriority = 100;
 constexpr int kIndexPriority = 200;
 constexpr int kCurrentYearBonus = 50;
-
-// Fewer bytes of text of its own than this, and a page is empty.
-constexpr size_t kEmptyPageBytes = 24;
-
-// True if a page says nothing beyond the site's chrome (the first page's
-// lines: menus, sidebars) and its own headings: a CMS page with a title only.
-bool EmptyPage(const std::vector<std::string>& lines,
-               const std::unordered_set<std::string>& chrome,
-               const std::string& normalized_headings) {
-  size_t own = 0;
-  for (const std::string& line : lines) {
-    if (chrome.count(line)) continue;
-    if (normalized_headings.find(line) != std::string::npos) continue;
-    own += line.size();
-  }
-  return own < kEmptyPageBytes;
-}
-
-bool LooksLikeIndex(const std::string& normalized_text) {
-  static const char* const kMarkers[] = {
-      "ITA", "OIT", "คุณธรรมและความโปร่งใส", "การเปิดเผยข้อมูลสาธารณะ"};
-  for (const char* m : kMarkers) {
-    if (normalized_text.find(m) != std::string::npos) return true;
-  }
-  return false;
-}
 
 // A news archive is where a page budget goes to die: hundreds of list pages
 // and dated items, none of them evidence (O4 needs only the news list). A
@@ -288,8 +263,10 @@ void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
   if (!s.chrome_known) {
     s.chrome_lines.insert(read.lines.begin(), read.lines.end());
     s.chrome_known = true;
-  } else if (EmptyPage(read.lines, s.chrome_lines, read.headings.text)) {
-    facts.placeholder = true;
+  } else if (ClassifyPlaceholder(read.lines, s.chrome_lines,
+                                 read.headings.text, matcher_) !=
+             PlaceholderKind::kNone) {
+    facts.placeholder = true;  // empty, a notice alone, a blank form
   }
   AddFieldHits(s, Field::kTitle, read.title_field, url, out);
   AddFieldHits(s, Field::kHeadings, read.headings, url, out);

@@ -25,6 +25,16 @@ void Pipeline::PrepareRequest(const Site& site, Request* request) {
     return;
   }
   if (!found || prior.page.kind != KindName(request->kind)) return;
+  // A copy read under another rule set or version is read again: its hits,
+  // dates and placeholder flag are what those rules saw (a page that a new
+  // `notices` pattern makes a placeholder must not stay evidence only
+  // because it did not change). Unknown: read again too.
+  RunInfo run;
+  const RuleSet& rules = matcher_.rules();
+  if (!reader_->GetRun(prior.run_id, &run, &err) ||
+      run.ruleset_id != rules.id || run.ruleset_version != rules.version) {
+    return;
+  }
   // A stored copy whose links do not read (a corrupt page_links row) is not
   // re-used: no validators, so the page comes in full and is read afresh.
   if (request->kind == RequestKind::kPage &&

@@ -23,6 +23,7 @@
 #include "rules/judge.h"
 #include "rules/matcher.h"
 #include "rules/pdf_sandbox.h"
+#include "rules/placeholder_page.h"
 #include "rules/thai_date.h"
 #include "rules/thai_text.h"
 
@@ -135,8 +136,14 @@ void ReadHtml(const Matcher& m, const FetchResult& r, CheckedUrl* c) {
   }
   std::string title = NormalizeThai(doc.title);
   std::string headings = NormalizeThai(doc.headings);
-  std::string text = NormalizeThai(doc.text);
-  c->facts.placeholder = m.IsPlaceholder(text);
+  std::string text;
+  const std::vector<std::string> lines = NormalizeThaiLines(doc.text, &text);
+  // One URL alone has no known chrome (its menus count as its own text), so
+  // "empty" means nothing here; a short notice page or a blank form does.
+  const PlaceholderKind kind = ClassifyPlaceholder(lines, {}, headings, m);
+  c->facts.placeholder = m.IsPlaceholder(text) ||
+                         kind == PlaceholderKind::kNotice ||
+                         kind == PlaceholderKind::kBlankTemplate;
   AddHits(m, Field::kTitle, title, c);
   AddHits(m, Field::kHeadings, headings, c);
   AddHits(m, Field::kPageText, text, c);

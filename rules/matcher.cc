@@ -68,6 +68,24 @@ struct FieldIndex {
   std::vector<Entry> exclude;
 };
 
+// Compiles a list of patterns that belong to no component (placeholders,
+// notices). Returns false with "FILE:LINE: what: <RE2 error>".
+bool CompileList(const std::string& path, const char* what,
+                 const std::vector<Pattern>& patterns,
+                 std::vector<std::unique_ptr<RE2>>* out, std::string* err) {
+  for (const Pattern& pattern : patterns) {
+    std::string re_err;
+    std::unique_ptr<RE2> re = Compile(pattern.regex, &re_err);
+    if (re == nullptr) {
+      *err = path + ":" + std::to_string(pattern.line) + ": " + what + ": " +
+             re_err;
+      return false;
+    }
+    out->push_back(std::move(re));
+  }
+  return true;
+}
+
 }  // namespace
 
 bool CheckPattern(const std::string& regex, std::string* err) {
@@ -79,6 +97,7 @@ struct Matcher::Impl {
   std::vector<ComponentRef> components;  // rule order
   std::array<FieldIndex, kFieldCount> fields;
   std::vector<std::unique_ptr<RE2>> placeholders;
+  std::vector<std::unique_ptr<RE2>> notices;  // matched in full, one line
   // All placeholder patterns in one pass over a page (null: none).
   std::unique_ptr<RE2::Set> placeholder_set;
   // The page-text patterns, then the placeholders: MatchPage's one pass over
@@ -209,15 +228,11 @@ std::unique_ptr<Matcher> Matcher::Create(const RuleSet& rules,
       }
     }
   }
-  for (const Pattern& pattern : rules.placeholders) {
-    std::string re_err;
-    std::unique_ptr<RE2> re = Compile(pattern.regex, &re_err);
-    if (re == nullptr) {
-      *err = rules.path + ":" + std::to_string(pattern.line) +
-             ": placeholders: " + re_err;
-      return nullptr;
-    }
-    impl->placeholders.push_back(std::move(re));
+  if (!CompileList(rules.path, "placeholders", rules.placeholders,
+                   &impl->placeholders, err) ||
+      !CompileList(rules.path, "notices", rules.notices, &impl->notices,
+                   err)) {
+    return nullptr;
   }
   if (!impl->BuildSets(err)) return nullptr;
   return std::unique_ptr<Matcher>(new Matcher(std::move(impl)));
@@ -305,6 +320,13 @@ bool Matcher::IsPlaceholder(std::string_view text) const {
   }  // else DFA out of memory: ask each pattern on its own
   for (const std::unique_ptr<RE2>& re : impl_->placeholders) {
     if (RE2::PartialMatch(Piece(text), *re)) return true;
+  }
+  return false;
+}
+
+bool Matcher::IsNotice(std::string_view line) const {
+  for (const std::unique_ptr<RE2>& re : impl_->notices) {
+    if (RE2::FullMatch(Piece(line), *re)) return true;
   }
   return false;
 }

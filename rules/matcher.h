@@ -60,6 +60,11 @@ class Matcher {
   // "coming soon") by the rule set's placeholder patterns.
   bool IsPlaceholder(std::string_view text) const;
 
+  // True if the whole of `line` (one normalised text line of a page) is a
+  // notice of the rule set's `notices` ("ยังไม่มีข้อมูล"). Whether the page
+  // is a placeholder then depends on what else it says (placeholder_page.h).
+  bool IsNotice(std::string_view line) const;
+
   // Match(Field::kPageText, text) and IsPlaceholder(text) in one pass over
   // the text: a page's text is its longest field.
   std::vector<FieldMatch> MatchPage(std::string_view text,

@@ -40,8 +40,8 @@ constexpr FreshnessEntry kFreshnessNames[] = {
 };
 
 const std::set<std::string> kTopKeys = {
-    "ruleset",     "version",      "fiscal_year", "title",
-    "provisional", "placeholders", "items"};
+    "ruleset",      "version", "fiscal_year", "title", "provisional",
+    "placeholders", "notices", "items"};
 const std::set<std::string> kItemKeys = {
     "id",         "title", "title_en",  "subindicator",
     "confidence", "note",  "components"};
@@ -91,6 +91,7 @@ bool MatchesEmptyText(const Pattern& pattern) {
 // What a pattern that matches empty text would do, by the list it is in.
 std::string EmptyMatchEffect(const std::string& context) {
   if (context == "placeholders") return "every page would be a placeholder";
+  if (context == "notices") return "every short page could be a placeholder";
   if (context.size() > 10 &&
       context.compare(context.size() - 10, 10, " (exclude)") == 0) {
     return "every candidate would be excluded";
@@ -361,6 +362,10 @@ void Loader::LoadTop(const YAML::Node& root, RuleSet* rules) {
   if (placeholders.IsDefined() && !placeholders.IsNull()) {
     LoadPatternList(placeholders, Field::kPageText, "placeholders",
                     &rules->placeholders);
+  }
+  const YAML::Node notices = root["notices"];
+  if (notices.IsDefined() && !notices.IsNull()) {
+    LoadPatternList(notices, Field::kPageText, "notices", &rules->notices);
   }
   const YAML::Node items = root["items"];
   if (items.IsDefined()) {

@@ -69,6 +69,10 @@ struct RuleSet {
   std::string title;
   bool provisional = false;      // not verified against the NACC manual
   std::vector<Pattern> placeholders;  // "under construction" page text
+  // A whole text line ("ยังไม่มีข้อมูล") that makes a page a placeholder only
+  // when it is all the page says beyond the site's chrome and its headings
+  // (rules/placeholder_page.h): real evidence holds the phrase too.
+  std::vector<Pattern> notices;
   std::vector<Item> items;
   std::string path;        // file it came from
 };

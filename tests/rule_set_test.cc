@@ -225,6 +225,29 @@ TEST(RuleSetTest, PatternThatMatchesEmptyTextIsRejectedWithItsLine) {
   }
 }
 
+// `notices` (whole lines that make a page a placeholder only as its main
+// content, rules/placeholder_page.h) load with their lines, and one that
+// matches empty text is refused like a placeholder.
+TEST(RuleSetTest, NoticesLoadWithTheirLinesAndMustNotMatchEmptyText) {
+  const std::string component =
+      OneComponent("        freshness: current_fy\n"
+                   "        match:\n"
+                   "          link_text: ['แผนปฏิบัติราชการ']\n");
+  RuleSet rules;
+  std::string err;
+  const std::string good = WriteRules(
+      "notices:\n  - '(ยัง)?ไม่มีข้อมูล'\n  - 'อยู่ระหว่างดำเนินการ'\n" +
+      component);
+  ASSERT_TRUE(LoadRuleSet(good, &rules, &err)) << err;
+  ASSERT_EQ(rules.notices.size(), 2u);
+  EXPECT_EQ(rules.notices[0].regex, "(ยัง)?ไม่มีข้อมูล");
+  EXPECT_EQ(rules.notices[1].line, 7);
+  const std::string bad = WriteRules("notices: ['(ยัง)?']\n" + component);
+  EXPECT_EQ(LoadError(bad),
+            bad + ":5: notices: pattern '(ยัง)?' matches empty text, so "
+                  "every short page could be a placeholder");
+}
+
 TEST(RuleSetTest, PlaceholderOrExcludeThatMatchesEmptyTextIsRejected) {
   const std::string path = WriteRules(
       "placeholders: ['อยู่ระหว่างปรับปรุง', 'soon|']\n" +
