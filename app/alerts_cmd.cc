@@ -13,11 +13,13 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <string>
 
 #include "app/commands.h"
 #include "app/pipeline.h"
 #include "reports/escape.h"
+#include "reports/report.h"
 
 namespace oitwatch {
 namespace {
@@ -187,6 +189,29 @@ bool IsWebhookAllowEntry(const std::string& entry) {
          std::stoi(bits) <= 32;
 }
 
+// Fills in->previous: each item judged tonight as it stood the last time it
+// was judged (the reports' last_known), so a night on which its evidence
+// could not be checked is skipped: pass -> unchecked -> broken is "lost".
+bool AddPrevious(Store& store, int64_t run_id, SiteAlertInput* in,
+                 std::string* err) {
+  std::set<std::string> items;
+  for (const ItemVerdict& v : in->current) {
+    if (v.status != ItemStatus::kUnchecked) items.insert(v.item_id);
+  }
+  std::map<std::string, LastKnown> known;
+  if (!LastKnownVerdicts(store, run_id, in->site_id, items, &known, err)) {
+    return false;
+  }
+  for (auto& [item, last] : known) {
+    ItemVerdict v;
+    v.item_id = item;
+    if (!ParseItemStatus(last.status, &v.status)) continue;
+    v.evidence = std::move(last.evidence);
+    in->previous.push_back(std::move(v));
+  }
+  return true;
+}
+
 bool Enabled(const AlertOptions& o) {
   return !o.no_alerts && (!o.smtp_url.empty() || !o.webhooks.empty());
 }
@@ -302,14 +327,13 @@ void AlertSession::RecordSite(const SiteRunInfo& info,
                     info.state == "checked"};
   in.current = verdicts;
   std::string err;
-  int64_t previous = 0;
   bool ok = outbox_->OpenProblems(site->id, &in.open, &err) &&
             outbox_->UncheckedStreak(site->id, run_id_, &in.unchecked_nights, &err);
-  if (ok && outbox_->PreviousCheckedRun(site->id, run_id_, &previous, &err)) {
-    in.has_previous = true;
-    ok = store_->ListVerdicts(previous, site->id, &in.previous, &err);
-  }
+  if (ok && in.checked) ok = AddPrevious(*store_, run_id_, &in, &err);
   AlertPolicy policy{options_.renotify_days, options_.unreachable_nights, true};
+  // Reminders are spaced by the wall clock, not --as-of: renotify_days is
+  // about when a person was last told (notified_at is a real time), and a
+  // run judged "as of" another day is still sent today.
   AlertDecision d = DecideAlerts(in, policy, std::time(nullptr));
   AlertRecord record{d.upserts, d.closed_items, {}};
   if (!d.events.empty()) record.messages = Messages(*site, d.events);

@@ -25,6 +25,7 @@
 #include "reports/output_file.h"
 #include "reports/render.h"
 #include "reports/report.h"
+#include "rules/evidence.h"
 #include "rules/matcher.h"
 #include "rules/overrides.h"
 #include "rules/rule_set.h"
@@ -352,11 +353,19 @@ int RunCommand(const RunOptions& o) {
     popt.on_progress = [&progress](const SiteProgress& p) {
       progress.Progress(p);
     };
-    popt.on_site_done = [&progress](const SiteRunInfo& s,
-                                    const std::vector<ItemVerdict>& v) {
-      progress.SiteDone(s, v);
-    };
   }
+  // Items that could not be checked, of any site (a checked site's too: a
+  // page that may hold their evidence failed): exit 4, not 0, for cron.
+  // Counted on the writer thread; read after Crawl has waited for it.
+  std::atomic<int> unchecked_items{0};
+  popt.on_site_done = [&progress, &unchecked_items, quiet = o.quiet](
+                          const SiteRunInfo& s,
+                          const std::vector<ItemVerdict>& v) {
+    for (const ItemVerdict& verdict : v) {
+      if (verdict.status == ItemStatus::kUnchecked) ++unchecked_items;
+    }
+    if (!quiet) progress.SiteDone(s, v);
+  };
   AlertSession alerts(o.alerts, o.db, store.get(), run_id, info.as_of, sites);
   alerts.Attach(&popt);  // after each site: detect -> outbox
   Pipeline pipeline(store.get(), *matcher, popt);
@@ -386,7 +395,9 @@ int RunCommand(const RunOptions& o) {
   }
   if (status == "interrupted") return kExitError;
   if (pipeline.timed_out()) return kExitTimedOut;
-  return pipeline.sites_unchecked() > 0 ? kExitSitesUnchecked : kExitOk;
+  return pipeline.sites_unchecked() > 0 || unchecked_items > 0
+             ? kExitSitesUnchecked
+             : kExitOk;
 }
 
 int ReportCommand(const ReportOptions& o) {

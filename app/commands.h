@@ -14,11 +14,12 @@ namespace oitwatch {
 
 // Exit codes, documented in --help and the README (a monitor reads them).
 enum ExitCode {
-  kExitOk = 0,             // done; every site could be checked
+  kExitOk = 0,             // done; every site and item could be checked
   kExitError = 1,          // our own failure: database, disk, I/O
   kExitUsage = 2,          // bad flags, or a sites/rules file that is invalid
   kExitLocked = 3,         // another run holds the lock on this database
-  kExitSitesUnchecked = 4, // run finished, but some sites could not be checked
+  kExitSitesUnchecked = 4, // run finished, but some sites or items could not
+                           // be checked
   kExitTimedOut = 5,       // the run watchdog stopped the crawl (partial run)
 };
 

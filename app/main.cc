@@ -23,7 +23,8 @@ namespace {
 const char kExitCodes[] =
     "Exit codes: 0 ok | 1 error (database, disk) | 2 bad usage or invalid "
     "sites/rules file | 3 another run holds the lock | 4 run finished but "
-    "some sites could not be checked | 5 run stopped by the watchdog";
+    "some sites or items could not be checked | 5 run stopped by the "
+    "watchdog";
 
 // --as-of: given, it is a day (an empty value used to mean today), and of
 // the Common Era: 2568-04-10 parsed as the year 2568 CE and judged every

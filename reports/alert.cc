@@ -82,8 +82,11 @@ void DecideUnreachable(const SiteAlertInput& in, const AlertPolicy& policy,
                        std::time_t now, AlertDecision* out) {
   if (in.unchecked_nights < policy.unreachable_nights) return;
   AlertEvent e = SiteEvent(in, AlertKind::kUnreachable);
-  e.after = "unchecked";
-  e.reason = std::to_string(in.unchecked_nights) + " runs in a row";
+  // No before/after: those are item statuses, and the site's state before
+  // the streak may be unknown (the mail read "status: ? -> unchecked").
+  const std::string n = std::to_string(in.unchecked_nights);
+  e.reason = "ตรวจไม่ได้ติดต่อกัน " + n + " ครั้ง (unchecked " + n +
+             " runs in a row)";
   if (!in.current.empty()) e.reason += ": " + in.current.front().reason;
   e.fingerprint =
       Fingerprint(in.site_id, "", AlertKind::kUnreachable, "", "unchecked");
@@ -390,7 +393,12 @@ bool SendEmail(const SmtpOptions& o, const std::string& to,
     return false;
   }
   if (code != CURLE_OK) {
-    *err = "SMTP to " + to + ": " + CurlError(code, errbuf);
+    // The server's last reply code (e.g. 550): curl's text alone ("Weird
+    // server reply") does not tell a refused recipient from a dead server.
+    long reply = 0;
+    curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &reply);
+    *err = "SMTP to " + to + ": " + CurlError(code, errbuf) +
+           (reply > 0 ? " (server replied " + std::to_string(reply) + ")" : "");
     return false;
   }
   return true;

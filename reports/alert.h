@@ -58,7 +58,9 @@ struct SiteAlertInput {
   std::string as_of;
   bool checked = true;           // false: unreachable tonight
   int unchecked_nights = 0;      // runs in a row unchecked, tonight included
-  bool has_previous = false;     // a finished earlier run checked the site
+  // previous: each item as it stood the last time it was judged (not
+  // unchecked) in an earlier run that checked the site; items never judged
+  // before are absent. current: tonight's verdicts.
   std::vector<ItemVerdict> previous, current;
   std::vector<AlertStateRow> open;  // the site's open problems
 };

@@ -115,9 +115,12 @@ std::string Summary(const Report& r) {
                     " · ตรวจแล้ว (checked) " + std::to_string(checked) +
                     " · ตรวจไม่ได้ (unchecked) " +
                     std::to_string(r.sites.size() - checked);
-  if (scored > 0) {
+  if (scored > 0) {  // sites without a score are left out, never 0
+    const std::string n = std::to_string(scored);
     out += " · คะแนนเฉลี่ยคาดการณ์ (mean predicted score) <b>" +
-           ScoreText(sum / scored) + "</b>";
+           ScoreText(sum / scored) + "</b> (จาก " + n +
+           " หน่วยงานที่มีคะแนน; of " + n +
+           (scored == 1 ? " site" : " sites") + " with a score)";
   }
   return out + "</p>\n";
 }

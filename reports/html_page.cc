@@ -143,8 +143,16 @@ std::string LevelCells(const SiteReport& site) {
   if (!site.score) {
     return "<td>—</td><td>ตรวจไม่ได้ (unchecked)</td><td>—</td>";
   }
-  return "<td class=\"num\"><b>" + ScoreText(site.score) +
-         "</b></td><td>" + LevelIfToolsEqual(*site.score) + "</td><td>" +
+  // The score counts unchecked items as not passed: say how many.
+  const int unchecked = site.count("unchecked");
+  const std::string n = std::to_string(unchecked);
+  const std::string note =
+      unchecked == 0 ? ""
+                     : "<br><span class=\"note\">ตรวจไม่ได้ " + n +
+                           " ข้อ นับเป็นไม่ผ่าน (" + n +
+                           " not checked, counted as not passed)</span>";
+  return "<td class=\"num\"><b>" + ScoreText(site.score) + "</b>" + note +
+         "</td><td>" + LevelIfToolsEqual(*site.score) + "</td><td>" +
          BestReachableLevel(*site.score) + "</td>";
 }
 

@@ -36,7 +36,8 @@ std::string ItemAnchor(const std::string& item_id);
 // anything else unchanged (plain text, not escaped).
 std::string ThaiDateLabel(const std::string& iso);
 
-// Three <td>: predicted OIT score, level if IIT/EIT equal OIT, best level.
+// Three <td>: predicted OIT score (with how many items were not checked,
+// if any), level if IIT/EIT equal OIT, best level.
 std::string LevelCells(const SiteReport& site);
 // The box that explains scores and ITA levels.
 std::string LevelExplanation();

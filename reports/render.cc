@@ -158,6 +158,7 @@ std::string JsonSite(const SiteReport& site, int depth) {
       {"state", JsonString(site.state)},
       {"reason", JsonString(site.reason)},
       {"score", JsonScore(site.score)},
+      {"unchecked_items", JsonInt(site.count("unchecked"))},
       {"pages", JsonInt(site.pages)},
       {"documents", JsonInt(site.documents)},
       {"errors", JsonInt(site.errors)},
@@ -272,10 +273,23 @@ void TextUncheckedSite(const SiteReport& site, std::string* out) {
   }
 }
 
+// " · ตรวจไม่ได้ 3 รายการ นับเป็นไม่ผ่าน (3 items not checked, counted as not
+// passed)" beside a score that counts unchecked items as failures; "" if
+// every item was judged.
+std::string UncheckedNote(const SiteReport& site) {
+  const int n = site.count("unchecked");
+  if (n == 0) return "";
+  const std::string count = std::to_string(n);
+  return " · ตรวจไม่ได้ " + count + " รายการ นับเป็นไม่ผ่าน (" + count +
+         (n == 1 ? " item" : " items") +
+         " not checked, counted as not passed)";
+}
+
 void TextCheckedSite(const SiteReport& site, std::string* out) {
   *out += "   สถานะ (state): ตรวจแล้ว (checked)\n";
   std::string score = site.score ? FormatScore(*site.score) + " / 100" : "-";
-  *out += "   คะแนน OIT คาดการณ์ (predicted OIT score): " + score + "\n";
+  *out += "   คะแนน OIT คาดการณ์ (predicted OIT score): " + score +
+          UncheckedNote(site) + "\n";
   *out += "   ผลรายการ (items): " + CountsLine({&site}) + "\n";
   *out += "   การเก็บข้อมูล (crawl): หน้าเว็บ pages " + std::to_string(site.pages) +
           " · เอกสาร documents " + std::to_string(site.documents) +
@@ -289,11 +303,14 @@ void TextCheckedSite(const SiteReport& site, std::string* out) {
 
 void TextSummary(const Report& r, std::string* out) {
   std::vector<const SiteReport*> sites;
-  int checked = 0, scored = 0;
+  int checked = 0, scored = 0, unchecked_items = 0;
   double score_sum = 0;
   for (const SiteReport& site : r.sites) {
     sites.push_back(&site);
-    if (site.state == "checked") ++checked;
+    if (site.state == "checked") {
+      ++checked;
+      unchecked_items += site.count("unchecked");
+    }
     if (!site.score) continue;
     score_sum += *site.score;
     ++scored;
@@ -304,9 +321,20 @@ void TextSummary(const Report& r, std::string* out) {
           " · ตรวจแล้ว checked " + std::to_string(checked) +
           " · ตรวจไม่ได้ unchecked " + std::to_string(unchecked) + "\n";
   *out += "รายการ (items): " + CountsLine(sites) + "\n";
+  if (unchecked_items > 0) {
+    *out += "รายการที่ตรวจไม่ได้ในหน่วยงานที่ตรวจแล้ว (items not checked on "
+            "checked sites): " + std::to_string(unchecked_items) + "\n";
+  }
   if (scored > 0) {
+    // Sites without a score (null) are left out, never averaged in as 0.
+    const int left_out = static_cast<int>(r.sites.size()) - scored;
     *out += "คะแนนเฉลี่ยคาดการณ์ (mean predicted score of checked sites): " +
-            FormatScore(score_sum / scored) + "\n";
+            FormatScore(score_sum / scored) + " (" + std::to_string(scored) +
+            (scored == 1 ? " site" : " sites") + " with a score" +
+            (left_out > 0 ? "; " + std::to_string(left_out) +
+                                " without a score left out"
+                          : "") +
+            ")\n";
   }
 }
 

@@ -18,7 +18,8 @@ namespace oitwatch {
 // {"ruleset", "ruleset_version", "fiscal_year", "as_of", "run_id",
 //  "run_status", "started_at", "finished_at", ["generated_at"],
 //  "sites": [{"id", "name", "name_en", "url", "state", "reason",
-//    "score" (number, or null when unchecked), "pages", "documents",
+//    "score" (number, or null when unchecked), "unchecked_items" (items
+//    not checked, counted as not passed in the score), "pages", "documents",
 //    "errors", "skipped", "counts": {status: n for all six statuses},
 //    "items": [{"id", "title", "status", "reason", "missing_components",
 //      "missing_months", "evidence": [{"component", "url", "found_on",
@@ -27,10 +28,12 @@ namespace oitwatch {
 std::string RenderJson(const Report& report);
 
 // Terminal report, Thai first with English in parentheses: run header, one
-// block per site (score, counts, one line per item with indented reason,
-// missing components/months and the best evidence URL), a summary. Unchecked
-// sites get one line with the reason and a note that their items are not
-// counted as missing. Every web-derived string goes through TerminalSafe.
+// block per site (score and how many items were not checked, counts, one
+// line per item with indented reason, missing components/months and the
+// best evidence URL), a summary (the mean score leaves out sites without
+// one and says how many). Unchecked sites get one line with the reason and
+// a note that their items are not counted as missing. Every web-derived
+// string goes through TerminalSafe.
 std::string RenderText(const Report& report);
 
 // CSV (RFC 4180, CRLF line ends, UTF-8 BOM first so Excel reads Thai): a

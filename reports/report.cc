@@ -47,6 +47,43 @@ std::string UncheckedReason(const SiteRunInfo& info,
   return "site was not checked";
 }
 
+// A status the judge reached from evidence (or its absence) on a site that
+// was crawled: not "unchecked", and not the committee's "not_applicable".
+bool Judged(const std::string& status) {
+  return status != kUnchecked && status != "not_applicable";
+}
+
+// True if no item of `items` was judged while at least one is unchecked:
+// the crawl reached the site (its start page) but nothing behind it
+// (red-team probe H01: the host was dropped after the start page).
+template <typename Items, typename StatusOf>
+bool NothingJudged(const Items& items, StatusOf status_of) {
+  bool unchecked = false;
+  for (const auto& item : items) {
+    const std::string status = status_of(item);
+    if (Judged(status)) return false;
+    unchecked = unchecked || status == kUnchecked;
+  }
+  return unchecked;
+}
+
+bool NothingJudged(const SiteReport& site) {
+  return NothingJudged(site.items,
+                       [](const ItemReport& item) { return item.status; });
+}
+
+// Why a site stored "checked" had no item judged: the crawl's notes (why it
+// stopped), else the first unchecked item's reason.
+std::string NothingJudgedReason(const SiteReport& site) {
+  std::string why = site.reason;
+  for (const ItemReport& item : site.items) {
+    if (!why.empty()) break;
+    if (item.status == kUnchecked) why = item.reason;
+  }
+  return "ตรวจรายการใดไม่ได้เลย (no item could be checked)" +
+         (why.empty() ? std::string() : ": " + why);
+}
+
 // An unchecked site's items are unchecked too: never "missing".
 void MarkUnchecked(SiteReport* site) {
   for (ItemReport& item : site->items) {
@@ -81,6 +118,14 @@ bool BuildSite(Store& store, int64_t run_id, const SiteRunInfo& info,
   for (ItemVerdict& verdict : verdicts) {
     site->items.push_back(FromVerdict(std::move(verdict)));
   }
+  if (site->state == kChecked && NothingJudged(*site)) {
+    // Reported as a site that could not be checked (like a failed start
+    // page), so no score of 0 drags the averages down. The pipeline stores
+    // such a site "unchecked" itself (OnSiteDone); this keeps the runs
+    // stored before it did reading the same.
+    site->state = kUnchecked;
+    site->reason = NothingJudgedReason(*site);
+  }
   if (site->state == kUnchecked) MarkUnchecked(site);
   site->score = PredictedScore(*site);
   return true;
@@ -95,11 +140,14 @@ std::string SiteNotInRun(Store& store, int64_t run_id,
   return "site '" + site_id + "' is not in run " + std::to_string(run_id);
 }
 
-// What AddHistory still looks for in earlier runs, per site.
+// What AddHistory (or LastKnownVerdicts) still looks for in earlier runs,
+// per site, and what it found.
 struct Wanted {
-  SiteReport* site = nullptr;
+  std::string site_id;
+  SiteReport* site = nullptr;   // gets last_checked; null if not wanted
   bool last_checked = false;    // the site is unchecked tonight
-  std::set<std::string> items;  // ids of items unchecked tonight
+  std::set<std::string> items;  // ids of items still without last_known
+  std::map<std::string, LastKnown> known;  // item id -> found
   bool done() const { return !last_checked && items.empty(); }
 };
 
@@ -122,7 +170,14 @@ bool AddFromRun(Store& store, const RunInfo& run, Wanted* wanted,
                 std::string* err) {
   SiteReport* site = wanted->site;
   std::vector<ItemVerdict> verdicts;
-  if (!store.ListVerdicts(run.id, site->id, &verdicts, err)) return false;
+  if (!store.ListVerdicts(run.id, wanted->site_id, &verdicts, err)) {
+    return false;
+  }
+  if (NothingJudged(verdicts, [](const ItemVerdict& v) {
+        return std::string(ItemStatusName(v.status));
+      })) {
+    return true;  // not checked then either (BuildSite): nothing to take
+  }
   const std::string when =
       run.finished_at.empty() ? run.started_at : run.finished_at;
   if (wanted->last_checked) {
@@ -147,7 +202,9 @@ bool AddFromRun(Store& store, const RunInfo& run, Wanted* wanted,
       continue;
     }
     if (!captured_read) {
-      if (!CaptureTimes(store, run.id, site->id, &captured, err)) return false;
+      if (!CaptureTimes(store, run.id, wanted->site_id, &captured, err)) {
+        return false;
+      }
       captured_read = true;
     }
     LastKnown known;
@@ -158,10 +215,34 @@ bool AddFromRun(Store& store, const RunInfo& run, Wanted* wanted,
     if (!known.evidence.empty()) {
       known.captured_at = captured[known.evidence[0].url];
     }
-    for (ItemReport& item : site->items) {
-      if (item.id == v.item_id) item.last_known = known;
-    }
+    wanted->known[v.item_id] = std::move(known);
     wanted->items.erase(v.item_id);
+  }
+  return true;
+}
+
+// Fills each site of `wanted` from the runs before `run_id`, newest first,
+// in which the site was checked, until nothing is wanted any more.
+bool WalkHistory(Store& store, int64_t run_id,
+                 std::map<std::string, Wanted>* wanted, std::string* err) {
+  size_t open = 0;
+  for (const auto& [id, w] : *wanted) open += w.done() ? 0 : 1;
+  if (open == 0) return true;
+  std::vector<RunInfo> runs;
+  if (!store.ListRuns(&runs, err)) return false;
+  for (auto run = runs.rbegin(); run != runs.rend() && open > 0; ++run) {
+    if (run->id >= run_id) continue;
+    std::vector<SiteRunInfo> site_runs;
+    if (!store.ListSiteRuns(run->id, &site_runs, err)) return false;
+    for (const SiteRunInfo& info : site_runs) {
+      auto it = wanted->find(info.site_id);
+      if (it == wanted->end() || it->second.done() ||
+          info.state != kChecked) {
+        continue;
+      }
+      if (!AddFromRun(store, *run, &it->second, err)) return false;
+      if (it->second.done()) --open;
+    }
   }
   return true;
 }
@@ -174,6 +255,7 @@ bool AddHistory(Store& store, Report* report, std::string* err) {
   std::map<std::string, Wanted> wanted;
   for (SiteReport& site : report->sites) {
     Wanted w;
+    w.site_id = site.id;
     w.site = &site;
     w.last_checked = site.state == kUnchecked;
     for (const ItemReport& item : site.items) {
@@ -181,18 +263,11 @@ bool AddHistory(Store& store, Report* report, std::string* err) {
     }
     if (!w.done()) wanted[site.id] = std::move(w);
   }
-  if (wanted.empty()) return true;
-  std::vector<RunInfo> runs;
-  if (!store.ListRuns(&runs, err)) return false;
-  for (auto run = runs.rbegin(); run != runs.rend() && !wanted.empty(); ++run) {
-    if (run->id >= report->run_id) continue;
-    std::vector<SiteRunInfo> site_runs;
-    if (!store.ListSiteRuns(run->id, &site_runs, err)) return false;
-    for (const SiteRunInfo& info : site_runs) {
-      auto it = wanted.find(info.site_id);
-      if (it == wanted.end() || info.state != kChecked) continue;
-      if (!AddFromRun(store, *run, &it->second, err)) return false;
-      if (it->second.done()) wanted.erase(it);
+  if (!WalkHistory(store, report->run_id, &wanted, err)) return false;
+  for (auto& [id, w] : wanted) {
+    for (ItemReport& item : w.site->items) {
+      auto known = w.known.find(item.id);
+      if (known != w.known.end()) item.last_known = known->second;
     }
   }
   return true;
@@ -245,11 +320,28 @@ bool BuildReport(Store& store, int64_t run_id, const std::string& site_id,
   return ok;
 }
 
+bool LastKnownVerdicts(Store& store, int64_t run_id, const std::string& site_id,
+                       const std::set<std::string>& items,
+                       std::map<std::string, LastKnown>* known,
+                       std::string* err) {
+  known->clear();
+  std::map<std::string, Wanted> wanted;
+  Wanted& w = wanted[site_id];
+  w.site_id = site_id;
+  w.items = items;
+  if (!WalkHistory(store, run_id, &wanted, err)) return false;
+  *known = std::move(w.known);
+  return true;
+}
+
 std::optional<double> PredictedScore(const SiteReport& site) {
   if (site.state != kChecked || site.items.empty()) return std::nullopt;
   // Items the committee marked not applicable are left out of the share.
   size_t applicable = site.items.size() - site.count("not_applicable");
   if (applicable == 0) return std::nullopt;
+  // No item judged: no score (not 0). An unchecked item among judged ones
+  // stays in the share and is not a pass: the score is never inflated.
+  if (NothingJudged(site)) return std::nullopt;
   double share = 100.0 * site.count("pass") / static_cast<double>(applicable);
   return std::round(share * 100.0) / 100.0;
 }

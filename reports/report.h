@@ -9,7 +9,9 @@
 #define OITWATCH_REPORTS_REPORT_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -84,7 +86,10 @@ const std::vector<std::string>& ReportStatuses();
 // `store` into *report, inside one snapshot (Store::BeginSnapshot), so a
 // crawl writing at the same time is never seen half-done. A site whose crawl
 // did not end as "checked" (e.g. "pending" in an interrupted run) is reported
-// "unchecked" and all its items "unchecked", never "missing". Returns false
+// "unchecked" and all its items "unchecked", never "missing"; so is a site
+// stored "checked" on which no item could be judged (every item unchecked,
+// e.g. its host was dropped after the start page), with that reason and no
+// score, and it is no earlier run's "last check" either. Returns false
 // with a message for an unknown run, a site that is not in the run, or a
 // store error. For each unchecked site, the newest earlier run in which it
 // was checked fills last_checked; for each unchecked item (of any site), the
@@ -92,9 +97,21 @@ const std::vector<std::string>& ReportStatuses();
 bool BuildReport(Store& store, int64_t run_id, const std::string& site_id,
                  Report* report, std::string* err);
 
+// What last_known shows, for any items: for each id in `items`, the item of
+// site `site_id` as it stood in the newest run before `run_id` in which the
+// site was checked and the item was judged (not unchecked). Items never
+// judged before are left out of *known. Alerts compare tonight's verdict
+// with it, so a night on which the evidence could not be checked is skipped.
+bool LastKnownVerdicts(Store& store, int64_t run_id, const std::string& site_id,
+                       const std::set<std::string>& items,
+                       std::map<std::string, LastKnown>* known,
+                       std::string* err);
+
 // Predicted OIT score: items with status "pass" / number of items * 100,
 // rounded to 2 decimals (each item scores 100 or 0 and weighs the same).
-// nullopt if the site is unchecked or has no items.
+// Conservative: an unchecked item counts as not passed (reports say how
+// many, count("unchecked"), beside the score). nullopt if the site is
+// unchecked, has no items, or none of its items could be judged.
 std::optional<double> PredictedScore(const SiteReport& site);
 
 }  // namespace oitwatch

@@ -199,21 +199,6 @@ bool Outbox::OpenProblems(const std::string& site_id,
   });
 }
 
-bool Outbox::PreviousCheckedRun(const std::string& site_id, int64_t run_id,
-                                int64_t* previous, std::string* err) {
-  return impl_->Guard("previous run", err, [&] {
-    SQLite::Statement q(
-        impl_->db,
-        "SELECT r.id FROM runs r JOIN run_sites s ON s.run_id = r.id "
-        "WHERE s.site_id = ? AND s.state = 'checked' AND "
-        "r.status = 'finished' AND r.id < ? ORDER BY r.id DESC LIMIT 1");
-    SQLite::bind(q, site_id, run_id);
-    if (!q.executeStep()) return false;
-    *previous = q.getColumn(0).getInt64();
-    return true;
-  });
-}
-
 bool Outbox::UncheckedStreak(const std::string& site_id, int64_t run_id,
                              int* nights, std::string* err) {
   *nights = 0;

@@ -83,10 +83,6 @@ class Outbox {
   bool OpenProblems(const std::string& site_id,
                     std::vector<AlertStateRow>* rows, std::string* err);
 
-  // The newest finished run before `run_id` in which the site was checked;
-  // false (no error text) when there is none.
-  bool PreviousCheckedRun(const std::string& site_id, int64_t run_id,
-                          int64_t* previous, std::string* err);
   // How many runs in a row, ending with `run_id` (finished ones before it),
   // left the site "unchecked".
   bool UncheckedStreak(const std::string& site_id, int64_t run_id, int* nights,

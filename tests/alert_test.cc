@@ -51,7 +51,6 @@ SiteAlertInput Input(std::vector<ItemVerdict> before,
   in.site_id = "laksi";
   in.site_name = "สำนักงานเขตหลักสี่";
   in.run_id = 2;
-  in.has_previous = true;
   in.previous = std::move(before);
   in.current = std::move(now);
   return in;

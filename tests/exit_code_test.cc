@@ -2,7 +2,8 @@
 // report that cannot be written to standard output is exit 1, never 0, and
 // the run behind it is still stored; a lock file that cannot be created is
 // exit 1 with the reason, exit 3 staying "another run holds the lock"
-// (deploy_test pins that one).
+// (deploy_test pins that one); a run in which some sites or items could not
+// be checked is exit 4, never 0.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -150,6 +152,61 @@ TEST_F(ExitCodeTest, AlertsLockFileThatCannotBeOpenedIsExitOne) {
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("Is a directory"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("another oitwatch"), std::string::npos) << r.err;
+}
+
+// The one site of the run, from a run's JSON report on stdout.
+nlohmann::json OnlySite(const ProcessResult& run) {
+  nlohmann::json report = nlohmann::json::parse(run.out, nullptr, false);
+  if (report.is_discarded() || report["sites"].size() != 1) return {};
+  return report["sites"][0];
+}
+
+// Red-team probe H01: the start page answers, every page it links to fails
+// until the host is dropped. No item could be judged: the site is unchecked,
+// without a score, and the run is exit 4 (it was "checked", score 0, exit 0:
+// cron saw success).
+TEST_F(ExitCodeTest, SiteWhoseHostWasDroppedAfterTheStartPageIsExitFour) {
+  std::string links;
+  for (int i = 0; i < 16; ++i) {
+    const std::string path = "/laksi/p" + std::to_string(i);
+    links += "<a href=\"" + path + "\">หน้า " + std::to_string(i) + "</a> ";
+    server_.Route(path, TestResponse{500, "text/html", "boom", {}});
+  }
+  server_.Route("/laksi/", TestResponse{200, "text/html; charset=utf-8",
+                                        "<html><body>" + links + "</body></html>",
+                                        {}});
+  ProcessResult run = RunProcess(RunArgs(dir_ + "/o.db", "json"), 120);
+  EXPECT_EQ(run.exit_code, 4) << run.err;
+  nlohmann::json site = OnlySite(run);
+  ASSERT_TRUE(site.is_object()) << run.out.substr(0, 500);
+  EXPECT_EQ(site.value("state", ""), "unchecked") << site.dump().substr(0, 600);
+  EXPECT_TRUE(site["score"].is_null()) << site["score"];
+  EXPECT_NE(site.value("reason", "").find("host dropped"), std::string::npos)
+      << site.value("reason", "");
+  EXPECT_EQ(site.value("unchecked_items", -1),
+            static_cast<int>(site["items"].size()));
+}
+
+// A checked site with some items unchecked for a crawl reason (a page that
+// may hold their evidence failed) is not "ok" for cron either: exit 4. O1 is
+// judged (its link answers 404: broken), the rest could not be.
+TEST_F(ExitCodeTest, CheckedSiteWithUncheckedItemsIsExitFour) {
+  server_.Route("/laksi/", TestResponse{200, "text/html; charset=utf-8",
+                                        "<html><body><a href=\"/laksi/o1.pdf\">"
+                                        "โครงสร้างองค์กร</a> <a href=\"/laksi/ita\">"
+                                        "ITA</a></body></html>",
+                                        {}});
+  server_.Route("/laksi/o1.pdf", TestResponse{404, "text/html", "gone", {}});
+  server_.Route("/laksi/ita", TestResponse{500, "text/html", "boom", {}});
+  ProcessResult run = RunProcess(RunArgs(dir_ + "/o.db", "json"), 120);
+  EXPECT_EQ(run.exit_code, 4) << run.err;
+  nlohmann::json site = OnlySite(run);
+  ASSERT_TRUE(site.is_object()) << run.out.substr(0, 500);
+  EXPECT_EQ(site.value("state", ""), "checked") << site.dump().substr(0, 600);
+  EXPECT_GT(site.value("unchecked_items", 0), 0) << site.dump().substr(0, 600);
+  EXPECT_LT(site.value("unchecked_items", 0),
+            static_cast<int>(site["items"].size()));
+  EXPECT_TRUE(site["score"].is_number()) << site["score"];
 }
 
 }  // namespace

@@ -2611,7 +2611,9 @@ TEST_F(HostileRunTest, C2_IndexPageAnswering200ChallengeIsUncheckedNotMissing) {
     ASSERT_TRUE(server.Start());
     RunOutput run = Run({{"c", server.url("/c/")}});
     const json& site = Site(run.report, "c");
-    EXPECT_EQ(site.value("state", ""), "checked") << site.dump();
+    // Nothing else on this one-page site could be judged either: the site is
+    // reported unchecked as a whole (reports/report.h, red-team probe H01).
+    EXPECT_EQ(site.value("state", ""), "unchecked") << site.dump();
     EXPECT_EQ(Status(site, "O5"), "unchecked") << site.dump().substr(0, 1500);
     for (const json& item : site["items"]) {
       EXPECT_NE(item["status"], "missing") << item.dump();

@@ -376,6 +376,48 @@ TEST_F(HtmlReportTest, UncheckedSiteIsNotReportedMissing) {
   EXPECT_EQ(text.find("st-missing\">"), std::string::npos);
 }
 
+// Beside each score: how many of its items could not be checked (counted
+// as not passed: laksi's O5).
+TEST_F(HtmlReportTest, ScoreSaysHowManyItemsWereNotChecked) {
+  std::string out = Write();
+  for (const char* page : {"/index.html", "/site-laksi.html"}) {
+    Parsed parsed(ReadFile(out + page));
+    std::string text = Text(parsed.output->root);
+    EXPECT_NE(text.find("4.55ตรวจไม่ได้ 1 ข้อ นับเป็นไม่ผ่าน (1 not checked, "
+                        "counted as not passed)"),
+              std::string::npos)
+        << page;
+  }
+}
+
+// Red-team probe H01: a site stored "checked" whose items are all unchecked
+// (host dropped after the start page) is shown unchecked, with no score, and
+// the mean leaves it out instead of counting it as 0.
+TEST_F(HtmlReportTest, SiteWithNoItemJudgedIsUncheckedAndOutOfTheMean) {
+  AddSite("dropped", "สำนักงานเขตดุสิต", "Dusit District Office");
+  std::vector<ItemVerdict> v;
+  for (int n = 1; n <= 22; ++n) v.push_back(Verdict(n, ItemStatus::kUnchecked));
+  SiteRunInfo info;
+  info.site_id = "dropped";
+  info.state = "checked";
+  info.reason = "host dropped after 12 consecutive failed fetches";
+  std::string err;
+  ASSERT_TRUE(store_->SaveSiteResult(run_id_, info, v, &err)) << err;
+  std::string out = Write();
+  Parsed index(ReadFile(out + "/index.html"));
+  std::string text = Text(index.output->root);
+  EXPECT_NE(text.find("ตรวจแล้ว (checked) 1 · ตรวจไม่ได้ (unchecked) 3"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("(mean predicted score) 4.55 (จาก 1 หน่วยงานที่มีคะแนน; "
+                      "of 1 site with a score)"),
+            std::string::npos)
+      << text;
+  std::string page = ReadFile(out + "/site-dropped.html");
+  EXPECT_NE(page.find("items are NOT reported as missing"), std::string::npos);
+  EXPECT_NE(page.find("host dropped after 12"), std::string::npos);
+}
+
 TEST_F(HtmlReportTest, CommandWithoutOutIsAClearUsageError) {
   ProcessResult r = RunProcess({OITWATCH_BINARY, "report", "--db",
                                 dir_ + "/oitwatch.db", "--format", "html"});

@@ -185,6 +185,28 @@ TEST(RenderJsonTest, CountsHoldEveryStatus) {
   EXPECT_EQ(counts.at("unchecked"), 0);
 }
 
+// Laksi with O3 unchecked (a page that may hold it failed): 1 of 3 passes.
+Report PartlyCheckedReport() {
+  Report r = SampleReport();
+  SiteReport& laksi = r.sites[0];
+  laksi.items[2].status = "unchecked";
+  laksi.items[2].reason = "ตรวจไม่ครบ (crawl incomplete: 1 page could not be fetched)";
+  laksi.score = PredictedScore(laksi);
+  return r;
+}
+
+TEST(RenderJsonTest, EverySiteSaysHowManyItemsWereNotChecked) {
+  nlohmann::json j = nlohmann::json::parse(RenderJson(PartlyCheckedReport()));
+  const nlohmann::json& laksi = j.at("sites").at(0);
+  EXPECT_DOUBLE_EQ(laksi.at("score").get<double>(), 33.33)
+      << "an unchecked item is not a pass";
+  EXPECT_EQ(laksi.at("unchecked_items"), 1);
+  EXPECT_EQ(j.at("sites").at(1).at("unchecked_items"), 2);
+  EXPECT_EQ(j.at("sites").at(2).at("unchecked_items"), 0);
+  nlohmann::json all = nlohmann::json::parse(RenderJson(SampleReport()));
+  EXPECT_EQ(all.at("sites").at(0).at("unchecked_items"), 0);
+}
+
 TEST(RenderJsonTest, HostileStringsRoundTripAndCannotCloseAScriptTag) {
   std::string out = RenderJson(SampleReport());
   EXPECT_EQ(out.find('<'), std::string::npos);
@@ -273,6 +295,38 @@ TEST(RenderTextTest, SummaryCountsSitesAndItems) {
             std::string::npos)
       << text;
   EXPECT_NE(text.find("ตรวจไม่ได้ unchecked 2\n"), std::string::npos) << text;
+}
+
+TEST(RenderTextTest, ScoreSaysHowManyItemsWereNotChecked) {
+  std::string text = RenderText(PartlyCheckedReport());
+  EXPECT_NE(text.find("33.33 / 100 · ตรวจไม่ได้ 1 รายการ นับเป็นไม่ผ่าน (1 item "
+                      "not checked, counted as not passed)"),
+            std::string::npos)
+      << text;
+  std::string all = RenderText(SampleReport());
+  EXPECT_NE(all.find("33.33 / 100\n"), std::string::npos) << all;
+  EXPECT_EQ(all.find("not checked, counted"), std::string::npos) << all;
+}
+
+// The mean leaves out sites without a score and says so; items not checked
+// on checked sites are counted in the summary.
+TEST(RenderTextTest, MeanScoreLeavesOutSitesWithoutAScore) {
+  Report r = PartlyCheckedReport();
+  SiteReport full = r.sites[0];
+  full.id = "full";
+  full.items[1].status = "pass";
+  full.items[2].status = "missing";
+  full.score = PredictedScore(full);
+  r.sites.push_back(full);
+  std::string text = RenderText(r);
+  // (33.33 + 66.67) / 2; bangkhen and dusit have no score.
+  EXPECT_NE(text.find("(mean predicted score of checked sites): 50 (2 sites "
+                      "with a score; 2 without a score left out)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("(items not checked on checked sites): 1\n"),
+            std::string::npos)
+      << text;
 }
 
 TEST(RenderTextTest, HasNoTerminalControlsOrBidiOverrides) {

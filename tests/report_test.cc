@@ -166,6 +166,91 @@ TEST_F(ReportTest, SiteLeftPendingIsUncheckedNeverMissing) {
   EXPECT_FALSE(s.score.has_value());
 }
 
+// Red-team probe H01: the host was dropped after the start page, so the
+// crawl stored the site "checked" with every item unchecked. No item could be
+// judged: the site is reported unchecked with the crawl's reason and no score
+// (not 0, which would drag the average down), like a failed start page; each
+// item keeps its own reason.
+TEST_F(ReportTest, CheckedSiteWithNoItemJudgedIsUncheckedWithoutScore) {
+  std::string err;
+  int64_t run = 0;
+  ASSERT_TRUE(store_->BeginRun(SampleRunInfo("2025-04-11"), &run, &err)) << err;
+  ItemVerdict o1 = Verdict("O1", ItemStatus::kUnchecked, "โครงสร้าง");
+  o1.reason = "ตรวจ https://www.bangkok.go.th/laksi/p/0 ไม่ได้";
+  ItemVerdict o2 = Verdict("O2", ItemStatus::kUnchecked, "ข้อมูลผู้บริหาร");
+  o2.reason = "ตรวจไม่ครบ (crawl incomplete: host dropped)";
+  SiteRunInfo laksi = SiteRun(
+      "laksi", "checked", "host dropped after 12 consecutive failed fetches");
+  laksi.pages = 1;
+  ASSERT_TRUE(store_->SaveSiteResult(run, laksi, {o1, o2}, &err)) << err;
+  ASSERT_TRUE(store_->FinishRun(run, "finished", &err)) << err;
+  Report r;
+  ASSERT_TRUE(BuildReport(*store_, run, "laksi", &r, &err)) << err;
+  ASSERT_EQ(r.sites.size(), 1u);
+  const SiteReport& s = r.sites[0];
+  EXPECT_EQ(s.state, "unchecked");
+  EXPECT_FALSE(s.score.has_value()) << *s.score;
+  EXPECT_NE(s.reason.find("host dropped after 12 consecutive failed fetches"),
+            std::string::npos)
+      << s.reason;
+  EXPECT_NE(s.reason.find("no item could be checked"), std::string::npos)
+      << s.reason;
+  EXPECT_EQ(s.count("unchecked"), 2);
+  EXPECT_EQ(s.items[0].reason, o1.reason) << "the item's own reason stays";
+  EXPECT_EQ(s.pages, 1);
+  // Its last check is the earlier run, where O1 passed.
+  ASSERT_TRUE(s.last_checked.has_value());
+  EXPECT_EQ(s.last_checked->run_id, run_id_);
+  EXPECT_EQ(s.last_checked->passed, 1);
+}
+
+// A site where nothing was judged is not a "last check" of a later report.
+TEST_F(ReportTest, RunWithNoItemJudgedIsNotALastCheck) {
+  std::string err;
+  int64_t empty_run = 0, run = 0;
+  ASSERT_TRUE(store_->BeginRun(SampleRunInfo("2025-04-11"), &empty_run, &err));
+  ASSERT_TRUE(store_->SaveSiteResult(
+      empty_run, SiteRun("laksi", "checked", "host dropped"),
+      {Verdict("O1", ItemStatus::kUnchecked, "โครงสร้าง")}, &err))
+      << err;
+  ASSERT_TRUE(store_->FinishRun(empty_run, "finished", &err)) << err;
+  ASSERT_TRUE(store_->BeginRun(SampleRunInfo("2025-04-12"), &run, &err));
+  ASSERT_TRUE(store_->SaveSiteResult(
+      run, SiteRun("laksi", "unchecked", "HTTP 403"),
+      {Verdict("O1", ItemStatus::kUnchecked, "โครงสร้าง")}, &err))
+      << err;
+  ASSERT_TRUE(store_->FinishRun(run, "finished", &err)) << err;
+  Report r;
+  ASSERT_TRUE(BuildReport(*store_, run, "laksi", &r, &err)) << err;
+  ASSERT_TRUE(r.sites.at(0).last_checked.has_value());
+  EXPECT_EQ(r.sites[0].last_checked->run_id, run_id_);
+  ASSERT_TRUE(r.sites[0].last_checked->score.has_value());
+  EXPECT_DOUBLE_EQ(*r.sites[0].last_checked->score, 33.33);
+}
+
+// A partly checked site stays checked; its unchecked items count as not
+// passed (the score is never inflated), and the report model knows how many.
+TEST_F(ReportTest, PartlyCheckedSiteKeepsAConservativeScore) {
+  std::string err;
+  int64_t run = 0;
+  ASSERT_TRUE(store_->BeginRun(SampleRunInfo("2025-04-11"), &run, &err)) << err;
+  ASSERT_TRUE(store_->SaveSiteResult(
+      run, SiteRun("laksi", "checked", ""),
+      {Verdict("O1", ItemStatus::kPass, "โครงสร้าง"),
+       Verdict("O2", ItemStatus::kUnchecked, "ข้อมูลผู้บริหาร"),
+       Verdict("O3", ItemStatus::kUnchecked, "อำนาจหน้าที่")},
+      &err))
+      << err;
+  ASSERT_TRUE(store_->FinishRun(run, "finished", &err)) << err;
+  Report r;
+  ASSERT_TRUE(BuildReport(*store_, run, "laksi", &r, &err)) << err;
+  const SiteReport& s = r.sites.at(0);
+  EXPECT_EQ(s.state, "checked");
+  ASSERT_TRUE(s.score.has_value());
+  EXPECT_DOUBLE_EQ(*s.score, 33.33);
+  EXPECT_EQ(s.count("unchecked"), 2);
+}
+
 TEST_F(ReportTest, UnknownRunIsAnError) {
   Report r;
   std::string err;
@@ -219,6 +304,21 @@ TEST(PredictedScoreTest, IsNulloptForUncheckedSite) {
   SiteReport site = CheckedSite(5, 0);
   site.state = "unchecked";
   EXPECT_FALSE(PredictedScore(site).has_value());
+}
+
+TEST(PredictedScoreTest, IsNulloptWhenNoItemCouldBeJudged) {
+  SiteReport site = CheckedSite(0, 3);
+  for (ItemReport& item : site.items) item.status = "unchecked";
+  EXPECT_FALSE(PredictedScore(site).has_value());
+  site.items[0].status = "not_applicable";
+  EXPECT_FALSE(PredictedScore(site).has_value());
+}
+
+TEST(PredictedScoreTest, UncheckedItemIsNeverAPass) {
+  SiteReport site = CheckedSite(1, 2);
+  site.items[1].status = "unchecked";
+  ASSERT_TRUE(PredictedScore(site).has_value());
+  EXPECT_DOUBLE_EQ(*PredictedScore(site), 33.33);
 }
 
 TEST(PredictedScoreTest, IsNulloptWithoutItems) {
