@@ -155,12 +155,18 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
   }
   if (r.request.depth == 0 && IsOk(r))
     NoteHomePage(r, prior ? prior->page.content_hash : "",
-                 prior ? prior->page.bytes : -1, &s.home);
+                 prior ? prior->page.bytes : -1,
+                 prior ? prior->page.text_sig : "", &s.home);
   const std::string unopenable = prior ? "" : UnusableAnswer(r, s.home);
   if (prior) {
     // re-used
   } else if (!unopenable.empty()) {
     MarkUnopenable(unopenable, &facts);
+    // No evidence, but its links are followed: a copy of the home page
+    // links nothing new (the engine considers a URL once), and a page only
+    // taken for it leads on (a calendar month: the home page's words and
+    // links with other numbers, B11).
+    if (IsStandInWhy(unopenable) && WillReadHtml(r)) FollowLinks(s, r, &out);
   } else if (facts.ok && IsPdf(r)) {
     ProcessPdf(s, r, facts, &out);
     parsed = true;

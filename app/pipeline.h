@@ -197,8 +197,14 @@ class Pipeline : public CrawlSink {
   bool WillReadHtml(const FetchResult& r) const;
   void ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
                    Extract* out);
+  // The links of a page that is no evidence (a stand-in answer): followed
+  // as ProcessHtml would, its text read for nothing else.
+  void FollowLinks(SiteState& s, const FetchResult& r, Extract* out);
   void ProcessPdf(SiteState& s, const FetchResult& r, UrlFacts& facts,
                   Extract* out);
+  // Why the site's next PDF is not read (its PDF budget is spent); "" if
+  // it is read.
+  std::string PdfBudgetSpent(const SiteState& s) const;
   void ProcessLink(SiteState& s, const std::string& page_url,
                    const std::string& url, const std::string& text,
                    Extract* out);

@@ -280,6 +280,16 @@ void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
   }
 }
 
+void Pipeline::FollowLinks(SiteState& s, const FetchResult& r, Extract* out) {
+  auto ahead = read_ahead_.find(&r);
+  HtmlRead read = ahead != read_ahead_.end() ? std::move(ahead->second)
+                                             : ReadHtml(r, matcher_);
+  for (LinkRecord& link : read.links) {
+    ProcessLink(s, r.request.url, link.to_url, link.text, out);
+    out->links.push_back(std::move(link));
+  }
+}
+
 void Pipeline::AddFieldHits(SiteState& s, Field field, const FieldRead& read,
                             const std::string& url, Extract* out) {
   if (read.text.empty() ||

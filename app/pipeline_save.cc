@@ -148,6 +148,9 @@ void Pipeline::Save(const Site& site, const Request& request,
   if (extract.reused) CarryContent(extract.reused->page, &page);
   page.links_from = extract.links_from;
   page.dates_from = extract.dates_from;
+  // The start page's signature, for a night it answers 304 (StandInPage).
+  if (request.depth == 0 && request.kind == RequestKind::kPage)
+    page.text_sig = sites_[site.id].home.sig;
   StoreWriter::Job save = [run_id = options_.run_id, page = std::move(page),
                            links = std::move(extract.links),
                            hits = std::move(extract.hits),

@@ -5,6 +5,10 @@
 // is `broken` like an unopenable document (MarkUnopenable), not `pass` on
 // the strength of its old link text or the home page's text.
 //
+// "Shows the home page" is decided on the page's signature (PageSig), not
+// its bytes: a home page carries a visitor counter, a CSRF token or a
+// clock, so the same page differs from one request to the next.
+//
 // A link TO the home page (the logo, "หน้าหลัก") is not touched: only a
 // URL that is not the start URL itself. Such a URL is judged only if it is
 // a candidate for some item's component.
@@ -27,13 +31,30 @@ struct HomePage {
                                   // prefix: normalised, without the scheme
   std::string hash;  // pipeline_internal ContentHash of its body; "" unknown
   int64_t bytes = -1;  // its body's size; -1 unknown (then only the hash)
+  std::string sig;     // PageSig of its body; "" unknown or too little text
 };
 
 // Records the start page `r` (a 2xx or 304 answer) in `home`;
-// `stored_hash` and `stored_bytes` are those of the stored copy a 304
-// confirmed ("" and -1 if none).
+// `stored_hash`, `stored_bytes` and `stored_sig` are those of the stored
+// copy a 304 confirmed ("", -1 and "" if none). The pipeline stores `sig`
+// with the start page's row (PageRecord::text_sig): a 304 brings no body.
 void NoteHomePage(const FetchResult& r, const std::string& stored_hash,
-                  int64_t stored_bytes, HomePage* home);
+                  int64_t stored_bytes, const std::string& stored_sig,
+                  HomePage* home);
+
+// A signature of what a visitor sees of `html`: its visible text (title
+// included; not scripts, styles or comments) and the targets of its href
+// and src attributes, without what changes from one request to the next:
+// digits (a counter, a clock, a date; Thai digits too), a short run of
+// text between two tags that holds a number (a counter or clock widget,
+// "ผู้เข้าชม 123457 คน": it may be on one copy and not on another; the
+// title excepted), ASCII words that hold a digit or run 20 bytes or more
+// (tokens, hashes, base64), query strings and fragments of targets, and
+// every other attribute (a CSRF <meta> or hidden input). Two pages that share the site's chrome differ
+// in their own text, images or links, so theirs differ. "" for a page with
+// under ~100 bytes of text (a script-drawn shell: every URL of such a site
+// looks the same before its script runs). One pass, no parse.
+std::string PageSig(std::string_view html);
 
 // Why the 2xx answer `r` to a page or document request is not the page the
 // URL named: "redirects to the home page (URL)", "shows the home page" or
@@ -49,8 +70,10 @@ std::string UnusableAnswer(const FetchResult& r, const HomePage& home);
 
 // True if `html` is a login wall: a form that asks for a password (a
 // password input, or a login title/heading over a password field) with at
-// most a few links and little text. A page with a login box in its sidebar
-// beside its own content is not.
+// most a few links and little text, and that form is the page's content:
+// outside its forms and its chrome (nav, header, footer, aside) the page
+// has little text of its own. A page with a login box in its sidebar
+// beside its own content (a contact page's address) is not.
 bool IsLoginPage(std::string_view html, std::string_view content_type,
                  const std::string& url);
 

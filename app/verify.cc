@@ -166,7 +166,7 @@ HomePage FetchHomePage(Fetcher& fetcher, const Site& site) {
     r.body.clear();
   }
   HomePage home;
-  NoteHomePage(r, "", -1, &home);
+  NoteHomePage(r, "", -1, "", &home);
   return home;
 }
 

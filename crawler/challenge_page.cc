@@ -120,10 +120,49 @@ bool RunsCloudflareChallenge(std::string_view html) {
          (Has(html, "/cdn-cgi/challenge-platform/") && Has(html, "orchestrate/"));
 }
 
+// The start tag at `at` (to its '>', or the rest of `html`).
+std::string_view TagAt(std::string_view html, size_t at) {
+  const size_t end = html.find('>', at);
+  return html.substr(at, end == std::string_view::npos ? end : end - at);
+}
+
+// True if `html` asks its visitor for something of their own besides the
+// captcha: a <textarea>, an email or phone input, or an input named for a
+// name, address, subject or message. A contact form does, a wall does not
+// (its widget's own fields, g-recaptcha-response and the like, and a
+// "type the letters" box name the captcha). Hidden and button inputs are
+// nobody's fields.
+bool AsksForUserFields(std::string_view html) {
+  for (size_t at = FindNoCase(html, "<textarea"); at != std::string_view::npos;
+       at = FindNoCase(html, "<textarea", at + 9)) {
+    const std::string_view tag = TagAt(html, at);
+    if (!Has(tag, "captcha") && !Has(tag, "turnstile")) return true;
+  }
+  for (size_t at = FindNoCase(html, "<input"); at != std::string_view::npos;
+       at = FindNoCase(html, "<input", at + 6)) {
+    const std::string_view tag = TagAt(html, at);
+    if (Has(tag, "captcha") || Has(tag, "turnstile") || Has(tag, "hidden") ||
+        Has(tag, "submit") || Has(tag, "button") || Has(tag, "password")) {
+      continue;
+    }
+    if (Has(tag, "\"email\"") || Has(tag, "\"tel\"") || Has(tag, "=email") ||
+        Has(tag, "=tel")) {
+      return true;
+    }
+    for (const char* field : {"name=\"name", "name='name", "name=name", "mail",
+                              "phone", "subject", "message", "msg", "address",
+                              "ชื่อ", "อีเมล", "โทร"}) {
+      if (Has(tag, field)) return true;
+    }
+  }
+  return false;
+}
+
 bool IsCaptchaWall(std::string_view html) {
   return (Has(html, "g-recaptcha") || Has(html, "h-captcha") ||
           Has(html, "cf-turnstile")) &&
-         VisibleText(html, kMaxCaptchaText) <= kMaxCaptchaText;
+         VisibleText(html, kMaxCaptchaText) <= kMaxCaptchaText &&
+         !AsksForUserFields(html);
 }
 
 bool Is2xxChallenge(const ChallengeSigns& r) {

@@ -30,7 +30,10 @@ struct ChallengeSigns {
 // - a 2xx HTML body with at most a few links whose <title> is a
 //   Cloudflare challenge's, or that runs Cloudflare's challenge
 //   (_cf_chl_opt, challenge-platform/.../orchestrate), or that is a captcha
-//   form (g-recaptcha, h-captcha, cf-turnstile) with little visible text.
+//   form (g-recaptcha, h-captcha, cf-turnstile) with little visible text
+//   that asks for nothing but the captcha: a small contact page whose form
+//   has a message box, or name, email or phone inputs, beside the widget is
+//   a page.
 bool IsChallengePage(const ChallengeSigns& response);
 
 // The note a 2xx challenge gets in FetchResult::error (its status says

@@ -94,7 +94,7 @@ RunInfo RunFromRow(SQLite::Statement& q) {
 extern const char kPageColumns[] =
     "site_id, url, kind, outcome, http_status, content_type, content_hash, "
     "bytes, fetched_at, last_modified, etag, title, error, found_on, depth, "
-    "charset, captured_at, placeholder, needs_review, parse_error";
+    "charset, captured_at, placeholder, needs_review, parse_error, text_sig";
 
 PageRecord PageFromColumns(SQLite::Statement& q, int first) {
   return PageFrom(StatementRow(q), first);

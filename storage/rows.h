@@ -80,6 +80,7 @@ PageRecord PageFrom(const Row& row, int first) {
   p.placeholder = row.Int(first + 17) != 0;
   p.needs_review = row.Int(first + 18) != 0;
   p.parse_error = row.Text(first + 19);
+  p.text_sig = row.Text(first + 20);
   return p;
 }
 PageRecord PageFromRow(SQLite::Statement& q);

@@ -302,6 +302,13 @@ constexpr char kSchemaV7[] = R"sql(
 ALTER TABLE hits ADD COLUMN excluded INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 8: a start page's signature (PageRecord::text_sig): on a night
+// it answers 304 an evidence URL that shows the home page with another
+// visitor count or token is still known for it. Older rows have none ('').
+constexpr char kSchemaV8[] = R"sql(
+ALTER TABLE pages ADD COLUMN text_sig TEXT NOT NULL DEFAULT '';
+)sql";
+
 void InsertPageLinks(SQLite::Statement& insert, int64_t page_id,
                      const std::vector<LinkRecord>& links) {
   const std::string blob = EncodeLinks(links);
@@ -351,6 +358,7 @@ const std::vector<Migration>& StoreMigrations() {
       {5, kSchemaV5},
       {6, kSchemaV6, CopyLinksToPageLinks},
       {7, kSchemaV7},
+      {8, kSchemaV8},
   };
   return kMigrations;
 }

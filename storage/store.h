@@ -79,6 +79,9 @@ struct PageRecord {
   bool placeholder = false;   // the page says "under construction" / is empty
   bool needs_review = false;  // e.g. an image-only PDF: no text layer
   std::string parse_error;    // HTML/PDF could not be read
+  // A start page's PageSig (app/stand_in_page.h), kept for a night it
+  // answers 304; "" for other pages and rows before schema version 8.
+  std::string text_sig;
   // Written only: when nonzero, the id of an earlier run's page row whose
   // links are this page's links (an unchanged page re-used); SavePage then
   // stores no links of its own for it. Not read back (0).

@@ -276,7 +276,7 @@ bool Store::SavePage(int64_t run_id, const PageRecord& page,
         std::string("INSERT INTO pages (run_id, links_from, dates_from, ") +
             kPageColumns +
             ") VALUES (?, nullif(?, 0), nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     SQLite::Statement& q = *insert_lease;
     BindInPlace(
         q, run_id, links_from, dates_from, page.site_id, page.url, page.kind,
@@ -284,7 +284,8 @@ bool Store::SavePage(int64_t run_id, const PageRecord& page,
         page.bytes, page.fetched_at, page.last_modified, page.etag, page.title,
         page.error, page.found_on, page.depth, page.charset,
         page.captured_at.empty() ? page.fetched_at : page.captured_at,
-        page.placeholder ? 1 : 0, page.needs_review ? 1 : 0, page.parse_error);
+        page.placeholder ? 1 : 0, page.needs_review ? 1 : 0, page.parse_error,
+        page.text_sig);
     q.exec();
     impl_->InsertPageRows(run_id, page, impl_->db.getLastInsertRowid(), links,
                           hits, dates);

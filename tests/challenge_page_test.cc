@@ -65,6 +65,42 @@ TEST(ChallengePageTest, RealPageEmbeddingACaptchaFormIsNotAChallenge) {
   EXPECT_FALSE(Challenge(200, ContactPageWithCaptcha()));
 }
 
+// rt6net S01c: a small real contact page (two links, an address) whose
+// contact form carries a reCAPTCHA widget was taken for a captcha wall, and
+// O1 went unchecked. Its form asks for a name and a message: a wall asks
+// for nothing but the captcha.
+TEST(ChallengePageTest, SmallContactPageWithACaptchaFormIsNotAChallenge) {
+  const std::string head =
+      "<!doctype html><html lang=\"th\"><head><meta charset=\"utf-8\"><title>"
+      "ติดต่อเรา - สำนักงานเขตหลักสี่</title><script src=\"https://www.google.com"
+      "/recaptcha/api.js\" async defer></script></head><body><a href=\"/laksi/"
+      "\">หน้าหลัก</a> <a href=\"/laksi/page/main/20/ITA\">OIT</a><h2>ติดต่อ"
+      "สำนักงานเขตหลักสี่</h2><p>ที่อยู่ 99 ถนนแจ้งวัฒนะ กรุงเทพมหานคร 10210 "
+      "โทรศัพท์ 0 2521 0000</p><form method=\"post\" action=\"/laksi/contact/"
+      "send\">";
+  const std::string widget =
+      "<div class=\"g-recaptcha\" data-sitekey=\"6Lc_x\"></div><button>"
+      "ส่งข้อความ</button></form></body></html>";
+  for (const char* fields :
+       {"<input name=\"name\" placeholder=\"ชื่อ\"><textarea name=\"msg\">"
+        "</textarea>",
+        "<textarea name=\"detail\"></textarea>",
+        "<input type=\"email\" name=\"from\">",
+        "<input type=tel name=t>",
+        "<input name=\"subject\">"}) {
+    EXPECT_FALSE(Challenge(200, head + fields + widget)) << fields;
+  }
+  // The widget's own fields (its no-script fallback box, its token, a
+  // "type the letters" box) and the buttons are no user fields: a wall.
+  EXPECT_TRUE(Challenge(
+      200, head +
+               "<noscript><textarea id=\"g-recaptcha-response\" name=\"g-"
+               "recaptcha-response\" class=\"g-recaptcha-response\"></textarea>"
+               "</noscript><input type=hidden name=return value=\"/laksi/ita\">"
+               "<input type=\"text\" name=\"captcha_code\"><input type=submit "
+               "value=\"ยืนยัน\">" + widget));
+}
+
 TEST(ChallengePageTest, RealPageWithCloudflareBotScriptIsNotAChallenge) {
   const std::string page =
       ContactPageWithCaptcha() +
