@@ -30,6 +30,15 @@ using pipeline_internal::UnreadableStartNote;
 
 namespace {
 
+// The host name of an absolute URL, without scheme or port; "" if none.
+std::string HostName(const std::string& url) {
+  const std::string key = HostKey(url);  // "scheme://host:port"
+  const size_t start = key.find("://");
+  const size_t colon = key.rfind(':');
+  if (start == std::string::npos || colon <= start + 3) return "";
+  return key.substr(start + 3, colon - start - 3);
+}
+
 UrlKind ToUrlKind(LinkScope scope) {
   switch (scope) {
     case LinkScope::kPage: return UrlKind::kPage;
@@ -131,20 +140,7 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
   facts.outcome = FetchOutcomeName(r.outcome);
   facts.error = r.error;
   facts.last_modified = r.last_modified;
-  // A redirect out of the site's scope makes the URL someone else's page:
-  // judge it by where it landed, another district, another host or a
-  // central page of the portal host (/pipd/: kExternal, which only
-  // external_ok items accept; a district page that 302s there is no more the
-  // district's own than a direct link). A landing inside the prefix (http ->
-  // https is no move) or on a document (the site's own files may sit outside
-  // its prefix) keeps the kind.
-  if (!r.final_url.empty() && r.final_url != r.request.url &&
-      facts.kind != UrlKind::kExternal) {
-    UrlKind landed = KindOf(s, r.final_url);
-    if (landed == UrlKind::kOtherSite || landed == UrlKind::kExternal) {
-      facts.kind = landed;
-    }
-  }
+  LandedKind(s, r, &facts);
   bool parsed = false;
   const size_t dates_before = facts.dates.size();
   const StoredPage* prior = Reusable(s, r);
@@ -199,6 +195,36 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
   return out.outlinks;
 }
 
+// A redirect out of the site's scope makes the URL someone else's page:
+// judge it by where it landed, another district, another host or a central
+// page of the portal host (/pipd/: kExternal, which only external_ok items
+// accept; a district page that 302s there is no more the district's own
+// than a direct link). A landing inside the prefix (http -> https is no
+// move) or on a document (the site's own files may sit outside its prefix)
+// keeps the kind. Only a fetch that succeeded landed anywhere: a redirect
+// the fetcher refused (another port, a non-public address: rt6net M01/M02)
+// was never followed, so the link stays the site's own, unchecked tonight
+// (NoteFailure), as the assessors' browser would follow it. A landing on
+// the same host name on another port (only followed when the operator
+// allowed that port, --allow-port: rt6net M01b) is the same server: its
+// path is judged as on the site's own origin.
+void Pipeline::LandedKind(const SiteState& s, const FetchResult& r,
+                          UrlFacts* facts) const {
+  if (!IsOk(r) || r.final_url.empty() || r.final_url == r.request.url ||
+      facts->kind == UrlKind::kExternal) {
+    return;
+  }
+  std::string landing = r.final_url;
+  if (!SameHostAnyScheme(landing, s.prefix) &&
+      HostName(landing) == HostName(s.prefix)) {
+    landing = HostKey(s.prefix) + PathOf(landing);
+  }
+  const UrlKind landed = KindOf(s, landing);
+  if (landed == UrlKind::kOtherSite || landed == UrlKind::kExternal) {
+    facts->kind = landed;
+  }
+}
+
 // The site's pages and documents whose fetch failed for a reason that may
 // pass (MayPass): the evidence they hold or lead to is not known, so
 // OnSiteDone does not call items missing on their account (IncompleteNote).
@@ -214,9 +240,13 @@ void Pipeline::NoteFailure(SiteState& s, const FetchResult& r) {
     }
     return;
   }
-  if (!MayPass(r)) return;
+  // A redirect refused (another port, a non-public address) left the target
+  // unknown: a gap with the refusal as its reason, never a "missing".
+  const bool refused = r.outcome == FetchOutcome::kForbiddenAddress;
+  if (!MayPass(r) && !refused) return;
   std::string what = FetchOutcomeName(r.outcome);
   if (r.http_status) what += " HTTP " + std::to_string(r.http_status);
+  if (refused && !r.error.empty()) what += ": " + r.error;
   NoteGap(s, r.request, what);
 }
 

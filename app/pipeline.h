@@ -48,6 +48,10 @@ struct SiteProgress {
   int items_found = 0;           // items with at least one hit so far
 };
 
+// How the reason of a PDF left unread by PipelineOptions'
+// pdf_give_ups_per_site / pdf_ms_per_site begins.
+inline constexpr char kPdfBudgetSpent[] = "PDF reading budget spent: not read";
+
 struct PipelineOptions {
   int64_t run_id = 0;
   JudgeContext judge;
@@ -56,6 +60,12 @@ struct PipelineOptions {
   // PDFs are read in a worker process under this deadline and memory limit;
   // one that exceeds them is `unchecked`, not the run's end.
   PdfSandboxOptions pdf;
+  // A site's PDFs are read until this many of them gave up (too complex),
+  // or until they took pdf_ms_per_site in all (0: 15 x pdf.timeout_ms); its
+  // other PDFs are then not read, unchecked with kPdfBudgetSpent: one site's
+  // hostile PDFs cannot take the other sites' night. <= 0: no limit.
+  int pdf_give_ups_per_site = 3;
+  int64_t pdf_ms_per_site = 0;
   size_t max_dates_per_field = 40;      // date facts kept per field and URL
   // Scope prefixes (ScopePrefix of each site URL) of every site in the run:
   // a URL under another site's prefix, or its first path segment, is that
@@ -162,6 +172,11 @@ class Pipeline : public CrawlSink {
       std::string all_example, likely_example;
     } failed;
     HomePage home;  // the start page, once fetched (StandInPage)
+    struct PdfReading {  // the site's PDF reading so far (PdfBudgetSpent)
+      int gave_up = 0;
+      int64_t spent_ms = 0;
+      std::string first_gave_up;  // URL
+    } pdf;
   };
   struct Extract {  // what one response yields for storage
     std::vector<LinkRecord> links;
@@ -176,6 +191,10 @@ class Pipeline : public CrawlSink {
   };
 
   UrlKind KindOf(const SiteState& s, const std::string& url) const;
+  // Re-classifies facts->kind by where the response `r` landed (pipeline.cc
+  // says when).
+  void LandedKind(const SiteState& s, const FetchResult& r,
+                  UrlFacts* facts) const;
   UrlFacts& Facts(SiteState& s, const std::string& url,
                   const std::string& found_on, Extract* out);
   void AddHits(SiteState& s, Field field, const std::string& text,

@@ -98,6 +98,10 @@ bool UnderOtherSite(const std::vector<std::string>& prefixes,
 bool IsOwnHit(const Hit& h, const std::string& url);
 bool IsOwnDate(const DateFact& d, const std::string& url);
 
+// True if a link's normalised text names an ITA index page (ITA, OIT, the
+// integrity and transparency assessment, its public disclosure section).
+bool LooksLikeIndex(const std::string& normalized_text);
+
 // Adds to each link part of `from`'s priority, less a cost per hop
 // (pipeline_read.cc says why).
 void RankOutlinks(const Request& from, std::vector<Outlink>* links);

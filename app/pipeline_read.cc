@@ -3,6 +3,8 @@
 // batch has several) or a PDF, and each link with its outlink priority.
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <unordered_set>
@@ -28,6 +30,7 @@ using pipeline_internal::IsPdf;
 using pipeline_internal::kMovedNote;
 using pipeline_internal::kNeedsJsNote;
 using pipeline_internal::LooksBinary;
+using pipeline_internal::LooksLikeIndex;
 using pipeline_internal::MarkUnopenable;
 using pipeline_internal::UnderOtherSite;
 
@@ -98,6 +101,15 @@ constexpr int kMaxInherited = 2 * kIndexPriority;
 }  // namespace
 
 namespace pipeline_internal {
+
+bool LooksLikeIndex(const std::string& normalized_text) {
+  static const char* const kMarkers[] = {
+      "ITA", "OIT", "คุณธรรมและความโปร่งใส", "การเปิดเผยข้อมูลสาธารณะ"};
+  for (const char* m : kMarkers) {
+    if (normalized_text.find(m) != std::string::npos) return true;
+  }
+  return false;
+}
 
 void RankOutlinks(const Request& from, std::vector<Outlink>* links) {
   int parent = from.depth == 0 ? 0 : std::clamp(from.priority, 0, kMaxInherited);
@@ -326,17 +338,50 @@ bool Pipeline::WillReadHtml(const FetchResult& r) const {
   return !IsPdf(r) && IsHtml(r) && !LooksBinary(r.body, r.content_type);
 }
 
+// rt6net E01: a PDF is read on the engine's thread, so no host is fetched
+// while it is read. A site whose PDFs each need the whole deadline would
+// take every other site's night: once options_.pdf_give_ups_per_site of its
+// PDFs gave up, or its PDFs took options_.pdf_ms_per_site in all, the rest
+// of its PDFs are not read (unchecked, a crawl gap; never pass or broken).
+std::string Pipeline::PdfBudgetSpent(const SiteState& s) const {
+  const SiteState::PdfReading& p = s.pdf;
+  const int give_ups = options_.pdf_give_ups_per_site;
+  if (give_ups > 0 && p.gave_up >= give_ups) {
+    return std::string(kPdfBudgetSpent) + ": " + std::to_string(p.gave_up) +
+           " of the site's PDFs were too complex to read safely, e.g. " +
+           p.first_gave_up;
+  }
+  const int64_t budget_ms = options_.pdf_ms_per_site > 0
+                                ? options_.pdf_ms_per_site
+                                : int64_t{15} * options_.pdf.timeout_ms;
+  if (budget_ms > 0 && p.spent_ms >= budget_ms) {
+    return std::string(kPdfBudgetSpent) + ": the site's PDFs took " +
+           std::to_string(p.spent_ms / 1000) + " s to read";
+  }
+  return "";
+}
+
 void Pipeline::ProcessPdf(SiteState& s, const FetchResult& r, UrlFacts& facts,
                           Extract* out) {
+  if (std::string spent = PdfBudgetSpent(s); !spent.empty()) {
+    MarkTooComplex(spent, &facts);
+    NoteGap(s, r.request, spent);
+    return;
+  }
   PdfText pdf;
   std::string err;
+  const auto start = std::chrono::steady_clock::now();
   const PdfReadResult read = pdf_reader_.Read(
       r.body, options_.max_pdf_pages, options_.max_pdf_text, &pdf, &err);
+  s.pdf.spent_ms += std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
   if (read == PdfReadResult::kUnreadable) {
     MarkUnopenable("PDF unreadable: " + err, &facts);
     return;
   }
   if (read == PdfReadResult::kGaveUp) {  // unchecked tonight, not broken
+    if (s.pdf.gave_up++ == 0) s.pdf.first_gave_up = r.request.url;
     MarkTooComplex(err, &facts);
     NoteGap(s, r.request, err);
     return;

@@ -1,7 +1,9 @@
 // Pipeline's end of a site: the site judged (or left unchecked, saying why),
 // overrides applied, crawl-incomplete, trap and https->http downgrade notes,
 // and the result saved.
+#include <algorithm>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -12,12 +14,15 @@
 #include "app/pipeline.h"
 #include "app/pipeline_internal.h"
 #include "crawler/url.h"
+#include "rules/rule_set.h"
+#include "rules/thai_text.h"
 
 namespace oitwatch {
 
 using pipeline_internal::IsOk;
 using pipeline_internal::kMovedNote;
 using pipeline_internal::kNeedsJsNote;
+using pipeline_internal::LooksLikeIndex;
 using pipeline_internal::StartPageUnreadable;
 
 namespace {
@@ -40,24 +45,27 @@ std::string JoinList(const std::vector<std::string>& list) {
 // The site was not crawled to its end: a `missing` item, or the missing
 // components (or months) of a `partial` one, may be there. Such an item is
 // unchecked; what was not found yet is kept in the reason, not as findings.
+void MarkItemIncomplete(const std::string& why, ItemVerdict* verdict) {
+  ItemVerdict& v = *verdict;
+  if (v.status != ItemStatus::kMissing && v.status != ItemStatus::kPartial) {
+    return;
+  }
+  std::string not_yet = JoinList(v.missing_components);
+  if (!v.missing_months.empty()) {
+    not_yet += (not_yet.empty() ? "" : "; ") + JoinList(v.missing_months);
+  }
+  v.reason = "ตรวจไม่ครบ จึงยังสรุปว่าไม่พบไม่ได้ (crawl incomplete: " + why + ")";
+  if (v.status == ItemStatus::kPartial && !not_yet.empty()) {
+    v.reason += "; ยังไม่พบ (not found yet): " + not_yet;
+  }
+  v.status = ItemStatus::kUnchecked;
+  v.missing_components.clear();
+  v.missing_months.clear();
+}
+
 void MarkIncomplete(const std::string& why,
                     std::vector<ItemVerdict>* verdicts) {
-  for (ItemVerdict& v : *verdicts) {
-    if (v.status != ItemStatus::kMissing && v.status != ItemStatus::kPartial) {
-      continue;
-    }
-    std::string not_yet = JoinList(v.missing_components);
-    if (!v.missing_months.empty()) {
-      not_yet += (not_yet.empty() ? "" : "; ") + JoinList(v.missing_months);
-    }
-    v.reason = "ตรวจไม่ครบ จึงยังสรุปว่าไม่พบไม่ได้ (crawl incomplete: " + why + ")";
-    if (v.status == ItemStatus::kPartial && !not_yet.empty()) {
-      v.reason += "; ยังไม่พบ (not found yet): " + not_yet;
-    }
-    v.status = ItemStatus::kUnchecked;
-    v.missing_components.clear();
-    v.missing_months.clear();
-  }
+  for (ItemVerdict& v : *verdicts) MarkItemIncomplete(why, &v);
 }
 
 void AddNote(const std::string& note, std::string* reason) {
@@ -110,6 +118,73 @@ void MarkInsecureEvidence(const SiteCrawlStats& stats,
       break;
     }
   }
+}
+
+// True if a request not fetched for the budget (`ranked`: URL -> link
+// text, SiteCrawlStats::over_budget_ranked) may have held what `v` lacks:
+// a rule of `v`'s item matched that URL (its link text or file name) for a
+// component `v` is missing, or for any of a monthly item with months
+// missing. A link that names an ITA index page may lead to any item.
+bool MayHoldWhatIsMissing(const ItemVerdict& v, const RuleSet& rules,
+                          const std::vector<Hit>& hits,
+                          const std::map<std::string, std::string>& ranked,
+                          bool index_left_out) {
+  if (v.status != ItemStatus::kMissing && v.status != ItemStatus::kPartial) {
+    return false;
+  }
+  if (index_left_out) return true;
+  const Item* item = nullptr;
+  for (const Item& i : rules.items) {
+    if (i.id == v.item_id) item = &i;
+  }
+  for (const Hit& hit : hits) {
+    if (hit.excluded || hit.item_id != v.item_id || !ranked.count(hit.url)) {
+      continue;
+    }
+    if (v.status == ItemStatus::kMissing || !v.missing_months.empty() ||
+        item == nullptr) {
+      return true;
+    }
+    for (const Component& c : item->components) {
+      if (c.id != hit.component_id) continue;
+      if (std::find(v.missing_components.begin(), v.missing_components.end(),
+                    c.title) != v.missing_components.end()) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// rt6net M04: a site limit (the request budget, pages, documents) ran out
+// before every URL found was fetched. Said in the site's reason with the
+// items it left unchecked. The frontier takes the URLs likely to hold
+// evidence first, so a budget spent on a big site usually leaves out only
+// menus and archives: an item is unchecked (MarkItemIncomplete) only when
+// a URL left out was evidence for what it lacks (MayHoldWhatIsMissing),
+// not because some link of positive priority (any child of the ITA page)
+// was left out.
+void NoteOverBudget(const SiteCrawlStats& stats, const RuleSet& rules,
+                    const std::vector<Hit>& hits, std::string* reason,
+                    std::vector<ItemVerdict>* verdicts) {
+  const std::string what = std::to_string(stats.over_budget) +
+                           " URLs not fetched, e.g. " +
+                           stats.over_budget_example;
+  bool index_left_out = false;
+  for (const auto& [url, text] : stats.over_budget_ranked) {
+    index_left_out = index_left_out || LooksLikeIndex(NormalizeThai(text));
+  }
+  int unchecked = 0;
+  for (ItemVerdict& v : *verdicts) {
+    if (MayHoldWhatIsMissing(v, rules, hits, stats.over_budget_ranked,
+                             index_left_out)) {
+      MarkItemIncomplete("request budget exhausted: " + what, &v);
+    }
+    unchecked += v.status == ItemStatus::kUnchecked ? 1 : 0;
+  }
+  AddNote("งบจำนวนคำขอของเว็บไซต์หมด (request budget exhausted: " + what +
+              "; " + std::to_string(unchecked) + " items not checked)",
+          reason);
 }
 
 }  // namespace
@@ -258,6 +333,9 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
                   incomplete + ")",
               &info.reason);
       MarkIncomplete(incomplete, &verdicts);
+    }
+    if (stats.over_budget > 0) {
+      NoteOverBudget(stats, rules, hits, &info.reason, &verdicts);
     }
     if (stats.trap_suspected > 0) {  // B11: say why pages were left out
       AddNote("สงสัยกับดักโปรแกรมรวบรวม (crawler trap suspected: " +

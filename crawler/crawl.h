@@ -71,6 +71,16 @@ struct SiteCrawlStats {
   // or LooksLikeTrap), and the first of them.
   int trap_suspected = 0;
   std::string trap_example;
+  // Requests not fetched because a site limit (requests, pages, documents,
+  // checks) was spent, and the first of them: the site's report says the
+  // budget ran out. Of those the frontier ranked above the rest (priority
+  // > 0: a link that matched a rule, an ITA index, what they lead to), URL
+  // -> link text: the pipeline tells which of them were evidence for an
+  // item it would call missing (a rule matched that URL, or the link names
+  // an ITA index), and only then leaves that item unchecked.
+  int over_budget = 0;
+  std::string over_budget_example;
+  std::map<std::string, std::string> over_budget_ranked;
   // A24: fetches that went from https to plain http (a redirect hop, or a
   // link of an https page), request URL -> the http URL. Followed, so the
   // site is still checked; each one is a finding, and a verdict resting on

@@ -166,8 +166,24 @@ void Engine::Admit(HostState& host, const Request& r) {
     return NotFetched(r, FetchOutcome::kRobotsDisallowed);
   }
   std::vector<Request> evicted;  // less promising requests it displaced
-  if (!frontier_.Add(r, &evicted)) NotFetched(r, FetchOutcome::kSkipped);
-  for (const Request& e : evicted) NotFetched(e, FetchOutcome::kSkipped);
+  const bool seen = frontier_.Seen(r.site_id, r.url);
+  if (!frontier_.Add(r, &evicted)) {
+    if (seen || r.depth > config_.limits.max_depth) {
+      NotFetched(r, FetchOutcome::kSkipped);
+    } else {
+      OverBudget(r);
+    }
+  }
+  for (const Request& e : evicted) OverBudget(e);
+}
+
+void Engine::OverBudget(const Request& r) {
+  SiteCrawlStats& stats = sites_[r.site_id].stats;
+  if (stats.over_budget++ == 0) stats.over_budget_example = r.url;
+  if (r.priority > 0 && r.kind != RequestKind::kCheck) {
+    stats.over_budget_ranked.emplace(r.url, r.link_text);
+  }
+  NotFetched(r, FetchOutcome::kSkipped);
 }
 
 void Engine::NotFetched(const Request& r, FetchOutcome why) {
@@ -359,7 +375,13 @@ void Engine::Consider(SiteState& s, const Request& from,
         }
         r.kind = RequestKind::kPage;
         break;
-      case LinkScope::kDocument: r.kind = RequestKind::kDocument; break;
+      case LinkScope::kDocument:
+        if (!s.document_variants.Admit(link.url)) {
+          SuspectTrap(s, r);
+          continue;
+        }
+        r.kind = RequestKind::kDocument;
+        break;
       case LinkScope::kOtherSitePage:  // another district or a central page:
         if (!link.check_external) continue;  // checked, never crawled
         r.kind = RequestKind::kCheck;

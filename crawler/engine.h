@@ -43,6 +43,7 @@ class Engine {
     SiteCrawlStats stats;
     std::set<std::string> considered;
     TemplateBudget templates;  // page URLs per shape (B11)
+    DocumentVariants document_variants;  // query variants per document
     int in_flight = 0;
     int held = 0;
     bool done = false;
@@ -62,6 +63,9 @@ class Engine {
   void Enqueue(const Request& r);
   void Admit(HostState& host, const Request& r);
   void NotFetched(const Request& r, FetchOutcome why);
+  // `r` not fetched because a site limit (requests, pages, documents,
+  // checks) was spent: counted in the site's stats, then NotFetched.
+  void OverBudget(const Request& r);
   void SuspectTrap(SiteState& s, const Request& r);
   void StartReady(TimePoint now);
   void Handle(const FetchResult& r, TimePoint now);

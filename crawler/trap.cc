@@ -84,4 +84,15 @@ bool TemplateBudget::Admit(std::string_view url, bool likely) {
   return true;
 }
 
+bool DocumentVariants::Admit(std::string_view url) {
+  const size_t mark = url.find('?');
+  if (mark == std::string_view::npos) return true;
+  const std::string_view path = url.substr(0, mark);
+  auto it = counts_.find(path);
+  if (it == counts_.end()) it = counts_.emplace(std::string(path), 0).first;
+  if (it->second >= kMaxVariants) return false;
+  ++it->second;
+  return true;
+}
+
 }  // namespace oitwatch

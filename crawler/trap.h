@@ -11,6 +11,7 @@
 #ifndef OITWATCH_CRAWLER_TRAP_H_
 #define OITWATCH_CRAWLER_TRAP_H_
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -49,6 +50,24 @@ class TemplateBudget {
   int max_per_template_;
   std::map<std::string, Counts> counts_;  // template -> URLs admitted
   std::map<std::string, std::set<std::string>> shapes_;  // path -> shapes
+};
+
+// Query variants of one document: a page that links the same PDF as
+// ?v=1, ?v=2 ... ?v=500 (rt6net M04) would spend the site's request budget
+// on copies of one file. Each document path (the URL before '?') is fetched
+// plainly and with at most kMaxVariants different queries per site (a
+// ?download=1 next to the plain link is common); the rest are skipped and
+// reported as a suspected trap.
+class DocumentVariants {
+ public:
+  static constexpr int kMaxVariants = 4;
+
+  // Counts `url` against its path if it has a query; false once the path
+  // already has kMaxVariants such URLs. A URL without a query is admitted.
+  bool Admit(std::string_view url);
+
+ private:
+  std::map<std::string, int, std::less<>> counts_;  // path -> URLs admitted
 };
 
 }  // namespace oitwatch

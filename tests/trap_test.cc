@@ -95,5 +95,19 @@ TEST(TemplateBudgetTest, ZeroMeansNoLimit) {
   }
 }
 
+// rt6net M04: the plan PDF linked as ?v=1..500 is one file.
+TEST(DocumentVariantsTest, QueryVariantsOfOnePathAreCapped) {
+  DocumentVariants variants;
+  const std::string plan = "http://h/d/files/plan.pdf";
+  EXPECT_TRUE(variants.Admit(plan));
+  for (int i = 0; i < DocumentVariants::kMaxVariants; ++i) {
+    EXPECT_TRUE(variants.Admit(plan + "?v=" + std::to_string(i))) << i;
+  }
+  EXPECT_FALSE(variants.Admit(plan + "?v=999"));
+  EXPECT_TRUE(variants.Admit(plan)) << "the plain path is always admitted";
+  EXPECT_TRUE(variants.Admit("http://h/d/files/report.pdf?v=1"))
+      << "another document has its own count";
+}
+
 }  // namespace
 }  // namespace oitwatch

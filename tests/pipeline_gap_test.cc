@@ -1,0 +1,202 @@
+// Red team rt6net M01/M01b/M02/M04 end to end: the real binary crawls a good
+// site and district "d" whose page links O5's plan and report. A plan link
+// whose redirect the crawler refuses is a crawl gap (unchecked, with the
+// refusal), never "missing"; with the port allowed it is read and passes; a
+// plan linked under hundreds of query variants is fetched a few times, not
+// until the budget is spent; and a spent budget is said in the site's reason.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/test_html.h"
+#include "tests/test_pdf.h"
+#include "tests/test_process.h"
+#include "tests/test_server.h"
+
+namespace oitwatch {
+namespace {
+
+using nlohmann::json;
+
+const char kPlan[] = "/d/files/Action_Plan_2568.pdf";
+const char kReport[] = "/d/files/Report_2567.pdf";
+
+TestResponse PdfResponse(std::string bytes) {
+  return TestResponse{200, "application/pdf", std::move(bytes), {}};
+}
+
+TestResponse Redirect(const std::string& to) {
+  return TestResponse{302, "text/html", "", {{"Location", to}}};
+}
+
+json Find(const json& report, const char* list, const std::string& id) {
+  if (report.contains(list)) {
+    for (const json& e : report[list]) {
+      if (e["id"] == id) return e;
+    }
+  }
+  ADD_FAILURE() << "no " << list << " " << id;
+  return json::object();
+}
+
+json Site(const json& report, const std::string& id) {
+  return Find(report, "sites", id);
+}
+
+std::string Status(const json& site, const std::string& item) {
+  return Find(site, "items", item).value("status", "");
+}
+
+// The links of d's page: O5's plan (each of `plan_urls`) and report.
+std::string DistrictPage(const std::vector<std::string>& plan_urls) {
+  std::string links;
+  for (const std::string& url : plan_urls) {
+    links += "<a href=\"" + url +
+             "\">O5 แผนปฏิบัติราชการประจำปี พ.ศ. 2568</a> ";
+  }
+  return Html("สำนักงานเขตดี",
+              links + "<a href=\"" + kReport +
+                  "\">O5 รายงานผลการปฏิบัติราชการประจำปี พ.ศ. 2567</a>");
+}
+
+class PipelineGapTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.Route("/good/",
+                  TestResponse{200,
+                               "text/html; charset=utf-8",
+                               Html("สำนักงานเขตทดสอบ",
+                                    "<a href=\"/good/schools\">"
+                                    "รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร</a>"),
+                               {}});
+    server_.Route("/good/schools",
+                  TestResponse{200,
+                               "text/html; charset=utf-8",
+                               Html("รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร",
+                                    "<h1>รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร"
+                                    "ในพื้นที่เขต</h1><p>โรงเรียนวัดทดสอบ</p>"),
+                               {}});
+    server_.Route("/d/", TestResponse{200, "text/html; charset=utf-8",
+                                      DistrictPage({kPlan}), {}});
+    server_.Route(kReport,
+                  PdfResponse(MakeSimplePdf("Performance report FY 2567")));
+    ASSERT_TRUE(server_.Start());
+    dir_ = MakeTempDir();
+    ASSERT_TRUE(WriteFile(
+        dir_ + "/sites.yaml",
+        "sites:\n"
+        "  - id: good\n    name: สำนักงานเขตทดสอบ\n    name_en: Good\n"
+        "    url: " + server_.url("/good/") + "\n"
+        "  - id: d\n    name: สำนักงานเขตดี\n    name_en: D\n"
+        "    url: " + server_.url("/d/") + "\n"));
+  }
+
+  // `oitwatch run` with `flags`; the JSON report.
+  json Run(const std::vector<std::string>& flags) {
+    std::vector<std::string> argv = {
+        OITWATCH_BINARY, "run", "--sites", dir_ + "/sites.yaml", "--rules",
+        std::string(OITWATCH_SOURCE_DIR) +
+            "/config/rules/bma-district-2568.yaml",
+        "--db", dir_ + "/o.db", "--as-of", "2025-04-10", "--host-delay-ms",
+        "0", "--allow-address", "127.0.0.1", "--timeout-ms", "5000",
+        "--format", "json", "--quiet"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    const ProcessResult r = RunProcess(argv, 90);
+    EXPECT_FALSE(r.timed_out) << "the run must end";
+    try {
+      return json::parse(r.out);
+    } catch (const json::exception& e) {
+      ADD_FAILURE() << e.what() << "\n" << r.out.substr(0, 2000) << r.err;
+      return json::object();
+    }
+  }
+
+  // d's O5 is unchecked (the plan exists, it was not checked) and d's
+  // reason names the plan and `why`.
+  void ExpectPlanUnchecked(const json& report, const std::string& why) {
+    EXPECT_EQ(Status(Site(report, "good"), "O3"), "pass");
+    const json d = Site(report, "d");
+    // No other item of d could be judged (a small site with a failed page):
+    // d is reported unchecked as a whole (reports/report.h, probe H01).
+    EXPECT_EQ(d.value("state", ""), "unchecked") << d.dump();
+    EXPECT_EQ(Status(d, "O5"), "unchecked") << d.dump();
+    const std::string reason = d.value("reason", "");
+    EXPECT_NE(reason.find(server_.url(kPlan)), std::string::npos) << reason;
+    EXPECT_NE(reason.find(why), std::string::npos) << reason;
+  }
+
+  TestServer server_;
+  std::string dir_;
+};
+
+// M01: the plan redirects to another port (not allowed): never followed, so
+// unchecked with the refusal, not "missing plan".
+TEST_F(PipelineGapTest, M01_PlanRedirectedToARefusedPortIsUnchecked) {
+  TestServer other;
+  other.Route("/plan.pdf", PdfResponse(MakeSimplePdf("Action plan FY 2568")));
+  ASSERT_TRUE(other.Start());
+  server_.Route(kPlan, Redirect(other.url("/plan.pdf")));
+  const json report = Run({});
+  ExpectPlanUnchecked(report, "refused port " + std::to_string(other.port()));
+  EXPECT_EQ(other.hits("/plan.pdf"), 0);
+}
+
+// M02: the plan redirects to a non-public address that is not allowed.
+TEST_F(PipelineGapTest, M02_PlanRedirectedToARefusedAddressIsUnchecked) {
+  server_.Route(kPlan, Redirect("http://127.0.0.2:" +
+                                std::to_string(server_.port()) + "/plan.pdf"));
+  const json report = Run({});
+  ExpectPlanUnchecked(report, "refused a non-public address");
+}
+
+// M01b: with the port allowed, the plan served by the same host on that
+// port is the district's own document (the assessors' browser opens it).
+TEST_F(PipelineGapTest, M01b_PlanOnAnAllowedPortOfTheSameHostPasses) {
+  TestServer other;
+  other.Route("/plan.pdf", PdfResponse(MakeSimplePdf("Action plan FY 2568")));
+  ASSERT_TRUE(other.Start());
+  server_.Route(kPlan, Redirect(other.url("/plan.pdf")));
+  const json report =
+      Run({"--allow-port", std::to_string(other.port())});
+  const json d = Site(report, "d");
+  EXPECT_EQ(Status(d, "O5"), "pass") << d.dump();
+  EXPECT_EQ(other.hits("/plan.pdf"), 1);
+}
+
+// M04: the plan linked under 200 query variants is fetched plainly and a
+// few times more, the rest skipped as a suspected trap; O5 still passes.
+TEST_F(PipelineGapTest, M04_QueryVariantsOfOneDocumentAreNotAllFetched) {
+  server_.Route(kPlan, PdfResponse(MakeSimplePdf("Action plan FY 2568")));
+  std::vector<std::string> urls;
+  for (int i = 0; i < 200; ++i) urls.push_back(kPlan + ("?v=" + std::to_string(i)));
+  urls.push_back(kPlan);
+  server_.Route("/d/", TestResponse{200, "text/html; charset=utf-8",
+                                    DistrictPage(urls), {}});
+  const json report = Run({});
+  const json d = Site(report, "d");
+  EXPECT_EQ(Status(d, "O5"), "pass") << d.dump().substr(0, 2000);
+  EXPECT_LE(server_.hits(kPlan), 5);
+  EXPECT_NE(d.value("reason", "").find("crawler trap suspected"),
+            std::string::npos)
+      << d.value("reason", "");
+}
+
+// M04: when the request budget runs out, the site's reason says so with the
+// items it left unchecked, and no item is "missing" on its account.
+TEST_F(PipelineGapTest, M04_ASpentRequestBudgetIsInTheSiteReason) {
+  server_.Route(kPlan, PdfResponse(MakeSimplePdf("Action plan FY 2568")));
+  const json report = Run({"--max-requests-per-site", "2"});
+  const json d = Site(report, "d");
+  const std::string reason = d.value("reason", "");
+  EXPECT_NE(reason.find("request budget exhausted: 1 URLs not fetched"),
+            std::string::npos)
+      << reason;
+  EXPECT_NE(reason.find("items not checked"), std::string::npos) << reason;
+  EXPECT_NE(Status(d, "O5"), "missing");
+  EXPECT_NE(Status(d, "O5"), "partial");
+}
+
+}  // namespace
+}  // namespace oitwatch
