@@ -150,7 +150,7 @@ void Pipeline::Save(const Site& site, const Request& request,
   page.dates_from = extract.dates_from;
   // The start page's signature, for a night it answers 304 (StandInPage).
   if (request.depth == 0 && request.kind == RequestKind::kPage)
-    page.text_sig = sites_[site.id].home.sig;
+    page.text_sig = StoredSig(sites_[site.id].home);
   StoreWriter::Job save = [run_id = options_.run_id, page = std::move(page),
                            links = std::move(extract.links),
                            hits = std::move(extract.hits),

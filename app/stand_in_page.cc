@@ -238,6 +238,13 @@ class Signer {
 
   void Break() { space_ = true; }
 
+  // The hash whatever the length of the text fed ("k-" and 16 hex digits).
+  std::string Key() const {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "k-%016" PRIx64, hash_);
+    return buf;
+  }
+
   std::string Done() const {
     if (text_ < kSigMinText) return "";
     char buf[24];
@@ -365,6 +372,24 @@ std::string PageSig(std::string_view html) {
   return sig.Done();
 }
 
+std::string TitleKey(std::string_view html) {
+  html = html.substr(0, std::min<size_t>(html.size(), 64u << 10));
+  size_t open = std::string_view::npos;
+  for (std::string_view tag : {"<title", "<TITLE", "<Title"}) {
+    open = std::min(open, html.find(tag));
+  }
+  if (open == std::string_view::npos) return "";
+  const size_t text = html.find('>', open);
+  if (text == std::string_view::npos) return "";
+  const size_t close = html.find('<', text + 1);
+  Signer sig;
+  sig.Feed(html.substr(text + 1, close == std::string_view::npos
+                                     ? std::string_view::npos
+                                     : close - text - 1),
+           true);
+  return sig.Key();
+}
+
 void NoteHomePage(const FetchResult& r, const std::string& stored_hash,
                   int64_t stored_bytes, const std::string& stored_sig,
                   HomePage* home) {
@@ -377,7 +402,19 @@ void NoteHomePage(const FetchResult& r, const std::string& stored_hash,
   home->hash = r.body.empty() ? stored_hash : ContentHash(r.body);
   home->bytes = r.body.empty() ? stored_bytes
                                : static_cast<int64_t>(r.body.size());
-  home->sig = r.body.empty() ? stored_sig : PageSig(r.body);
+  if (!r.body.empty()) {
+    home->sig = PageSig(r.body);
+    home->title = TitleKey(r.body);
+  } else {  // "<sig>;<title key>" (StoredSig), or a bare sig from before
+    const size_t semi = stored_sig.find(';');
+    home->sig = stored_sig.substr(0, semi);
+    home->title =
+        semi == std::string::npos ? "" : stored_sig.substr(semi + 1);
+  }
+}
+
+std::string StoredSig(const HomePage& home) {
+  return home.title.empty() ? home.sig : home.sig + ";" + home.title;
 }
 
 std::string StandInPage(const FetchResult& r, const HomePage& home) {
@@ -405,7 +442,9 @@ std::string StandInPage(const FetchResult& r, const HomePage& home) {
   const int64_t size = static_cast<int64_t>(r.body.size());
   const bool near_size = home.bytes < 0 ||
                          std::abs(size - home.bytes) <= home.bytes / 8 + 512;
-  if (!home.sig.empty() && near_size && PageSig(r.body) == home.sig) {
+  if (!home.sig.empty() && near_size &&
+      (home.title.empty() || TitleKey(r.body) == home.title) &&
+      PageSig(r.body) == home.sig) {
     return kShowsHome;
   }
   const std::string& at = r.final_url.empty() ? r.request.url : r.final_url;

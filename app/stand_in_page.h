@@ -32,15 +32,20 @@ struct HomePage {
   std::string hash;  // pipeline_internal ContentHash of its body; "" unknown
   int64_t bytes = -1;  // its body's size; -1 unknown (then only the hash)
   std::string sig;     // PageSig of its body; "" unknown or too little text
+  std::string title;   // TitleKey of its body; "" unknown
 };
 
 // Records the start page `r` (a 2xx or 304 answer) in `home`;
 // `stored_hash`, `stored_bytes` and `stored_sig` are those of the stored
-// copy a 304 confirmed ("", -1 and "" if none). The pipeline stores `sig`
-// with the start page's row (PageRecord::text_sig): a 304 brings no body.
+// copy a 304 confirmed ("", -1 and "" if none). The pipeline stores
+// StoredSig(home) with the start page's row (PageRecord::text_sig): a 304
+// brings no body.
 void NoteHomePage(const FetchResult& r, const std::string& stored_hash,
                   int64_t stored_bytes, const std::string& stored_sig,
                   HomePage* home);
+
+// What to store as the start page's text_sig: its PageSig and TitleKey.
+std::string StoredSig(const HomePage& home);
 
 // A signature of what a visitor sees of `html`: its visible text (title
 // included; not scripts, styles or comments) and the targets of its href
@@ -55,6 +60,11 @@ void NoteHomePage(const FetchResult& r, const std::string& stored_hash,
 // under ~100 bytes of text (a script-drawn shell: every URL of such a site
 // looks the same before its script runs). One pass, no parse.
 std::string PageSig(std::string_view html);
+
+// The part of PageSig that the page's <title> text makes (the first title
+// tag in its first 64 KB, as written), cheap: pages whose titles differ have
+// different signatures, so most pages are never signed in full. "" if none.
+std::string TitleKey(std::string_view html);
 
 // Why the 2xx answer `r` to a page or document request is not the page the
 // URL named: "redirects to the home page (URL)", "shows the home page" or

@@ -193,6 +193,41 @@ TEST(StandInPageTest, StoredSignatureOfA304StartPageIsUsed) {
             "shows the home page");
 }
 
+// What a 304 night reads back (StoredSig: the signature and the title key)
+// is what the start page gave; a bare signature stored before the title key
+// still works.
+TEST(StandInPageTest, StoredSignatureCarriesTheTitleKey) {
+  const HomePage fresh = CorpusHomePage(NoisyHome(1));
+  ASSERT_FALSE(fresh.title.empty());
+  FetchResult start;
+  start.request.url = "http://h/laksi/";
+  start.final_url = "http://h/laksi/";
+  for (const std::string& stored : {StoredSig(fresh), fresh.sig}) {
+    HomePage home;
+    NoteHomePage(start, "", -1, stored, &home);
+    EXPECT_EQ(home.sig, fresh.sig);
+    EXPECT_EQ(home.title, stored == fresh.sig ? "" : fresh.title);
+    EXPECT_EQ(StandInPage(Answer("http://h/laksi/x", "", NoisyHome(4)), home),
+              "shows the home page")
+        << stored;
+  }
+}
+
+// The title gate: only a page with the home page's title (digits aside) is
+// signed in full; one with another title is not the home page.
+TEST(StandInPageTest, TitleKeyTellsTitlesApart) {
+  EXPECT_EQ(TitleKey("<html><TITLE>หน้าแรก 2568</TITLE>"),
+            TitleKey("<title>หน้าแรก ๒๕๖๙</title><p>x"));
+  EXPECT_NE(TitleKey("<title>หน้าแรก</title>"), TitleKey("<title>ข่าว</title>"));
+  EXPECT_EQ(TitleKey("<p>no title</p>"), "");
+  const HomePage home = CorpusHomePage(NoisyHome(1));
+  std::string other = NoisyHome(2);
+  const size_t open = other.find("<title>");
+  ASSERT_NE(open, std::string::npos);
+  other.insert(open + 7, "ประกาศ ");
+  EXPECT_EQ(StandInPage(Answer("http://h/laksi/x", "", other), home), "");
+}
+
 // rt6net S05: a counter or clock drawn on one copy of the home page and not
 // on another (the stored one) leaves it the home page; a line of the page's
 // own beside a number, or another title, does not.
