@@ -2,6 +2,8 @@
 // main content, an unfilled form of the document.
 #include "rules/placeholder_page.h"
 
+#include <algorithm>
+
 #include "rules/thai_date.h"
 
 namespace oitwatch {
@@ -73,36 +75,58 @@ bool NamesAYear(const std::string& line) {
 
 struct OwnText {
   std::vector<const std::string*> lines;  // not chrome
-  size_t beyond_headings = 0;  // bytes of own lines not in the headings
-  size_t beyond_notices = 0;   // the same, notices left out too
-  bool notice = false;         // an own line is a notice
+  std::vector<const std::string*> rest;   // of them, not in the headings
+  size_t beyond_headings = 0;  // bytes of `rest`
 };
 
 OwnText ReadOwnText(const std::vector<std::string>& lines,
                     const std::unordered_set<std::string>& chrome,
-                    const std::string& normalized_headings,
-                    const Matcher& matcher) {
+                    const std::string& normalized_headings) {
   OwnText own;
   for (const std::string& line : lines) {
     if (chrome.count(line)) continue;
     own.lines.push_back(&line);
-    // A notice may be a heading itself ("<h3>ยังไม่มีข้อมูล</h3>").
-    const bool notice = matcher.IsNotice(line);
-    own.notice = own.notice || notice;
     if (normalized_headings.find(line) != std::string::npos) continue;
+    own.rest.push_back(&line);
     own.beyond_headings += line.size();
-    if (!notice) own.beyond_notices += line.size();
   }
   return own;
 }
 
+// True if an own line is a notice (a heading may be one: "<h3>ยังไม่มีข้อมูล
+// </h3>") and the own text beyond the headings and the notices is under
+// kNoticeRestBytes. The longest lines are tried first and the count stops
+// at kNoticeRestBytes, so a page of real content costs one or two matches,
+// not one per line.
+bool NoticePage(OwnText own, const Matcher& matcher) {
+  std::sort(own.rest.begin(), own.rest.end(),
+            [](const std::string* a, const std::string* b) {
+              return a->size() > b->size();
+            });
+  size_t beyond_notices = 0;
+  for (const std::string* line : own.rest) {
+    if (matcher.IsNotice(*line)) continue;
+    beyond_notices += line->size();
+    if (beyond_notices >= kNoticeRestBytes) return false;
+  }
+  for (const std::string* line : own.lines) {
+    if (matcher.IsNotice(*line)) return true;
+  }
+  return false;
+}
+
+// A blank period and no year: the years are looked for (FindDates) only on
+// the rare page with a blank.
 bool BlankTemplate(const OwnText& own) {
   bool blank = false;
   for (const std::string* line : own.lines) {
-    if (NamesAYear(*line)) return false;
     blank = blank || HasBlankPeriod(*line);
   }
-  return blank;
+  if (!blank) return false;
+  for (const std::string* line : own.lines) {
+    if (NamesAYear(*line)) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -125,18 +149,21 @@ PlaceholderKind ClassifyPlaceholder(
     const std::vector<std::string>& lines,
     const std::unordered_set<std::string>& chrome,
     const std::string& normalized_headings, const Matcher& matcher) {
-  const OwnText own =
-      ReadOwnText(lines, chrome, normalized_headings, matcher);
+  const OwnText own = ReadOwnText(lines, chrome, normalized_headings);
   if (own.beyond_headings < kEmptyPageBytes) return PlaceholderKind::kEmpty;
-  if (own.notice && own.beyond_notices < kNoticeRestBytes) {
-    return PlaceholderKind::kNotice;
-  }
+  if (NoticePage(own, matcher)) return PlaceholderKind::kNotice;
   if (BlankTemplate(own)) return PlaceholderKind::kBlankTemplate;
   return PlaceholderKind::kNone;
 }
 
 bool HasBlankPeriod(std::string_view line) {
   for (size_t i = 0; i < line.size();) {
+    // A blank starts with '.', '_' or "…" (its first byte E2).
+    const char c = line[i];
+    if (c != '.' && c != '_' && c != '\xE2') {
+      ++i;
+      continue;
+    }
     size_t weight = 0;
     const size_t run = BlankRun(line, i, &weight);
     if (run == 0) {
