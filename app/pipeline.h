@@ -264,6 +264,9 @@ class Pipeline : public CrawlSink {
 
   Store* store_;
   Store* reader_;  // options_.read_store, else store_
+  // Earlier runs (id -> read under this rule set and version), for
+  // PrepareRequest: a copy read under other rules is read again.
+  std::map<int64_t, bool> same_rules_;
   const Matcher& matcher_;
   PipelineOptions options_;
   // The first path segment of each options_.site_prefixes

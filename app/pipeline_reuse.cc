@@ -29,12 +29,17 @@ void Pipeline::PrepareRequest(const Site& site, Request* request) {
   // dates and placeholder flag are what those rules saw (a page that a new
   // `notices` pattern makes a placeholder must not stay evidence only
   // because it did not change). Unknown: read again too.
-  RunInfo run;
-  const RuleSet& rules = matcher_.rules();
-  if (!reader_->GetRun(prior.run_id, &run, &err) ||
-      run.ruleset_id != rules.id || run.ruleset_version != rules.version) {
-    return;
+  // One look-up per earlier run, not per URL (a night re-uses thousands).
+  auto same = same_rules_.find(prior.run_id);
+  if (same == same_rules_.end()) {
+    RunInfo run;
+    const RuleSet& rules = matcher_.rules();
+    const bool ok = reader_->GetRun(prior.run_id, &run, &err) &&
+                    run.ruleset_id == rules.id &&
+                    run.ruleset_version == rules.version;
+    same = same_rules_.emplace(prior.run_id, ok).first;
   }
+  if (!same->second) return;
   // A stored copy whose links do not read (a corrupt page_links row) is not
   // re-used: no validators, so the page comes in full and is read afresh.
   if (request->kind == RequestKind::kPage &&
