@@ -31,23 +31,8 @@ std::string Page(const std::string& body) {
 
 // The decoded body of an e-mail whose body is one base64 block.
 std::string MailText(const std::string& data) {
-  static const std::string kTable =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const size_t start = data.find("\r\n\r\n");
-  std::string out;
-  int bits = 0, value = 0;
-  for (size_t i = start == std::string::npos ? data.size() : start + 4;
-       i < data.size(); ++i) {
-    size_t pos = kTable.find(data[i]);
-    if (pos == std::string::npos) continue;
-    value = (value << 6) | static_cast<int>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((value >> bits) & 0xFF);
-    }
-  }
-  return out;
+  return Base64Decode(start == std::string::npos ? "" : data.substr(start + 4));
 }
 
 class AlertHistoryTest : public ::testing::Test {

@@ -170,24 +170,6 @@ TEST(MailTest, ValidateMailboxRejectsInjectionAndTricks) {
   EXPECT_TRUE(ValidateMailbox("webmaster.laksi+ita@bangkok.go.th", &err)) << err;
 }
 
-std::string Base64Decode(const std::string& in) {
-  static const std::string kTable =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int bits = 0, value = 0;
-  for (char c : in) {
-    size_t pos = kTable.find(c);
-    if (pos == std::string::npos) continue;
-    value = (value << 6) | static_cast<int>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((value >> bits) & 0xFF);
-    }
-  }
-  return out;
-}
-
 // The decoded text of an RFC 2047 header value made of =?UTF-8?B?...?=
 // words; fails the test on anything else.
 std::string DecodeWords(const std::string& value) {

@@ -168,4 +168,22 @@ int SmtpSink::refused() const {
   return impl_->refused;
 }
 
+std::string Base64Decode(const std::string& in) {
+  static const std::string kTable =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  int bits = 0, value = 0;
+  for (char c : in) {
+    const size_t pos = kTable.find(c);
+    if (pos == std::string::npos) continue;
+    value = (value << 6) | static_cast<int>(pos);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((value >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
 }  // namespace oitwatch

@@ -45,6 +45,11 @@ class SmtpSink {
   std::unique_ptr<Impl> impl_;
 };
 
+// The bytes of base64 text `in` (characters outside the alphabet, such as
+// line breaks and padding, are skipped): what a test reads of a mail body
+// or an RFC 2047 word the sink received.
+std::string Base64Decode(const std::string& in);
+
 }  // namespace oitwatch
 
 #endif  // OITWATCH_TESTS_TEST_SMTP_SINK_H_
