@@ -13,6 +13,7 @@
 #include "tests/test_html.h"
 #include "tests/test_pdf.h"
 #include "tests/test_process.h"
+#include "tests/test_report_json.h"
 #include "tests/test_server.h"
 
 namespace oitwatch {
@@ -31,24 +32,6 @@ std::string Rules() {
          "/config/rules/bma-district-2568.yaml";
 }
 
-// The element of report[list] whose "id" is `id`; {} if none.
-json Find(const json& report, const char* list, const std::string& id) {
-  if (report.contains(list)) {
-    for (const json& e : report[list]) {
-      if (e["id"] == id) return e;
-    }
-  }
-  ADD_FAILURE() << "no " << list << " " << id;
-  return json::object();
-}
-
-json Site(const json& report, const std::string& id) {
-  return Find(report, "sites", id);
-}
-
-json Item(const json& site, const std::string& id) {
-  return Find(site, "items", id);
-}
 
 // A good site earning O3 with one link, and district "d" whose page links
 // O5's plan (`plan`) and report.
@@ -139,14 +122,14 @@ class PdfBombTest : public ::testing::Test {
   // The good neighbour passes O3; d's O5 is unchecked because of the plan,
   // with `why` in its reason and the plan as its evidence.
   void ExpectPlanUnchecked(const json& report, const std::string& why) {
-    const json good = Site(report, "good");
+    const json good = ReportSite(report, "good");
     EXPECT_EQ(good.value("state", ""), "checked") << good.dump();
-    EXPECT_EQ(Item(good, "O3").value("status", ""), "pass") << good.dump();
-    const json d = Site(report, "d");
+    EXPECT_EQ(ReportItem(good, "O3").value("status", ""), "pass") << good.dump();
+    const json d = ReportSite(report, "d");
     // No other item of d could be judged (a small site with a failed page):
     // d is reported unchecked as a whole (reports/report.h, probe H01).
     EXPECT_EQ(d.value("state", ""), "unchecked") << d.dump();
-    const json o5 = Item(d, "O5");
+    const json o5 = ReportItem(d, "O5");
     EXPECT_EQ(o5.value("status", ""), "unchecked") << o5.dump();
     const std::string reason = o5.value("reason", "");
     EXPECT_NE(reason.find(server_.url(kPlan)), std::string::npos) << reason;
@@ -190,7 +173,7 @@ TEST_F(PdfBombTest, NextNightReadsTheFixedPlanAfresh) {
   Run({"--pdf-timeout-ms", "1000"});
   server_.Route(kPlan, PdfResponse(MakeSimplePdf("Action plan FY 2568")));
   const json report = Run({"--pdf-timeout-ms", "1000"});
-  const json o5 = Item(Site(report, "d"), "O5");
+  const json o5 = ReportItem(ReportSite(report, "d"), "O5");
   EXPECT_EQ(o5.value("status", ""), "pass") << o5.dump();
 }
 

@@ -13,6 +13,7 @@
 #include "tests/test_html.h"
 #include "tests/test_pdf.h"
 #include "tests/test_process.h"
+#include "tests/test_report_json.h"
 #include "tests/test_server.h"
 
 namespace oitwatch {
@@ -31,22 +32,8 @@ TestResponse Redirect(const std::string& to) {
   return TestResponse{302, "text/html", "", {{"Location", to}}};
 }
 
-json Find(const json& report, const char* list, const std::string& id) {
-  if (report.contains(list)) {
-    for (const json& e : report[list]) {
-      if (e["id"] == id) return e;
-    }
-  }
-  ADD_FAILURE() << "no " << list << " " << id;
-  return json::object();
-}
-
-json Site(const json& report, const std::string& id) {
-  return Find(report, "sites", id);
-}
-
 std::string Status(const json& site, const std::string& item) {
-  return Find(site, "items", item).value("status", "");
+  return ReportItem(site, item).value("status", "");
 }
 
 // The links of d's page: O5's plan (each of `plan_urls`) and report.
@@ -116,8 +103,8 @@ class PipelineGapTest : public ::testing::Test {
   // d's O5 is unchecked (the plan exists, it was not checked) and d's
   // reason names the plan and `why`.
   void ExpectPlanUnchecked(const json& report, const std::string& why) {
-    EXPECT_EQ(Status(Site(report, "good"), "O3"), "pass");
-    const json d = Site(report, "d");
+    EXPECT_EQ(Status(ReportSite(report, "good"), "O3"), "pass");
+    const json d = ReportSite(report, "d");
     // No other item of d could be judged (a small site with a failed page):
     // d is reported unchecked as a whole (reports/report.h, probe H01).
     EXPECT_EQ(d.value("state", ""), "unchecked") << d.dump();
@@ -160,7 +147,7 @@ TEST_F(PipelineGapTest, M01b_PlanOnAnAllowedPortOfTheSameHostPasses) {
   server_.Route(kPlan, Redirect(other.url("/plan.pdf")));
   const json report =
       Run({"--allow-port", std::to_string(other.port())});
-  const json d = Site(report, "d");
+  const json d = ReportSite(report, "d");
   EXPECT_EQ(Status(d, "O5"), "pass") << d.dump();
   EXPECT_EQ(other.hits("/plan.pdf"), 1);
 }
@@ -175,7 +162,7 @@ TEST_F(PipelineGapTest, M04_QueryVariantsOfOneDocumentAreNotAllFetched) {
   server_.Route("/d/", TestResponse{200, "text/html; charset=utf-8",
                                     DistrictPage(urls), {}});
   const json report = Run({});
-  const json d = Site(report, "d");
+  const json d = ReportSite(report, "d");
   EXPECT_EQ(Status(d, "O5"), "pass") << d.dump().substr(0, 2000);
   EXPECT_LE(server_.hits(kPlan), 5);
   EXPECT_NE(d.value("reason", "").find("crawler trap suspected"),
@@ -188,7 +175,7 @@ TEST_F(PipelineGapTest, M04_QueryVariantsOfOneDocumentAreNotAllFetched) {
 TEST_F(PipelineGapTest, M04_ASpentRequestBudgetIsInTheSiteReason) {
   server_.Route(kPlan, PdfResponse(MakeSimplePdf("Action plan FY 2568")));
   const json report = Run({"--max-requests-per-site", "2"});
-  const json d = Site(report, "d");
+  const json d = ReportSite(report, "d");
   const std::string reason = d.value("reason", "");
   EXPECT_NE(reason.find("request budget exhausted: 1 URLs not fetched"),
             std::string::npos)
