@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "reports/alert.h"
+#include "tests/test_html.h"
 #include "tests/test_pdf.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
@@ -23,11 +24,6 @@ namespace oitwatch {
 namespace {
 
 using nlohmann::json;
-
-std::string Page(const std::string& body) {
-  return "<!doctype html><html><head><meta charset=\"utf-8\"><title>หลักสี่"
-         "</title></head><body>" + body + "</body></html>";
-}
 
 // The decoded body of an e-mail whose body is one base64 block.
 std::string MailText(const std::string& data) {
@@ -43,7 +39,7 @@ class AlertHistoryTest : public ::testing::Test {
     ASSERT_TRUE(server_.Start());
     ASSERT_TRUE(sink_.Start());
     server_.Route("/laksi/", TestResponse{200, "text/html; charset=utf-8",
-                                          Page(kLinks), {}});
+                                          Html("หลักสี่", kLinks), {}});
     // Tonight's answer for the announcement PDF: 200, 403 (blocked: the
     // item is unchecked) or 404 (broken).
     server_.Route(kPdf, [this](const TestRequest&) {
@@ -144,7 +140,8 @@ TEST(AlertHostDroppedTest, SiteWithNothingJudgedIsStoredUncheckedAndAlerted) {
     server.Route(path, TestResponse{500, "text/html", "boom", {}});
   }
   server.Route("/laksi/",
-               TestResponse{200, "text/html; charset=utf-8", Page(links), {}});
+               TestResponse{200, "text/html; charset=utf-8",
+                            Html("หลักสี่", links), {}});
   std::mutex mu;
   std::vector<std::string> hooks;
   server.Route("/hook", [&](const TestRequest& req) {

@@ -17,6 +17,7 @@
 
 #include "storage/outbox.h"
 #include "storage/store.h"
+#include "tests/test_html.h"
 #include "tests/test_pdf.h"
 #include "tests/test_process.h"
 #include "tests/test_server.h"
@@ -390,10 +391,6 @@ TEST_F(WebhookTest, NonPublicAddressIsRefusedWithoutAllowList) {
 
 // --- end to end through the real binary ------------------------------------
 
-std::string Page(const std::string& body) {
-  return "<!doctype html><html><head><meta charset=\"utf-8\"><title>หลักสี่"
-         "</title></head><body>" + body + "</body></html>";
-}
 
 class AlertE2ETest : public ::testing::Test {
  protected:
@@ -404,7 +401,8 @@ class AlertE2ETest : public ::testing::Test {
     ASSERT_TRUE(sink_.Start());
     server_.Route("/hook", TestResponse{200, "text/plain", "ok", {}});
     server_.Route("/laksi/", [this](const TestRequest&) {
-      return TestResponse{200, "text/html; charset=utf-8", Page(page_), {}};
+      return TestResponse{200, "text/html; charset=utf-8",
+                          Html("หลักสี่", page_), {}};
     });
     server_.Route(kPdf, TestResponse{200, "application/pdf",
                                      MakeSimplePdf("Anti-Bribery Policy 2568"), {}});
