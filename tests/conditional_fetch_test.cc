@@ -24,16 +24,6 @@
 namespace oitwatch {
 namespace {
 
-FetcherOptions TestOptions() {
-  FetcherOptions options;
-  options.allow_addresses = {"127.0.0.1"};
-  options.connect_timeout_ms = 2000;
-  options.page_timeout_ms = 5000;
-  options.document_timeout_ms = 5000;
-  options.max_redirects = 3;
-  return options;
-}
-
 Request Conditional(const std::string& url) {
   Request request;
   request.url = url;
@@ -59,10 +49,11 @@ TestResponse HomeAnswering304(const TestRequest& request) {
 TEST(ConditionalFetchTest, ValidatorsGoToTheRequestedUrlOnly) {
   TestServer server;
   ASSERT_TRUE(server.Start());
-  server.Route("/evidence", TestResponse{302, "text/html", "",
-                                         {{"Location", "/home"}}});
+  server.Route("/evidence",
+               TestResponse{302, "text/html", "", {{"Location", "/home"}}});
   server.Route("/home", &HomeAnswering304);
-  const FetchResult r = FetchToEnd(TestOptions(), Conditional(server.url("/evidence")));
+  const FetchResult r = FetchToEnd(LoopbackFetcherOptions(),
+                                   Conditional(server.url("/evidence")));
   EXPECT_EQ(r.outcome, FetchOutcome::kOk) << r.error;
   EXPECT_EQ(r.http_status, 200);
   EXPECT_EQ(r.body, "the home page");
@@ -70,7 +61,8 @@ TEST(ConditionalFetchTest, ValidatorsGoToTheRequestedUrlOnly) {
   const std::vector<TestRequest> seen = server.requests();
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[0].path, "/evidence");
-  EXPECT_TRUE(IsConditional(seen[0])) << "the stored URL is asked conditionally";
+  EXPECT_TRUE(IsConditional(seen[0]))
+      << "the stored URL is asked conditionally";
   EXPECT_EQ(seen[1].path, "/home");
   EXPECT_FALSE(IsConditional(seen[1]))
       << "the evidence page's validators went to the redirect target";
@@ -79,10 +71,11 @@ TEST(ConditionalFetchTest, ValidatorsGoToTheRequestedUrlOnly) {
 TEST(ConditionalFetchTest, NotModifiedFromARedirectTargetConfirmsNothing) {
   TestServer server;
   ASSERT_TRUE(server.Start());
-  server.Route("/evidence", TestResponse{301, "text/html", "",
-                                         {{"Location", "/home"}}});
+  server.Route("/evidence",
+               TestResponse{301, "text/html", "", {{"Location", "/home"}}});
   server.Route("/home", TestResponse{304, "", "", {}});  // 304 to anything
-  const FetchResult r = FetchToEnd(TestOptions(), Conditional(server.url("/evidence")));
+  const FetchResult r = FetchToEnd(LoopbackFetcherOptions(),
+                                   Conditional(server.url("/evidence")));
   EXPECT_NE(r.outcome, FetchOutcome::kNotModified)
       << "a 304 from " << r.final_url << " does not confirm /evidence";
   EXPECT_EQ(r.outcome, FetchOutcome::kBadContent) << r.error;
@@ -93,7 +86,8 @@ TEST(ConditionalFetchTest, NotModifiedFromTheUrlItselfIsStillAConfirmation) {
   TestServer server;
   ASSERT_TRUE(server.Start());
   server.Route("/page", &HomeAnswering304);
-  const FetchResult r = FetchToEnd(TestOptions(), Conditional(server.url("/page")));
+  const FetchResult r =
+      FetchToEnd(LoopbackFetcherOptions(), Conditional(server.url("/page")));
   EXPECT_EQ(r.outcome, FetchOutcome::kNotModified) << r.error;
   EXPECT_EQ(r.final_url, server.url("/page"));
 }
@@ -104,17 +98,19 @@ TEST(ConditionalFetchTest, RedirectCapHoldsForConditionalRequests) {
   ASSERT_TRUE(server.Start());
   for (int i = 0; i < 5; ++i) {
     server.Route("/r" + std::to_string(i),
-                 TestResponse{302, "text/html", "x",
+                 TestResponse{302,
+                              "text/html",
+                              "x",
                               {{"Location", "/r" + std::to_string(i + 1)}}});
   }
   server.Route("/r5", TestResponse{200, "text/html", "end", {}});
-  const FetchResult within =
-      FetchToEnd(TestOptions(), Conditional(server.url("/r2")));  // 3 hops
+  const FetchResult within = FetchToEnd(
+      LoopbackFetcherOptions(), Conditional(server.url("/r2")));  // 3 hops
   EXPECT_EQ(within.outcome, FetchOutcome::kOk) << within.error;
   EXPECT_EQ(within.body, "end") << "a redirect's own body is not the page";
   EXPECT_EQ(within.final_url, server.url("/r5"));
-  const FetchResult over =
-      FetchToEnd(TestOptions(), Conditional(server.url("/r1")));  // 4 hops
+  const FetchResult over = FetchToEnd(
+      LoopbackFetcherOptions(), Conditional(server.url("/r1")));  // 4 hops
   EXPECT_EQ(over.outcome, FetchOutcome::kTooManyRedirects) << over.error;
   EXPECT_EQ(server.hits("/r5"), 1) << "never past the cap";
 }
@@ -125,11 +121,13 @@ TEST(ConditionalFetchTest, RedirectAfterAConditionalHopKeepsThePortGuard) {
   ASSERT_TRUE(server.Start());
   ASSERT_TRUE(other.Start());
   other.Route("/x", TestResponse{200, "text/html", "elsewhere", {}});
-  server.Route("/evidence", TestResponse{302, "text/html", "",
-                                         {{"Location", other.url("/x")}}});
-  FetcherOptions options = TestOptions();
+  server.Route(
+      "/evidence",
+      TestResponse{302, "text/html", "", {{"Location", other.url("/x")}}});
+  FetcherOptions options = LoopbackFetcherOptions();
   options.allow_ports = {80, 443};
-  const FetchResult r = FetchToEnd(options, Conditional(server.url("/evidence")));
+  const FetchResult r =
+      FetchToEnd(options, Conditional(server.url("/evidence")));
   EXPECT_EQ(r.outcome, FetchOutcome::kForbiddenAddress) << r.error;
   EXPECT_EQ(other.hits("/x"), 0);
 }
@@ -143,7 +141,7 @@ TEST(ConditionalFetchTest, RobotsAnswered304IsNoRobotsTxt) {
   Request robots;
   robots.url = server.url("/robots.txt");
   robots.kind = RequestKind::kRobots;
-  const FetchResult r = FetchToEnd(TestOptions(), robots);
+  const FetchResult r = FetchToEnd(LoopbackFetcherOptions(), robots);
   EXPECT_EQ(r.outcome, FetchOutcome::kBadContent)
       << "nothing was asked conditionally: " << r.error;
   EXPECT_EQ(r.http_status, 304);
@@ -162,16 +160,18 @@ void LyingKeepAlive(FaultConnection& c) {
   do {
     const std::string path = c.path();
     if (path == "/lie-length") {
-      c.Send("HTTP/1.1 304 Not Modified\r\nETag: \"stored\"\r\nContent-Length: " +
-             length + "\r\n\r\n" + fake);
+      c.Send(
+          "HTTP/1.1 304 Not Modified\r\nETag: \"stored\"\r\nContent-Length: " +
+          length + "\r\n\r\n" + fake);
     } else if (path == "/lie-late") {  // the body comes after the next request
       c.Send("HTTP/1.1 304 Not Modified\r\nContent-Length: " + length +
              "\r\n\r\n");
       c.Hold(150);
       c.Send(fake);
     } else if (path == "/lie-chunked") {  // a common server fault
-      c.Send("HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n"
-             "0\r\n\r\n");
+      c.Send(
+          "HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n"
+          "0\r\n\r\n");
     } else if (path == "/lie-204") {
       c.Send("HTTP/1.1 204 No Content\r\nContent-Length: " + length +
              "\r\n\r\n" + fake);
@@ -200,7 +200,8 @@ TEST(ConditionalFetchTest, BodyOnABodylessAnswerIsNeverTheNextUrlsResponse) {
   FaultServer server;
   ASSERT_TRUE(server.Start(&LyingKeepAlive));
   std::string err;
-  std::unique_ptr<Fetcher> fetcher = Fetcher::Create(TestOptions(), &err);
+  std::unique_ptr<Fetcher> fetcher =
+      Fetcher::Create(LoopbackFetcherOptions(), &err);
   ASSERT_NE(fetcher, nullptr) << err;
   const std::vector<std::string> lies = {"/lie-length", "/lie-late",
                                          "/lie-chunked", "/lie-204"};
@@ -210,8 +211,8 @@ TEST(ConditionalFetchTest, BodyOnABodylessAnswerIsNeverTheNextUrlsResponse) {
     Request asked = not_modified ? Conditional(server.url(lie)) : Request();
     asked.url = server.url(lie);
     const FetchResult r = FetchWith(*fetcher, asked);
-    EXPECT_EQ(r.outcome, not_modified ? FetchOutcome::kNotModified
-                                      : FetchOutcome::kOk)
+    EXPECT_EQ(r.outcome,
+              not_modified ? FetchOutcome::kNotModified : FetchOutcome::kOk)
         << r.error;
     EXPECT_EQ(r.body, "");
     for (const std::string& next : {"/after" + lie, "/again" + lie}) {
@@ -241,7 +242,8 @@ TEST(ConditionalFetchTest, HonestNotModifiedKeepsTheConnection) {
     } while (c.NextRequest(3000));
   }));
   std::string err;
-  std::unique_ptr<Fetcher> fetcher = Fetcher::Create(TestOptions(), &err);
+  std::unique_ptr<Fetcher> fetcher =
+      Fetcher::Create(LoopbackFetcherOptions(), &err);
   ASSERT_NE(fetcher, nullptr) << err;
   EXPECT_EQ(FetchWith(*fetcher, Conditional(server.url("/a"))).outcome,
             FetchOutcome::kNotModified);

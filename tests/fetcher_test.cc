@@ -22,13 +22,8 @@ namespace oitwatch {
 namespace {
 
 FetcherOptions TestOptions() {
-  FetcherOptions options;
-  options.allow_addresses = {"127.0.0.1"};
-  options.connect_timeout_ms = 2000;
-  options.page_timeout_ms = 5000;
-  options.document_timeout_ms = 5000;
+  FetcherOptions options = LoopbackFetcherOptions();
   options.max_page_bytes = 256 * 1024;
-  options.max_redirects = 3;
   return options;
 }
 

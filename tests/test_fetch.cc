@@ -9,6 +9,16 @@
 
 namespace oitwatch {
 
+FetcherOptions LoopbackFetcherOptions() {
+  FetcherOptions options;
+  options.allow_addresses = {"127.0.0.1"};
+  options.connect_timeout_ms = 2000;
+  options.page_timeout_ms = 5000;
+  options.document_timeout_ms = 5000;
+  options.max_redirects = 3;
+  return options;
+}
+
 FetchResult FetchToEnd(const FetcherOptions& options, const Request& request) {
   std::string err;
   std::unique_ptr<Fetcher> fetcher = Fetcher::Create(options, &err);
