@@ -83,27 +83,6 @@ std::string DowngradeNote(const SiteCrawlStats& stats) {
          "; evidence there is served over plain http)";
 }
 
-// Why a crawled site is unchecked as a whole: no item could be judged
-// (every item unchecked or not applicable, one at least unchecked), e.g. its
-// host was dropped after the start page (red-team probe H01). "" if some
-// item was judged. Like a failed start page: no score of 0, and a night of
-// the "unreachable N runs in a row" alert. `notes` are the crawl's (why it
-// stopped), else the first unchecked item's reason says why.
-std::string NothingJudgedReason(const std::vector<ItemVerdict>& verdicts,
-                                const std::string& notes) {
-  std::string why = notes;
-  bool unchecked = false;
-  for (const ItemVerdict& v : verdicts) {
-    if (v.status == ItemStatus::kNotApplicable) continue;
-    if (v.status != ItemStatus::kUnchecked) return "";
-    if (why.empty()) why = v.reason;
-    unchecked = true;
-  }
-  if (!unchecked) return "";
-  return "ตรวจรายการใดไม่ได้เลย (no item could be checked)" +
-         (why.empty() ? std::string() : ": " + why);
-}
-
 // A24: a verdict whose evidence was reached through a downgrade says so: the
 // URL the assessors will open is served over plain http.
 void MarkInsecureEvidence(const SiteCrawlStats& stats,

@@ -53,35 +53,15 @@ bool Judged(const std::string& status) {
   return status != kUnchecked && status != "not_applicable";
 }
 
-// True if no item of `items` was judged while at least one is unchecked:
-// the crawl reached the site (its start page) but nothing behind it
-// (red-team probe H01: the host was dropped after the start page).
-template <typename Items, typename StatusOf>
-bool NothingJudged(const Items& items, StatusOf status_of) {
+// True if no item of the site was judged (NothingJudgedReason's rule, for
+// a site already built).
+bool NothingJudged(const SiteReport& site) {
   bool unchecked = false;
-  for (const auto& item : items) {
-    const std::string status = status_of(item);
-    if (Judged(status)) return false;
-    unchecked = unchecked || status == kUnchecked;
+  for (const ItemReport& item : site.items) {
+    if (Judged(item.status)) return false;
+    unchecked = unchecked || item.status == kUnchecked;
   }
   return unchecked;
-}
-
-bool NothingJudged(const SiteReport& site) {
-  return NothingJudged(site.items,
-                       [](const ItemReport& item) { return item.status; });
-}
-
-// Why a site stored "checked" had no item judged: the crawl's notes (why it
-// stopped), else the first unchecked item's reason.
-std::string NothingJudgedReason(const SiteReport& site) {
-  std::string why = site.reason;
-  for (const ItemReport& item : site.items) {
-    if (!why.empty()) break;
-    if (item.status == kUnchecked) why = item.reason;
-  }
-  return "ตรวจรายการใดไม่ได้เลย (no item could be checked)" +
-         (why.empty() ? std::string() : ": " + why);
 }
 
 // An unchecked site's items are unchecked too: never "missing".
@@ -115,16 +95,19 @@ bool BuildSite(Store& store, int64_t run_id, const SiteRunInfo& info,
   *site = FromSiteRun(info, run_status);
   std::vector<ItemVerdict> verdicts;
   if (!store.ListVerdicts(run_id, info.site_id, &verdicts, err)) return false;
+  // Reported as a site that could not be checked (like a failed start
+  // page), so no score of 0 drags the averages down. The pipeline stores
+  // such a site "unchecked" itself (OnSiteDone); this keeps the runs stored
+  // before it did reading the same.
+  std::string none;
+  if (site->state == kChecked)
+    none = NothingJudgedReason(verdicts, site->reason);
   for (ItemVerdict& verdict : verdicts) {
     site->items.push_back(FromVerdict(std::move(verdict)));
   }
-  if (site->state == kChecked && NothingJudged(*site)) {
-    // Reported as a site that could not be checked (like a failed start
-    // page), so no score of 0 drags the averages down. The pipeline stores
-    // such a site "unchecked" itself (OnSiteDone); this keeps the runs
-    // stored before it did reading the same.
+  if (!none.empty()) {
     site->state = kUnchecked;
-    site->reason = NothingJudgedReason(*site);
+    site->reason = none;
   }
   if (site->state == kUnchecked) MarkUnchecked(site);
   site->score = PredictedScore(*site);
@@ -173,9 +156,7 @@ bool AddFromRun(Store& store, const RunInfo& run, Wanted* wanted,
   if (!store.ListVerdicts(run.id, wanted->site_id, &verdicts, err)) {
     return false;
   }
-  if (NothingJudged(verdicts, [](const ItemVerdict& v) {
-        return std::string(ItemStatusName(v.status));
-      })) {
+  if (!NothingJudgedReason(verdicts, "").empty()) {
     return true;  // not checked then either (BuildSite): nothing to take
   }
   const std::string when =

@@ -47,4 +47,19 @@ void MarkTooComplex(const std::string& why, UrlFacts* facts) {
   facts->error += why;
 }
 
+std::string NothingJudgedReason(const std::vector<ItemVerdict>& verdicts,
+                                const std::string& notes) {
+  std::string why = notes;
+  bool unchecked = false;
+  for (const ItemVerdict& v : verdicts) {
+    if (v.status == ItemStatus::kNotApplicable) continue;
+    if (v.status != ItemStatus::kUnchecked) return "";
+    if (why.empty()) why = v.reason;
+    unchecked = true;
+  }
+  if (!unchecked) return "";
+  return "ตรวจรายการใดไม่ได้เลย (no item could be checked)" +
+         (why.empty() ? std::string() : ": " + why);
+}
+
 }  // namespace oitwatch

@@ -123,6 +123,16 @@ struct ItemVerdict {
   std::vector<EvidenceRef> evidence;            // best first
 };
 
+// Why a crawled site counts as not checked at all: none of `verdicts` was
+// judged (each unchecked or not applicable, one at least unchecked), e.g.
+// its host was dropped after the start page (red-team probe H01); "" if
+// some item was judged. The reason is "no item could be checked" with the
+// crawl's `notes` (why it stopped), else the first unchecked item's reason.
+// The pipeline stores such a site unchecked; the reports read runs stored
+// before it did the same way.
+std::string NothingJudgedReason(const std::vector<ItemVerdict>& verdicts,
+                                const std::string& notes);
+
 }  // namespace oitwatch
 
 #endif  // OITWATCH_RULES_EVIDENCE_H_
