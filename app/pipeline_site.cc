@@ -149,7 +149,9 @@ void NoteOverBudget(const SiteCrawlStats& stats, const RuleSet& rules,
   const std::string what = std::to_string(stats.over_budget) +
                            " URLs not fetched, e.g. " +
                            stats.over_budget_example;
-  bool index_left_out = false;
+  // Past the cap the URLs left out are not all known: any item may lack
+  // what one of them held.
+  bool index_left_out = stats.over_budget_ranked_cut;
   for (const auto& [url, text] : stats.over_budget_ranked) {
     index_left_out = index_left_out || LooksLikeIndex(NormalizeThai(text));
   }

@@ -77,10 +77,15 @@ struct SiteCrawlStats {
   // > 0: a link that matched a rule, an ITA index, what they lead to), URL
   // -> link text: the pipeline tells which of them were evidence for an
   // item it would call missing (a rule matched that URL, or the link names
-  // an ITA index), and only then leaves that item unchecked.
+  // an ITA index), and only then leaves that item unchecked. A hostile site
+  // can leave out hundreds of thousands of such links: the map keeps
+  // kMaxRankedLeftOut of them and `over_budget_ranked_cut` says more were
+  // left out, which the pipeline reads as "any item may be among them".
+  static constexpr size_t kMaxRankedLeftOut = 1000;
   int over_budget = 0;
   std::string over_budget_example;
   std::map<std::string, std::string> over_budget_ranked;
+  bool over_budget_ranked_cut = false;
   // A24: fetches that went from https to plain http (a redirect hop, or a
   // link of an https page), request URL -> the http URL. Followed, so the
   // site is still checked; each one is a finding, and a verdict resting on

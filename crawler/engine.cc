@@ -181,7 +181,11 @@ void Engine::OverBudget(const Request& r) {
   SiteCrawlStats& stats = sites_[r.site_id].stats;
   if (stats.over_budget++ == 0) stats.over_budget_example = r.url;
   if (r.priority > 0 && r.kind != RequestKind::kCheck) {
-    stats.over_budget_ranked.emplace(r.url, r.link_text);
+    if (stats.over_budget_ranked.size() < SiteCrawlStats::kMaxRankedLeftOut) {
+      stats.over_budget_ranked.emplace(r.url, r.link_text);
+    } else if (!stats.over_budget_ranked.count(r.url)) {
+      stats.over_budget_ranked_cut = true;
+    }
   }
   NotFetched(r, FetchOutcome::kSkipped);
 }

@@ -185,5 +185,34 @@ TEST_F(PipelineGapTest, M04_ASpentRequestBudgetIsInTheSiteReason) {
   EXPECT_NE(Status(d, "O5"), "partial");
 }
 
+// rt6 gap: the URLs a spent budget left out are kept up to a cap
+// (SiteCrawlStats::kMaxRankedLeftOut); past it, an item whose evidence may
+// be among the forgotten ones is unchecked, not "missing". d's page links
+// 1,100 procurement plans on paths of their own before O5's plan, and the
+// budget fetches the page alone.
+TEST_F(PipelineGapTest, LinksLeftOutPastTheCapLeaveItemsUnchecked) {
+  std::string links;
+  for (int i = 0; i < 1100; ++i) {
+    std::string word;  // letters only: no two links share a path template
+    for (int n = i + 26; n > 0; n /= 26) {
+      word += static_cast<char>('a' + n % 26);
+    }
+    links += "<a href=\"/d/" + word +
+             "/plan.pdf\">แผนการจัดซื้อจัดจ้าง ประจำปีงบประมาณ พ.ศ. 2568</a> ";
+  }
+  links += std::string("<a href=\"") + kPlan +
+           "\">O5 แผนปฏิบัติราชการประจำปี พ.ศ. 2568</a>";
+  server_.Route("/d/", TestResponse{200, "text/html; charset=utf-8",
+                                    Html("สำนักงานเขตดี", links), {}});
+  server_.Route(kPlan, PdfResponse(MakeSimplePdf("Action plan FY 2568")));
+  const json report = Run({"--max-requests-per-site", "1"});
+  const json d = ReportSite(report, "d");
+  EXPECT_EQ(server_.hits(kPlan), 0);
+  EXPECT_NE(d.value("reason", "").find("request budget exhausted"),
+            std::string::npos)
+      << d.value("reason", "");
+  EXPECT_EQ(Status(d, "O5"), "unchecked") << d.dump().substr(0, 2000);
+}
+
 }  // namespace
 }  // namespace oitwatch
