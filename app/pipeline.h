@@ -116,7 +116,9 @@ class Pipeline : public CrawlSink {
   void OnSiteDone(const Site& site, const SiteCrawlStats& stats) override;
   // Reads the batch's HTML bodies in parallel (ParsePool); OnResponse then
   // applies each read in turn.
-  void ReadAhead(const std::vector<FetchResult>& batch) override;
+  void StartReadAhead(const FetchResult& r) override;
+  bool ReadAheadReady(const FetchResult& r) override;
+  void EndReadAhead(const FetchResult& r) override;
   // Waits until every write is committed (read_store mode); error() then
   // holds the writer's first failure too. Called by the engine at its end.
   void OnCrawlDone() override;
@@ -214,6 +216,7 @@ class Pipeline : public CrawlSink {
                    const std::vector<DateMention>& mentions,
                    const std::string& url, Extract* out);
   bool WillReadHtml(const FetchResult& r) const;
+  HtmlRead TakeRead(const FetchResult& r);
   void ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
                    Extract* out);
   // The links of a page that is no evidence (a stand-in answer): followed
@@ -277,9 +280,16 @@ class Pipeline : public CrawlSink {
   int sites_checked_ = 0, sites_unchecked_ = 0;
   bool timed_out_ = false;
   std::mutex callback_mu_;  // on_progress and on_site_done never overlap
+  // HTML bodies being read ahead on the pool (StartReadAhead), by
+  // response: the job's ticket and what it reads into. Declared before
+  // pool_, which lets go of them when it goes.
+  struct ReadJob {
+    ParsePool::Ticket ticket;
+    HtmlRead read;
+  };
+  std::unordered_map<const FetchResult*, std::unique_ptr<ReadJob>>
+      read_ahead_;
   std::unique_ptr<ParsePool> pool_;  // null: bodies read on this thread
-  // This batch's HTML bodies read ahead (ReadAhead), by response.
-  std::unordered_map<const FetchResult*, HtmlRead> read_ahead_;
   size_t next_write_bytes_ = 0;  // set by OnResponse for Save's page write
   PdfSandbox pdf_reader_;  // ProcessPdf's worker process
   std::unique_ptr<StoreWriter> writer_;  // last: joined before the rest goes

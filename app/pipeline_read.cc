@@ -259,9 +259,7 @@ void Pipeline::AddOutlink(SiteState& s, const std::string& url,
 
 void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
                            Extract* out) {
-  auto ahead = read_ahead_.find(&r);
-  HtmlRead read = ahead != read_ahead_.end() ? std::move(ahead->second)
-                                             : ReadHtml(r, matcher_);
+  HtmlRead read = TakeRead(r);
   out->charset = read.charset;
   if (!read.parse_error.empty()) {
     facts.error = read.parse_error;
@@ -293,9 +291,7 @@ void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
 }
 
 void Pipeline::FollowLinks(SiteState& s, const FetchResult& r, Extract* out) {
-  auto ahead = read_ahead_.find(&r);
-  HtmlRead read = ahead != read_ahead_.end() ? std::move(ahead->second)
-                                             : ReadHtml(r, matcher_);
+  HtmlRead read = TakeRead(r);
   for (LinkRecord& link : read.links) {
     ProcessLink(s, r.request.url, link.to_url, link.text, out);
     out->links.push_back(std::move(link));
@@ -311,23 +307,39 @@ void Pipeline::AddFieldHits(SiteState& s, Field field, const FieldRead& read,
   AddMatches(s, field, read.matches, url, url, out);
 }
 
-// Reads the batch's HTML bodies on the pool (ProcessHtml applies each when
-// its turn comes, in the engine's order).
-void Pipeline::ReadAhead(const std::vector<FetchResult>& batch) {
-  read_ahead_.clear();
-  if (!pool_) return;
-  std::vector<const FetchResult*> todo;
-  for (const FetchResult& r : batch) {
-    if (WillReadHtml(r)) todo.push_back(&r);
-  }
-  if (todo.size() < 2) return;
-  std::vector<HtmlRead> reads(todo.size());
-  pool_->ForEach(todo.size(), [&](size_t i) {
-    reads[i] = ReadHtml(*todo[i], matcher_);
-  });
-  for (size_t i = 0; i < todo.size(); ++i) {
-    read_ahead_.emplace(todo[i], std::move(reads[i]));
-  }
+// Starts reading `r`'s HTML body on the pool (ProcessHtml takes the read
+// when its turn comes, in the engine's order). Earlier responses are
+// handled meanwhile: ReadHtml touches only its response and the Matcher.
+void Pipeline::StartReadAhead(const FetchResult& r) {
+  if (!pool_ || !WillReadHtml(r)) return;
+  auto job = std::make_unique<ReadJob>();
+  ReadJob* out = job.get();
+  job->ticket =
+      pool_->Submit([this, &r, out] { out->read = ReadHtml(r, matcher_); });
+  read_ahead_[&r] = std::move(job);
+}
+
+bool Pipeline::ReadAheadReady(const FetchResult& r) {
+  auto it = read_ahead_.find(&r);
+  return it == read_ahead_.end() || pool_->Done(it->second->ticket);
+}
+
+void Pipeline::EndReadAhead(const FetchResult& r) {
+  auto it = read_ahead_.find(&r);
+  if (it == read_ahead_.end()) return;
+  pool_->Drop(it->second->ticket);
+  read_ahead_.erase(it);
+}
+
+// `r`'s body read: the read ahead if there is one (finished here if need
+// be), else read now.
+HtmlRead Pipeline::TakeRead(const FetchResult& r) {
+  auto it = read_ahead_.find(&r);
+  if (it == read_ahead_.end()) return ReadHtml(r, matcher_);
+  pool_->Finish(it->second->ticket);
+  HtmlRead read = std::move(it->second->read);
+  read_ahead_.erase(it);
+  return read;
 }
 
 // True if OnResponse will parse `r` as HTML (its branches, in its order).

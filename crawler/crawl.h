@@ -104,12 +104,22 @@ class CrawlSink {
     (void)site;
     (void)request;
   }
-  // Each batch of responses the fetcher returned, before they go to
-  // OnResponse one by one in this order (retries and robots.txt included):
-  // lets the sink read their bodies in parallel. Default: nothing.
-  virtual void ReadAhead(const std::vector<FetchResult>& batch) {
-    (void)batch;
+  // Each response the fetcher returned (retries and robots.txt included),
+  // as soon as it is returned: lets the sink start reading its body on
+  // other threads while earlier responses are handled. The response stays
+  // alive and unchanged until EndReadAhead(result), which follows its
+  // handling (OnResponse, or none for a retry); responses are handled one
+  // by one in the order they came. Default: nothing.
+  virtual void StartReadAhead(const FetchResult& result) { (void)result; }
+  // True if the read StartReadAhead began is complete (or there is none):
+  // handling the response now would not wait for it.
+  virtual bool ReadAheadReady(const FetchResult& result) {
+    (void)result;
+    return true;
   }
+  // The response is handled or dropped: its read is finished or skipped
+  // and forgotten.
+  virtual void EndReadAhead(const FetchResult& result) { (void)result; }
   // Every response of a site (pages, documents, checks; robots excluded).
   // Returns the links to consider.
   virtual std::vector<Outlink> OnResponse(const Site& site,

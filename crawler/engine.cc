@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <deque>
 #include <limits>
 #include <optional>
 
@@ -82,6 +83,18 @@ void Engine::Run() {
   TimePoint start = Clock::now();
   for (const std::string& id : order_) sink_->OnSiteStart(*sites_[id].site);
   for (const std::string& id : order_) Seed(sites_[id]);
+  // Polled, being read ahead, not yet handled; a deque keeps each one in
+  // place while others come and go.
+  std::deque<FetchResult> polled;
+  // However Run ends (an exception too), the sink's threads let go of the
+  // responses before they go.
+  struct EndReads {
+    CrawlSink* sink;
+    std::deque<FetchResult>* polled;
+    ~EndReads() {
+      for (const FetchResult& r : *polled) sink->EndReadAhead(r);
+    }
+  } end_reads{sink_, &polled};
   while (!AllDone()) {
     TimePoint now = Clock::now();
     if (!timed_out_ && sink_->Aborted()) {
@@ -90,19 +103,35 @@ void Engine::Run() {
       TimeOut(/*stopped=*/false);
     }
     // SIGTERM or a storage failure: stop now, abandoning transfers in flight
-    // (they could take a whole timeout); the sites left are closed below.
+    // (they could take a whole timeout) and responses polled but not
+    // handled; the sites left are closed below.
     if (sink_->Aborted()) break;
-    StartReady(now);
-    if (fetcher_->active() == 0 && frontier_.queued() == 0) break;
+    StartReady(now, polled.size());
+    if (fetcher_->active() == 0 && frontier_.queued() == 0 && polled.empty()) {
+      break;
+    }
     long wait = 200;
     if (std::optional<TimePoint> ready = frontier_.NextReadyTime()) {
       auto until = std::chrono::duration_cast<milliseconds>(*ready - now);
       wait = std::clamp<long>(until.count(), 0, 200);
     }
-    const std::vector<FetchResult> batch =
-        fetcher_->Poll(static_cast<int>(wait));
-    sink_->ReadAhead(batch);
-    for (const FetchResult& r : batch) Handle(r, Clock::now());
+    if (!polled.empty()) wait = 0;  // responses wait to be handled
+    for (FetchResult& r : fetcher_->Poll(static_cast<int>(wait))) {
+      polled.push_back(std::move(r));
+      sink_->StartReadAhead(polled.back());
+    }
+    // The oldest response is handled now (read on this thread if no helper
+    // has begun it), and after it those whose reads are done: parsing on
+    // the sink's threads overlaps this thread's serial part. A response
+    // holds its host connection until handled.
+    bool first = true;
+    while (!polled.empty() &&
+           (first || sink_->ReadAheadReady(polled.front()))) {
+      first = false;
+      Handle(polled.front(), Clock::now());
+      sink_->EndReadAhead(polled.front());
+      polled.pop_front();
+    }
   }
   for (auto& [id, s] : sites_) {
     if (!s.done) {
@@ -208,8 +237,11 @@ void Engine::SuspectTrap(SiteState& s, const Request& r) {
   NotFetched(r, FetchOutcome::kSkipped);
 }
 
-void Engine::StartReady(TimePoint now) {
-  while (fetcher_->active() <
+void Engine::StartReady(TimePoint now, size_t waiting) {
+  // A response waiting to be handled still holds its connection's place:
+  // otherwise transfers to other hosts would start meanwhile and make
+  // libcurl close connections it could have kept.
+  while (fetcher_->active() + waiting <
          static_cast<size_t>(config_.fetcher.max_total_connections)) {
     std::optional<Request> r = frontier_.Next(now);
     if (!r) return;

@@ -67,7 +67,9 @@ class Engine {
   // checks) was spent: counted in the site's stats, then NotFetched.
   void OverBudget(const Request& r);
   void SuspectTrap(SiteState& s, const Request& r);
-  void StartReady(TimePoint now);
+  // Starts what the frontier has ready, while fewer than the connection
+  // limit are in flight or `waiting` to be handled.
+  void StartReady(TimePoint now, size_t waiting);
   void Handle(const FetchResult& r, TimePoint now);
   void HandleRobots(const FetchResult& r);
   void ReleaseHeld(HostState& host);

@@ -1,6 +1,7 @@
 // ParsePool: ForEach calls fn once for every index, on the caller's thread
 // and its helpers, and returns only when all calls have returned; batch after
-// batch on the same threads.
+// batch on the same threads; Submit returns at once, Finish completes a job
+// (running it, or others, on the caller), Drop skips one not started.
 #include "app/parse_pool.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -67,6 +68,75 @@ TEST(ParsePoolTest, HelpersShareTheWorkWithTheCaller) {
   });
   EXPECT_EQ(threads.size(), 2u);
   EXPECT_TRUE(threads.count(std::this_thread::get_id()));
+}
+
+// Spins (yielding, bounded: a broken pool fails instead of hanging) until
+// `flag` is set; true if it was.
+bool AwaitFlag(const std::atomic<bool>& flag) {
+  for (int spin = 0; spin < 4000000 && !flag.load(); ++spin) {
+    std::this_thread::yield();
+  }
+  return flag.load();
+}
+
+// Submit returns at once: the helper runs the job while the caller does its
+// own work (the job waits for the caller to be working, so it can only see
+// that if Submit returned first), and Finish returns once it has run.
+TEST(ParsePoolTest, SubmitReturnsAtOnceAndAHelperRunsTheJob) {
+  ParsePool pool(1);
+  for (int round = 0; round < 20; ++round) {
+    std::atomic<bool> caller_working{false};
+    bool saw_caller = false;
+    ParsePool::Ticket t =
+        pool.Submit([&] { saw_caller = AwaitFlag(caller_working); });
+    caller_working.store(true);
+    pool.Finish(t);
+    EXPECT_TRUE(pool.Done(t));
+    EXPECT_TRUE(saw_caller) << "round " << round;
+  }
+}
+
+// With no helpers the job waits for Finish, which runs it on the caller.
+TEST(ParsePoolTest, WithoutHelpersFinishRunsTheJobOnTheCaller) {
+  ParsePool pool(0);
+  std::thread::id ran_on;
+  ParsePool::Ticket t = pool.Submit([&] { ran_on = std::this_thread::get_id(); });
+  EXPECT_FALSE(pool.Done(t));
+  EXPECT_EQ(ran_on, std::thread::id());
+  pool.Finish(t);
+  EXPECT_TRUE(pool.Done(t));
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+}
+
+// While the helper holds job A, Finish(A) runs the queued job B on the
+// caller (A waits for B, so Finish would never return otherwise); a job
+// dropped before any thread took it never runs.
+TEST(ParsePoolTest, FinishRunsOtherQueuedJobsAndDropSkipsUnstartedOnes) {
+  ParsePool pool(1);
+  std::atomic<bool> a_started{false}, b_ran{false}, release_a{false};
+  bool a_saw_b = false;
+  std::thread::id b_ran_on;
+  ParsePool::Ticket a = pool.Submit([&] {
+    a_started.store(true);
+    a_saw_b = AwaitFlag(b_ran);
+    AwaitFlag(release_a);
+  });
+  ASSERT_TRUE(AwaitFlag(a_started));  // the helper has A
+  ParsePool::Ticket b = pool.Submit([&] {
+    b_ran_on = std::this_thread::get_id();
+    b_ran.store(true);
+  });
+  bool c_ran = false;
+  ParsePool::Ticket c = pool.Submit([&] { c_ran = true; });
+  pool.Drop(c);
+  EXPECT_TRUE(pool.Done(c));
+  release_a.store(true);
+  pool.Finish(a);
+  EXPECT_TRUE(a_saw_b);
+  EXPECT_EQ(b_ran_on, std::this_thread::get_id());
+  pool.Finish(b);
+  pool.Finish(c);  // dropped: returns without running it
+  EXPECT_FALSE(c_ran);
 }
 
 TEST(ParsePoolTest, DefaultHelpersLeavesACoreAndIsBounded) {
