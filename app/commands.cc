@@ -345,6 +345,11 @@ int RunCommand(const RunOptions& o) {
   std::string reader_err;
   std::unique_ptr<Store> reader = Store::Open(o.db, &reader_err);
   popt.read_store = reader.get();  // null (all on this thread) if it failed
+  // And a third for the parse pool's threads (unchanged pages' rows).
+  std::unique_ptr<Store> pool_reader =
+      o.parse_threads != 0 && reader ? Store::Open(o.db, &reader_err)
+                                     : nullptr;
+  popt.pool_read_store = pool_reader.get();
   popt.parse_threads = o.parse_threads;
   ProgressPrinter progress(stderr, ::isatty(STDERR_FILENO) == 1, sites.size(),
                            rules.items.size());

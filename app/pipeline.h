@@ -95,6 +95,10 @@ struct PipelineOptions {
   // on_site_done may use the store. OnCrawlDone waits for all of it. Null:
   // everything runs on the engine's thread.
   Store* read_store = nullptr;
+  // A third connection, for the pool's threads: an unchanged page's stored
+  // rows (LoadPageRows) are read there while the engine's thread handles
+  // earlier responses. Null: read on the engine's thread.
+  Store* pool_read_store = nullptr;
   // Threads that help the engine's thread read the HTML bodies of each batch
   // of responses (decode, parse, normalise, dates, matching: PageRead); the
   // results are applied in the engine's order, so they do not depend on
@@ -217,6 +221,14 @@ class Pipeline : public CrawlSink {
                    const std::string& url, Extract* out);
   bool WillReadHtml(const FetchResult& r) const;
   HtmlRead TakeRead(const FetchResult& r);
+  // The copy whose rows StartReadAhead reads on the pool for `r`, if any.
+  const StoredPage* RowsToReadAhead(const FetchResult& r) const;
+  // What LoadPageRows needs to read `prior`'s rows.
+  static StoredPage RowQuery(const StoredPage& prior);
+  // Reads the rows of `prior` that Reuse replays into *rows: those read
+  // ahead for `r` if there are, else now.
+  bool TakeRows(const FetchResult& r, const StoredPage& prior,
+                StoredPage* rows, std::string* err);
   void ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
                    Extract* out);
   // The links of a page that is no evidence (a stand-in answer): followed
@@ -286,7 +298,14 @@ class Pipeline : public CrawlSink {
   struct ReadJob {
     ParsePool::Ticket ticket;
     HtmlRead read;
+    // An unchanged page's rows, read on options_.pool_read_store
+    // (StartReadAhead); Reuse takes them.
+    bool reads_rows = false;
+    bool rows_ok = false;
+    StoredPage rows;
+    std::string rows_err;
   };
+  std::mutex pool_reader_mu_;  // one job on options_.pool_read_store at a time
   std::unordered_map<const FetchResult*, std::unique_ptr<ReadJob>>
       read_ahead_;
   std::unique_ptr<ParsePool> pool_;  // null: bodies read on this thread

@@ -311,12 +311,54 @@ void Pipeline::AddFieldHits(SiteState& s, Field field, const FieldRead& read,
 // when its turn comes, in the engine's order). Earlier responses are
 // handled meanwhile: ReadHtml touches only its response and the Matcher.
 void Pipeline::StartReadAhead(const FetchResult& r) {
-  if (!pool_ || !WillReadHtml(r)) return;
+  if (!pool_) return;
   auto job = std::make_unique<ReadJob>();
   ReadJob* out = job.get();
-  job->ticket =
-      pool_->Submit([this, &r, out] { out->read = ReadHtml(r, matcher_); });
+  if (WillReadHtml(r)) {
+    job->ticket =
+        pool_->Submit([this, &r, out] { out->read = ReadHtml(r, matcher_); });
+  } else if (const StoredPage* prior = RowsToReadAhead(r)) {
+    // An unchanged page: its stored rows are read on the pool's own
+    // connection. Only an earlier run's rows, which no write of this run
+    // changes (a resumed save's rows are this run's: read when re-used).
+    out->reads_rows = true;
+    out->rows = RowQuery(*prior);
+    job->ticket = pool_->Submit([this, out] {
+      std::lock_guard<std::mutex> lock(pool_reader_mu_);
+      out->rows_ok =
+          options_.pool_read_store->LoadPageRows(&out->rows, &out->rows_err);
+    });
+  } else {
+    return;
+  }
   read_ahead_[&r] = std::move(job);
+}
+
+const StoredPage* Pipeline::RowsToReadAhead(const FetchResult& r) const {
+  if (!options_.pool_read_store) return nullptr;
+  auto s = sites_.find(r.request.site_id);
+  if (s == sites_.end()) return nullptr;
+  const StoredPage* prior = Reusable(s->second, r);
+  return prior && prior->run_id != options_.run_id ? prior : nullptr;
+}
+
+bool Pipeline::TakeRows(const FetchResult& r, const StoredPage& prior,
+                        StoredPage* rows, std::string* err) {
+  auto it = read_ahead_.find(&r);
+  if (it != read_ahead_.end() && it->second->reads_rows) {
+    pool_->Finish(it->second->ticket);
+    ReadJob& job = *it->second;
+    // The rows of this very copy (a job is started only for `prior`).
+    if (job.rows.page_id == prior.page_id) {
+      *rows = std::move(job.rows);
+      *err = std::move(job.rows_err);
+      const bool ok = job.rows_ok;
+      read_ahead_.erase(it);
+      return ok;
+    }
+  }
+  *rows = RowQuery(prior);
+  return reader_->LoadPageRows(rows, err);
 }
 
 bool Pipeline::ReadAheadReady(const FetchResult& r) {

@@ -68,6 +68,15 @@ const StoredPage* Pipeline::Reusable(const SiteState& s,
   return same ? &it->second : nullptr;
 }
 
+StoredPage Pipeline::RowQuery(const StoredPage& prior) {
+  StoredPage rows;  // what LoadPageRows reads by; the page row is prior's
+  rows.page_id = prior.page_id;
+  rows.links_page_id = prior.links_page_id;
+  rows.dates_page_id = prior.dates_page_id;
+  rows.page.url = prior.page.url;
+  return rows;
+}
+
 void Pipeline::AddStoredHit(SiteState& s, Hit hit, Extract* out) {
   std::string key = hit.url + "\n" + hit.item_id + "\n" + hit.component_id +
                     "\n" + FieldName(hit.field) +
@@ -83,13 +92,9 @@ void Pipeline::AddStoredHit(SiteState& s, Hit hit, Extract* out) {
 // nothing parsed.
 bool Pipeline::Reuse(SiteState& s, const FetchResult& r,
                      const StoredPage& prior, UrlFacts& facts, Extract* out) {
-  StoredPage rows;  // what LoadPageRows reads by; the page row is prior's
-  rows.page_id = prior.page_id;
-  rows.links_page_id = prior.links_page_id;
-  rows.dates_page_id = prior.dates_page_id;
-  rows.page.url = prior.page.url;
+  StoredPage rows;
   std::string err;
-  if (!reader_->LoadPageRows(&rows, &err)) {
+  if (!TakeRows(r, prior, &rows, &err)) {
     if (r.body.empty() && error_.empty()) error_ = err;
     return false;
   }

@@ -273,5 +273,22 @@ TEST_F(ParsePoolRunTest, HelpersChangeNothingThatIsStored) {
   EXPECT_EQ(alone, helped);
 }
 
+// The next night, nothing changed: the helpers read the unchanged pages'
+// stored rows on their own connection (pipeline StartReadAhead) and the
+// engine's thread replays them; both nights store exactly what the engine's
+// thread alone stores.
+TEST_F(ParsePoolRunTest, HelpersChangeNothingThatIsStoredTheNextNight) {
+  RunAndDump("0");
+  RunAndDump("3");
+  const std::vector<std::string> alone = RunAndDump("0");
+  const std::vector<std::string> helped = RunAndDump("3");
+  EXPECT_EQ(alone, helped);
+  SQLite::Database sql(dir_ + "/t3.db");
+  EXPECT_EQ(sql.execAndGet("SELECT reused FROM run_sites ORDER BY run_id "
+                           "DESC LIMIT 1")
+                .getInt(),
+            34);  // every page and document of the first night
+}
+
 }  // namespace
 }  // namespace oitwatch
