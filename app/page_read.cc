@@ -86,6 +86,33 @@ FieldRead ReadField(const Matcher& matcher, Field field, const std::string& raw,
   return ReadNormalized(matcher, field, NormalizeThai(raw), max_date_bytes);
 }
 
+std::string MiB(size_t bytes) {
+  const size_t tenths = (bytes * 10 + (1u << 19)) >> 20;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) +
+         " MiB";
+}
+
+// What HtmlRead::cut says of `cut` (of a page of `bytes` bytes, decoded).
+std::string CutNote(const DocumentCut& cut, const DocumentLimits& limits,
+                    size_t bytes) {
+  if (!cut.LosesContent()) return "";
+  std::string note;
+  const auto add = [&note](const std::string& part) {
+    note += (note.empty() ? "" : ", ") + part;
+  };
+  if (cut.input_bytes > 0) {
+    add("the last " + MiB(cut.input_bytes) + " of " + MiB(bytes) +
+        " not read");
+  }
+  if (cut.links > 0) {
+    add(std::to_string(cut.links) + (cut.links == 1 ? " link" : " links") +
+        " past the first " +
+        std::to_string(limits.max_links) + " not read");
+  }
+  if (cut.text) add("its text past " + MiB(limits.max_text_bytes) + " not read");
+  return note;
+}
+
 }  // namespace
 
 HtmlRead ReadHtml(const FetchResult& r, const Matcher& matcher) {
@@ -94,11 +121,13 @@ HtmlRead ReadHtml(const FetchResult& r, const Matcher& matcher) {
   read.charset = decoded.encoding;
   Document doc;
   std::string err;
+  const DocumentLimits limits;
   if (!ParseHtml(decoded.utf8, r.final_url.empty() ? r.request.url : r.final_url,
-                 DocumentLimits(), &doc, &err)) {
+                 limits, &doc, &err)) {
     read.parse_error = "HTML parse failed: " + err;
     return read;
   }
+  read.cut = CutNote(doc.cut, limits, decoded.utf8.size());
   read.title = doc.title;
   read.needs_js = r.request.depth == 0 && NeedsJavaScript(doc, decoded.utf8);
   if (r.request.depth == 0) read.moved_to = MovedTo(doc, r.request.url);

@@ -48,6 +48,10 @@ struct HtmlRead {
   // text that names them (anchor text, or its row's for "ดาวน์โหลด"), then
   // the <meta refresh> target with "".
   std::vector<LinkRecord> links;
+  // What of the page was not read, when its caps (DocumentLimits) dropped
+  // links or text (DocumentCut::LosesContent), e.g. "1500 links past the
+  // first 2000"; "" if it was read whole. Evidence may be in what was cut.
+  std::string cut;
 };
 
 // Reads the HTML body of `r` (REQUIRES: an HTML page response that is not

@@ -137,6 +137,11 @@ void Pipeline::Save(const Site& site, const Request& request,
   page.fetched_at = IsoTime(r->fetched_at_unix);
   page.last_modified = r->last_modified;
   page.etag = r->etag;
+  if (extract.cut) {  // not re-used next time: its cut is to be seen again
+    page.content_hash.clear();
+    page.last_modified.clear();
+    page.etag.clear();
+  }
   page.title = SanitizeUtf8(extract.title);
   // The fetch's own error, else what parsing found (binary, needs JS, ...).
   page.error = r->error.empty() && extract.facts ? extract.facts->error

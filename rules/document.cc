@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "crawler/url.h"
@@ -108,17 +109,27 @@ bool IsRawText(std::string_view name) {
 }
 
 // Position after the '>' closing a tag whose name ends at p (quoted
-// attribute values may hold '>'); html.size() if unterminated.
-size_t TagEnd(std::string_view html, size_t p) {
+// attribute values may hold '>'); html.size() if unterminated. Adds to
+// *attributes the names that start after a space or '/' or a quoted value
+// (the tag's attributes, near enough).
+size_t TagEnd(std::string_view html, size_t p, size_t* attributes) {
+  bool apart = true;  // the last byte read parts attributes
   while (p < html.size()) {
     const char c = html[p++];
     if (c == '>') return p;
-    if (c != '=') continue;
+    if (c != '=') {
+      const bool parts = IsAsciiSpace(c) || c == '/';
+      if (apart && !parts) ++*attributes;
+      apart = parts;
+      continue;
+    }
+    apart = false;
     while (p < html.size() && IsAsciiSpace(html[p])) ++p;
     if (p < html.size() && (html[p] == '"' || html[p] == '\'')) {
       const size_t close = html.find(html[p], p + 1);
       if (close == kNpos) return html.size();
       p = close + 1;
+      apart = true;
     }
   }
   return html.size();
@@ -146,14 +157,110 @@ std::string_view TagName(std::string_view html, size_t p, char (&buffer)[16]) {
   return std::string_view(buffer, n);
 }
 
-// Whether `html` has at most `max_depth` start tags ('<' and a letter):
-// then none can be nested deeper, and CapNesting need not read the tags
-// (one memchr pass instead; most pages have a few hundred).
-bool FewStartTags(std::string_view html, size_t max_depth) {
+// Formatting elements other than <a>: Gumbo keeps them in its list of
+// active formatting elements and clones them again after their parent
+// closed them (DocumentLimits::max_open_formatting).
+int FormattingIndex(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+      "b",    "big",   "code",  "em",     "font", "i", "nobr",
+      "s",    "small", "strike", "strong", "tt",  "u"};
+  if (name.empty() || name.size() > 6) return -1;
+  for (size_t i = 0; i < std::size(kNames); ++i) {
+    if (kNames[i].size() == name.size() && NameKey(kNames[i]) == NameKey(name))
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// Start tags that may close the element holding open formatting elements
+// (a <p> or <div> closes an open p, a <td> the cell before ...): Gumbo then
+// clones those elements again at the next text.
+bool MayCloseFormatting(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+      "p",       "div",     "li",      "dt",       "dd",     "tr",
+      "td",      "th",      "tbody",   "thead",    "tfoot",  "table",
+      "caption", "option",  "optgroup", "h1",      "h2",     "h3",
+      "h4",      "h5",      "h6",      "ul",       "ol",     "dl",
+      "address", "article", "aside",   "blockquote", "center", "details",
+      "dialog",  "dir",     "fieldset", "figcaption", "figure", "footer",
+      "header",  "hgroup",  "main",    "menu",     "nav",    "section",
+      "summary", "pre",     "listing", "form",     "hr",     "a",
+      "nobr",    "xmp",     "plaintext", "button", "marquee", "object",
+      "applet",  "select"};
+  for (std::string_view n : kNames) {
+    if (n.size() == name.size() && (n.size() > 8 ? n == name
+                                                 : NameKey(n) == NameKey(name)))
+      return true;
+  }
+  return false;
+}
+
+// Formatting elements open (in Gumbo's list of active formatting elements),
+// counted from the tags: never fewer than Gumbo keeps. A start tag adds
+// one; an end tag removes at most one of its name (Gumbo's adoption agency
+// removes that one, if any); a table cell's end removes those opened in it
+// (Gumbo clears the list to the cell's marker). Cells are those of open
+// tables only, so a <td> Gumbo ignores (outside a table) clears nothing.
+struct FormattingCount {
+  std::array<size_t, 13> open{};
+  size_t total = 0;
+  size_t tables = 0;  // <table> start tags less end tags
+  struct Cell {
+    size_t table;  // `tables` when it opened
+    std::array<size_t, 13> open;
+  };
+  std::vector<Cell> cells;  // open cells, innermost last (at most 64)
+
+  void Start(int f, std::string_view name) {
+    if (f >= 0) {
+      ++open[f], ++total;
+      return;
+    }
+    const bool cell = name == "td" || name == "th" || name == "caption";
+    if (cell || name == "tr" || name == "tbody" || name == "thead" ||
+        name == "tfoot") {
+      EndCell();  // the cell before ends
+    }
+    if (name == "table") ++tables;
+    if (cell && tables > 0 && cells.size() < 64) {
+      cells.push_back({tables, open});
+    }
+  }
+  void End(int f, std::string_view name) {
+    if (f >= 0) {
+      if (open[f] > 0) --open[f], --total;
+    } else if (name == "table") {
+      if (tables > 0) --tables;
+      while (!cells.empty() && cells.back().table > tables) Restore();
+    } else if (name == "td" || name == "th" || name == "caption" ||
+               name == "tr" || name == "tbody" || name == "thead" ||
+               name == "tfoot") {
+      EndCell();
+    }
+  }
+  // Ends the innermost cell if it is of the innermost open table.
+  void EndCell() {
+    if (!cells.empty() && cells.back().table == tables) Restore();
+  }
+  void Restore() {
+    // Never more than now: what was closed in the cell stays closed.
+    for (size_t k = 0; k < open.size(); ++k) {
+      open[k] = std::min(open[k], cells.back().open[k]);
+    }
+    cells.pop_back();
+    total = 0;
+    for (size_t n : open) total += n;
+  }
+};
+
+// Whether `html` has at most `max` start tags ('<' and a letter): then
+// CapNesting need not read the tags (one memchr pass instead; most pages
+// have a few hundred).
+bool FewStartTags(std::string_view html, size_t max) {
   size_t tags = 0;
   for (size_t i = html.find('<'); i != kNpos; i = html.find('<', i + 1)) {
     if (i + 1 < html.size() && Lower(html[i + 1]) >= 'a' &&
-        Lower(html[i + 1]) <= 'z' && ++tags > max_depth) {
+        Lower(html[i + 1]) <= 'z' && ++tags > max) {
       return false;
     }
   }
@@ -161,11 +268,24 @@ bool FewStartTags(std::string_view html, size_t max_depth) {
 }
 
 // Copies `html` into *capped without start tags nested deeper than
-// max_depth. Returns false (and leaves *capped alone) if nothing was cut.
-bool CapNesting(std::string_view html, size_t max_depth, std::string* capped) {
-  if (FewStartTags(html, max_depth)) return false;
-  size_t depth = 0, copied = 0, i = 0;
-  bool cut = false;
+// limits.max_depth or past limits.max_open_formatting open formatting
+// elements, and without anything from the tag on at which Gumbo may have
+// made limits.max_elements elements, limits.max_clones clones of
+// formatting elements or read limits.max_page_attributes attributes;
+// counts them in *cut. Returns false (and leaves
+// *capped alone) if nothing was cut.
+bool CapNesting(std::string_view html, const DocumentLimits& limits,
+                std::string* capped, DocumentCut* cut) {
+  // A page of at most max_depth start tags is left alone: none can be
+  // nested deeper, and its open formatting elements clone at most
+  // max_depth^2 elements (512: 0.2 s).
+  if (FewStartTags(html, std::min(limits.max_depth, limits.max_elements))) {
+    return false;
+  }
+  FormattingCount open;
+  size_t depth = 0, elements = 0, clones = 0, attributes = 0, copied = 0;
+  size_t i = 0;
+  bool changed = false;
   while ((i = html.find('<', i)) != kNpos) {
     if (i + 3 < html.size() && html[i + 1] == '!' && html[i + 2] == '-' &&
         html[i + 3] == '-') {  // "<!--"
@@ -180,21 +300,40 @@ bool CapNesting(std::string_view html, size_t max_depth, std::string* capped) {
       ++i;
       continue;
     }
-    const size_t after = TagEnd(html, i + 1 + end_tag + name.size());
+    // An end tag other than a formatting element's, or a start tag that may
+    // close an element, may take the open formatting elements off Gumbo's
+    // stack: the next text clones them all.
+    const int f = FormattingIndex(name);
+    if ((end_tag ? f < 0 : MayCloseFormatting(name))) clones += open.total;
+    size_t tag_attributes = 0;
+    const size_t after =
+        TagEnd(html, i + 1 + end_tag + name.size(), &tag_attributes);
+    attributes += std::min(tag_attributes, limits.max_attributes);
+    if ((!end_tag && ++elements > limits.max_elements) ||
+        clones > limits.max_clones ||
+        attributes > limits.max_page_attributes) {
+      capped->append(html.substr(copied, i - copied));
+      cut->input_bytes += html.size() - i;
+      return true;
+    }
     const bool counts = !IgnoredForDepth(name);
     if (end_tag) {
       if (counts && depth > 0) --depth;
-    } else if (counts && depth >= max_depth) {
+      open.End(f, name);
+    } else if ((counts && depth >= limits.max_depth) ||
+               (f >= 0 && open.total >= limits.max_open_formatting)) {
       capped->append(html.substr(copied, i - copied));
       copied = after;
-      cut = true;
-    } else if (counts) {
-      ++depth;
+      ++cut->tags;
+      changed = true;
+    } else {
+      if (counts) ++depth;
+      open.Start(f, name);
     }
     i = (!end_tag && IsRawText(name)) ? FindEndTag(html, after, name) : after;
   }
-  if (cut) capped->append(html.substr(copied));
-  return cut;
+  if (changed) capped->append(html.substr(copied));
+  return changed;
 }
 
 // ---- Text helpers ---------------------------------------------------------
@@ -466,6 +605,7 @@ class Walker {
   Walker(const std::string& url, const DocumentLimits& limits,
          const SkimmedHtml& skim, Document* doc)
       : base_(url),
+        page_url_(url),
         limits_(limits),
         skim_(skim),
         doc_(doc),
@@ -480,11 +620,16 @@ class Walker {
   int AddLink(std::string_view href, std::string text);
 
   std::string base_;
+  const std::string page_url_;  // links to it are repeats (AddLink)
   bool base_seen_ = false;
   const DocumentLimits& limits_;
   const SkimmedHtml& skim_;  // what Gumbo parsed: text nodes are read back
   std::string restored_;     // scratch for skim_.Restore
   Document* doc_;
+  // URLs of the links kept, but the page's own; links kept besides that
+  // repeat one of them or the page's URL (AddLink).
+  std::unordered_set<std::string> urls_;
+  size_t repeats_ = 0;
   TextBuilder text_;
   std::string title_, heading_, anchor_text_, anchor_alt_;
   bool in_title_ = false;
@@ -580,8 +725,8 @@ void Walker::Walk(const GumboNode* root) {
       stack.push_back({static_cast<const GumboNode*>(kids.data[i - 1]), false});
     }
   }
+  doc_->cut.text = text_.full();
   doc_->text = text_.Take();
-  doc_->truncated = doc_->truncated || text_.full();
 }
 
 void Walker::OnText(std::string_view s) {
@@ -669,7 +814,9 @@ void Walker::Exit(const GumboNode* node) {
 }
 
 // Adds a link unless it is empty, a fragment, not http(s), too long or over
-// the cap. Returns its index, or -1.
+// its cap: max_links distinct URLs, max_repeated_links repeats of them or of
+// the page itself (a menu on every row, "top of page", #fragments). Returns
+// its index, or -1.
 int Walker::AddLink(std::string_view raw, std::string text) {
   std::string href;
   for (char c : raw) {
@@ -683,13 +830,25 @@ int Walker::AddLink(std::string_view raw, std::string text) {
   for (std::string_view scheme : {"javascript:", "mailto:", "tel:", "data:"}) {
     if (StartsWithNoCase(h, scheme)) return -1;
   }
+  if (urls_.size() >= limits_.max_links &&
+      repeats_ >= limits_.max_repeated_links) {
+    ++doc_->cut.links;  // no room for any: not worth resolving
+    return -1;
+  }
   thread_local ResolveCache resolved;
   std::optional<std::string> url =
       resolved.Resolve(base_, h, limits_.max_url_bytes);
   if (!url) return -1;
-  if (doc_->links.size() >= limits_.max_links) {
-    doc_->truncated = true;
+  const bool repeat = *url == page_url_ || urls_.count(*url) > 0;
+  if (repeat ? repeats_ >= limits_.max_repeated_links
+             : urls_.size() >= limits_.max_links) {
+    ++doc_->cut.links;
     return -1;
+  }
+  if (repeat) {
+    ++repeats_;
+  } else {
+    urls_.insert(*url);
   }
   doc_->links.push_back(Link{std::move(*url), std::move(text), ""});
   int index = static_cast<int>(doc_->links.size()) - 1;
@@ -755,13 +914,16 @@ bool ParseHtml(std::string_view utf8_html, const std::string& base_url,
   std::string cut;
   if (utf8_html.size() > limits.max_input_bytes) {
     cut = TruncateUtf8(utf8_html, limits.max_input_bytes);
+    doc->cut.input_bytes = utf8_html.size() - cut.size();
     utf8_html = cut;
-    doc->truncated = true;
   }
   std::string capped;
-  if (CapNesting(utf8_html, limits.max_depth, &capped)) {
-    utf8_html = capped;
-    doc->truncated = true;
+  if (CapNesting(utf8_html, limits, &capped, &doc->cut)) utf8_html = capped;
+  std::string attributes_capped;
+  if (limits.max_attributes > 0 &&
+      CapAttributes(utf8_html, limits.max_attributes, &attributes_capped,
+                    &doc->cut.attributes)) {
+    utf8_html = attributes_capped;
   }
   const SkimmedHtml skim(utf8_html,
                          {.drop_script_and_style_text =
@@ -783,6 +945,8 @@ bool ParseHtml(std::string_view utf8_html, const std::string& base_url,
     return false;
   }
   Walker(base_url, limits, skim, doc).Walk(out->document);
+  const DocumentCut& c = doc->cut;
+  doc->truncated = c.LosesContent() || c.tags > 0 || c.attributes > 0;
   return true;
 }
 

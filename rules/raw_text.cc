@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace oitwatch {
 namespace {
@@ -249,7 +251,225 @@ bool InReference(char c) {
   return (c >= '0' && c <= '9') || IsAsciiAlpha(c) || c == '#' || c == ';';
 }
 
+// ---- Attributes per tag (CapAttributes) ----------------------------------
+
+// Whether tree building or the walk in document.cc reads attribute `name`.
+bool ReadAttribute(std::string_view name) {
+  static constexpr std::string_view kRead[] = {
+      "href",  "src",  "alt",      "title", "http-equiv", "content",
+      "type",  "encoding", "color", "face", "size"};
+  for (std::string_view r : kRead) {
+    if (EqualsNoCase(name, r)) return true;
+  }
+  return false;
+}
+
+// An attribute as the tokenizer reads it: s[begin, end), its name
+// s[begin, name_end).
+struct AttributeSpan {
+  size_t begin, name_end, end;
+};
+
+// AttributesEnd that also counts the attribute names the tokenizer starts
+// into *count and, if `spans` is non-null, records the first `keep`
+// attributes and after them those ReadAttribute names, and in *last_end
+// where the last attribute ends (if non-null). Returns
+// the position after the '>' ending the tag, or s.size() if the input ends
+// first (the tokenizer reads the attributes all the same).
+size_t ReadAttributes(std::string_view s, size_t p, size_t* count,
+                      std::vector<AttributeSpan>* spans, size_t keep,
+                      size_t* last_end = nullptr) {
+  enum { kBeforeName, kName, kAfterName, kBeforeValue, kQuoted, kUnquoted };
+  int state = kBeforeName;
+  AttributeSpan span{0, 0, 0};
+  const auto open = [&](size_t at) {
+    ++*count;
+    span = {at, at, at};
+  };
+  const auto close = [&](size_t end) {
+    if (last_end != nullptr) *last_end = end;
+    if (spans == nullptr) return;
+    span.end = end;
+    if (spans->size() < keep ||
+        ReadAttribute(s.substr(span.begin, span.name_end - span.begin))) {
+      spans->push_back(span);
+    }
+  };
+  for (; p < s.size(); ++p) {
+    const char c = s[p];
+    if (state == kQuoted) {
+      const char quote = s[p - 1];
+      p = s.find(quote, p);
+      if (p == kNpos) break;
+      close(p + 1);
+      state = kBeforeName;
+      continue;
+    }
+    if (c == '>') {
+      if (state == kName) span.name_end = p;
+      if (state == kName || state == kBeforeValue || state == kUnquoted) {
+        close(p);
+      } else if (state == kAfterName) {
+        close(span.name_end);
+      }
+      return p + 1;
+    }
+    const bool space = IsTagSpace(c);
+    if (state == kBeforeName) {
+      if (!space && c != '/') open(p), state = kName;  // '=' too starts a name
+    } else if (state == kName) {
+      if (c == '=' || c == '/' || space) span.name_end = p;
+      if (c == '=') state = kBeforeValue;
+      if (c == '/') close(p), state = kBeforeName;
+      if (space) state = kAfterName;
+    } else if (state == kAfterName) {
+      if (c == '=') {
+        state = kBeforeValue;
+      } else if (!space) {
+        close(span.name_end);
+        if (c == '/') {
+          state = kBeforeName;
+        } else {
+          open(p);
+          state = kName;
+        }
+      }
+    } else if (state == kBeforeValue) {
+      if (c == '"' || c == '\'') {
+        state = kQuoted;
+      } else if (!space) {
+        state = kUnquoted;
+      }
+    } else if (space) {  // kUnquoted
+      close(p);
+      state = kBeforeName;
+    }
+  }
+  if (state == kName) span.name_end = s.size();
+  if (state == kAfterName) {
+    close(span.name_end);
+  } else if (state != kBeforeName) {
+    close(s.size());
+  }
+  return s.size();
+}
+
+// Appends to *out the tag s[begin, end) with `max` attributes, spans[0,
+// max), and then the first of each of spans[max, ...) (attributes that
+// ReadAttribute names) that the tag did not have yet; what follows its
+// last attribute (at last_end: spaces, "/>") stays. `all`: how many
+// attributes the tag has. Returns the number of attributes dropped.
+size_t AppendCappedTag(std::string_view s, size_t begin, size_t end,
+                       const std::vector<AttributeSpan>& spans, size_t max,
+                       size_t all, size_t last_end, std::string* out) {
+  std::vector<std::string_view> seen;
+  const auto first = [&](const AttributeSpan& a) {
+    const std::string_view name = s.substr(a.begin, a.name_end - a.begin);
+    if (!ReadAttribute(name)) return false;
+    for (std::string_view n : seen) {
+      if (EqualsNoCase(n, name)) return false;
+    }
+    seen.push_back(name);
+    return true;
+  };
+  for (size_t i = 0; i < max; ++i) first(spans[i]);
+  out->append(s.substr(begin, spans[max - 1].end - begin));
+  size_t kept = max;
+  for (size_t i = max; i < spans.size(); ++i) {
+    if (!first(spans[i])) continue;
+    out->push_back(' ');
+    out->append(s.substr(spans[i].begin, spans[i].end - spans[i].begin));
+    ++kept;
+  }
+  out->append(s.substr(last_end, end - last_end));
+  return all - kept;
+}
+
+// The end of a tag whose attributes start at p (after its name) if it
+// cannot have more than `max` of them: no quote before the next '>' (so
+// that ends it) and fewer than 2 * max bytes before it (a name and a
+// separator each). kNpos if it may. Two memchr instead of reading each byte
+// of each tag of each page.
+size_t ShortTagEnd(std::string_view s, size_t p, size_t max) {
+  const size_t gt = s.find('>', p);
+  const size_t stop = gt == kNpos ? s.size() : gt;
+  if (stop - p >= 2 * max) return kNpos;
+  const std::string_view attributes = s.substr(p, stop - p);
+  if (attributes.find('"') != kNpos || attributes.find('\'') != kNpos) {
+    return kNpos;
+  }
+  return gt == kNpos ? s.size() : gt + 1;
+}
+
 }  // namespace
+
+bool CapAttributes(std::string_view html, size_t max_attributes,
+                   std::string* out, size_t* dropped) {
+  size_t copied = 0;
+  std::string capped;
+  std::vector<AttributeSpan> spans;
+  // Markup is read in html[0, clip): in the text of a raw text element,
+  // clip is its end tag, so what looks like a tag there never hides it.
+  size_t clip = html.size();
+  for (size_t p = 0;;) {
+    const std::string_view s = html.substr(0, clip);
+    p = s.find('<', p);
+    if (p == kNpos) {
+      if (clip == html.size()) break;
+      p = clip;
+      clip = html.size();
+      continue;
+    }
+    const char c = p + 1 < s.size() ? s[p + 1] : '\0';
+    if (c == '!' && p + 3 < s.size() && s[p + 2] == '-' && s[p + 3] == '-') {
+      p = CommentEnd(s, p + 4);
+      continue;
+    }
+    if (c == '!' || c == '?') {
+      p = BogusCommentEnd(s, p + 2);
+      continue;
+    }
+    const bool end_tag = c == '/';
+    const size_t name = p + (end_tag ? 2 : 1);
+    if (name >= s.size() || !IsAsciiAlpha(s[name])) {
+      if (!end_tag) {
+        p = p + 1;  // a '<' that is text
+      } else {
+        p = name < s.size() && s[name] == '>' ? name + 1  // "</>"
+                                              : BogusCommentEnd(s, name);
+      }
+      continue;
+    }
+    size_t attrs = name;
+    while (attrs < s.size() && s[attrs] != '>' && !IsTagSpace(s[attrs]) &&
+           s[attrs] != '/') {
+      ++attrs;
+    }
+    size_t count = 0, end = ShortTagEnd(s, attrs, max_attributes);
+    if (end == kNpos) end = ReadAttributes(s, attrs, &count, nullptr, 0);
+    if (count > max_attributes) {
+      spans.clear();
+      count = 0;
+      size_t last_end = 0;
+      ReadAttributes(s, attrs, &count, &spans, max_attributes, &last_end);
+      capped.append(html.substr(copied, p - copied));
+      *dropped += AppendCappedTag(s, p, end, spans, max_attributes, count,
+                                  last_end, &capped);
+      copied = end;
+    }
+    const std::string_view tag = s.substr(name, attrs - name);
+    if (!end_tag && clip == html.size() && KindOf(tag) != Kind::kOther &&
+        KindOf(tag) != Kind::kSwitch) {
+      const size_t close = RawTextEnd(html, end, tag);
+      clip = close == kNpos ? html.size() : close;
+    }
+    p = end;
+  }
+  if (copied == 0) return false;
+  capped.append(html.substr(copied));
+  out->append(capped);
+  return true;
+}
 
 SkimmedHtml::SkimmedHtml(std::string_view html, Options options) : html_(html) {
   const bool stand_in = options.stand_in_text && MayStandIn(html);

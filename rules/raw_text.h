@@ -62,6 +62,20 @@ class SkimmedHtml {
   std::vector<std::string_view> runs_;  // runs_[i]: text stood in by U+F0000+i
 };
 
+// Copies `html` into *out keeping at most `max_attributes` attributes of
+// each tag, and after them the first of each attribute that tree building
+// or the walk in document.cc reads (href, src, alt, title, http-equiv,
+// content, type, encoding, color, face, size) that the tag did not have
+// yet: Gumbo checks each attribute of a tag against all earlier ones, so
+// a tag with 300,000 of them took many minutes. Tags are found as the
+// tokenizer finds them; the text of script, style and the other raw text
+// elements is searched too (in <svg> it is markup), a tag there ending no
+// later than the element's end tag. Adds the number of attributes dropped
+// to *dropped. Returns false, leaving *out alone, if no tag had more than
+// `max_attributes`. REQUIRES: `max_attributes` > 0.
+bool CapAttributes(std::string_view html, size_t max_attributes,
+                   std::string* out, size_t* dropped);
+
 // Appends to *out `html` without the text of its <script> and <style>
 // elements (their tags stay). Returns false, leaving *out alone, if there was
 // nothing to drop. REQUIRES: `html` is valid UTF-8.
