@@ -139,11 +139,12 @@ void ReadHtml(const Matcher& m, const FetchResult& r, CheckedUrl* c) {
   std::string text;
   const std::vector<std::string> lines = NormalizeThaiLines(doc.text, &text);
   // One URL alone has no known chrome (its menus count as its own text), so
-  // "empty" means nothing here; a short notice page or a blank form does.
-  const PlaceholderKind kind = ClassifyPlaceholder(lines, {}, headings, m);
-  c->facts.placeholder = m.IsPlaceholder(text) ||
-                         kind == PlaceholderKind::kNotice ||
-                         kind == PlaceholderKind::kBlankTemplate;
+  // "empty" means nothing here; a short notice or "under construction" page
+  // or a blank form does.
+  const PlaceholderKind kind =
+      ClassifyPlaceholder(lines, {}, headings, LinkTexts(doc.links), m);
+  c->facts.placeholder =
+      kind != PlaceholderKind::kNone && kind != PlaceholderKind::kEmpty;
   AddHits(m, Field::kTitle, title, c);
   AddHits(m, Field::kHeadings, headings, c);
   AddHits(m, Field::kPageText, text, c);

@@ -27,7 +27,12 @@ constexpr int kHeadingsRank = 2;
 constexpr int kUrlRank = 3;
 constexpr int kDocTextRank = 4;
 constexpr int kPdfMetaRank = 5;
+constexpr int kPageTextRank = 7;
 constexpr int kNoRank = 100;
+
+// A page whose text names this many distinct full dates is a dated list
+// (news, announcements, procurement notices): those days date it.
+constexpr size_t kDatedListDays = 3;
 
 // True if a year read from a URL lies in its last path segment (the file
 // name), not in a folder such as /ITA/2568/ (the target year of the
@@ -54,11 +59,40 @@ bool CountsForYear(int rank) {
   return rank < kNoRank && kDatePrecedence[rank].counts_for_year;
 }
 
-// True if `a` is a better date than `b` of the same source.
-bool BetterDate(const DateFact& a, const DateFact& b, bool url_source) {
-  if (url_source) return true;  // facts come in text order: the later wins
+bool NamesDay(const DateFact& fact) {
+  return fact.day >= 1 && fact.month >= 1 && fact.month <= 12 &&
+         fact.year_be > 0;
+}
+
+// What a page-text fact says of the page itself, best first: a year with a
+// fiscal marker, a full date, a month ("เมษายน 2568": a calendar's caption
+// as often as a report's month), a bare year (a footer's "© 2568").
+int PageTextClass(const DateFact& fact) {
+  if (fact.fiscal_marker) return 0;
+  if (NamesDay(fact)) return 1;
+  return fact.month >= 1 && fact.month <= 12 ? 2 : 3;
+}
+
+// True if `a` is a better date than `b` of the source of rank `rank`.
+bool BetterDate(const DateFact& a, const DateFact& b, int rank) {
+  if (rank == kUrlRank) return true;  // facts come in text order: the later wins
+  if (rank == kPageTextRank && PageTextClass(a) != PageTextClass(b)) {
+    return PageTextClass(a) < PageTextClass(b);
+  }
   if (a.fiscal_marker != b.fiscal_marker) return a.fiscal_marker;
   return a.fiscal_year > b.fiscal_year;
+}
+
+// True if the page text names kDatedListDays distinct full dates: a dated
+// list, whose days date it (a year without a day there is another topic).
+bool IsDatedList(const std::vector<DateFact>& dates) {
+  std::set<std::tuple<int, int, int>> days;
+  for (const DateFact& fact : dates) {
+    if (!NamesDay(fact) || SourceRank(fact) != kPageTextRank) continue;
+    days.insert({fact.year_be, fact.month, fact.day});
+    if (days.size() >= kDatedListDays) return true;
+  }
+  return false;
 }
 
 // True for the sources that are the document's own words about itself:
@@ -90,14 +124,16 @@ const DateFact* ContentYear(const UrlFacts& facts) {
 
 // The best fact by the precedence; nullptr if none.
 const DateFact* BestByPrecedence(const UrlFacts& facts, bool display) {
+  const bool dated_list = IsDatedList(facts.dates);
   const DateFact* best = nullptr;
   int best_rank = kNoRank;
   for (const DateFact& fact : facts.dates) {
     const int rank = SourceRank(fact);
     if (fact.fiscal_year <= 0 || rank >= kNoRank) continue;
     if (!display && !CountsForYear(rank)) continue;
+    if (rank == kPageTextRank && dated_list && !NamesDay(fact)) continue;
     if (rank < best_rank ||
-        (rank == best_rank && BetterDate(fact, *best, rank == kUrlRank))) {
+        (rank == best_rank && BetterDate(fact, *best, rank))) {
       best = &fact;
       best_rank = rank;
     }
@@ -128,7 +164,9 @@ const DateFact* LinkDate(const UrlFacts* facts) {
   const DateFact* best = nullptr;
   for (const DateFact& fact : facts->dates) {
     if (fact.fiscal_year <= 0 || SourceRank(fact) != kLinkTextRank) continue;
-    if (best == nullptr || BetterDate(fact, *best, false)) best = &fact;
+    if (best == nullptr || BetterDate(fact, *best, kLinkTextRank)) {
+      best = &fact;
+    }
   }
   return best;
 }
@@ -166,9 +204,29 @@ bool NamesMonth(const DateFact& fact) {
   return fact.month >= 1 && fact.month <= 12 && fact.year_be > 0;
 }
 
+// Of the page text's full dates: the first kDatedListDays distinct ones
+// (whether it is a dated list) and the latest (its date if it is one).
+struct PageTextDays {
+  std::set<std::tuple<int, int, int>> days;  // (year BE, month, day)
+  size_t latest = kNoFact;
+
+  // True if dates[i] (a page-text fact) is one of the first distinct days.
+  bool Add(const std::vector<DateFact>& dates, size_t i) {
+    const DateFact& fact = dates[i];
+    if (!NamesDay(fact)) return false;
+    if (fact.fiscal_year > 0 &&
+        (latest == kNoFact || fact.fiscal_year > dates[latest].fiscal_year)) {
+      latest = i;
+    }
+    return days.size() < kDatedListDays &&
+           days.insert({fact.year_be, fact.month, fact.day}).second;
+  }
+};
+
 // keep[i]: dates[i] is, in its source, PickDate's choice, the first fact
 // naming a month or the first naming one month of the FY (as CandidateMonths
-// reads them), or the first fact of the FY at all.
+// reads them), or the first fact of the FY at all; in the page text also
+// the facts that tell a dated list and its latest day.
 std::vector<bool> Deciding(const std::vector<DateFact>& dates,
                            int fiscal_year) {
   std::vector<bool> keep(dates.size(), false);
@@ -176,6 +234,7 @@ std::vector<bool> Deciding(const std::vector<DateFact>& dates,
   std::fill_n(best, kRanks, kNoFact);
   std::fill_n(first_month, kRanks, kNoFact);
   std::set<std::tuple<int, int, int>> months;  // (rank, year BE, month)
+  PageTextDays page_days;
   bool year_kept = false;
   for (size_t i = 0; i < dates.size(); ++i) {
     const DateFact& fact = dates[i];
@@ -183,10 +242,10 @@ std::vector<bool> Deciding(const std::vector<DateFact>& dates,
     const int rank = SourceRank(fact);
     if (rank >= kNoRank) continue;
     if (fact.fiscal_year > 0 &&
-        (best[rank] == kNoFact ||
-         BetterDate(fact, dates[best[rank]], rank == kUrlRank))) {
+        (best[rank] == kNoFact || BetterDate(fact, dates[best[rank]], rank))) {
       best[rank] = i;
     }
+    if (rank == kPageTextRank && page_days.Add(dates, i)) keep[i] = true;
     if (!NamesMonth(fact)) continue;
     if (first_month[rank] == kNoFact) first_month[rank] = i;
     if (InFiscalYear({fact.year_be, fact.month}, fiscal_year) &&
@@ -198,6 +257,7 @@ std::vector<bool> Deciding(const std::vector<DateFact>& dates,
     if (best[rank] != kNoFact) keep[best[rank]] = true;
     if (first_month[rank] != kNoFact) keep[first_month[rank]] = true;
   }
+  if (page_days.latest != kNoFact) keep[page_days.latest] = true;
   return keep;
 }
 

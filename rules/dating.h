@@ -17,10 +17,17 @@
 //      8     last_modified  no   (shown for in_force/live only)
 //
 //    Within the winning source, facts with a fiscal marker ("ปีงบประมาณ",
-//    "ประจำปี", "FY") win, then the latest fiscal year. One exception: when
-//    the link text wins but the document itself (title, headings, text, PDF
-//    metadata) names with a marker only older fiscal years than the link
-//    does, the document's newest marked year decides — last year's file
+//    "ประจำปี", "FY") win, then the latest fiscal year. Page text holds the
+//    menus, sidebars and footer too, so there a fact counts by what it says
+//    of the page: a page naming 3 or more distinct full dates is a dated
+//    list (news, announcements) and its latest day decides, a year without
+//    a day being another topic there (a footer "© 2568", a calendar
+//    "เมษายน 2568", a counter "ปี 2568", a sidebar's "ปีงบประมาณ 2566-2570",
+//    next year's draft budget); otherwise a marked year wins, then a full
+//    date, a month, a bare year, each the latest fiscal year. One
+//    exception: when the link text wins but the document itself (title,
+//    headings, text, PDF metadata) names with a marker only older fiscal
+//    years than the link does, the document's newest marked year decides — last year's file
 //    re-linked as this year's is stale, never a pass. In the url source
 //    the fact that appears last wins instead. A folder year is the target
 //    year of the assessment, not the content's (a FY2567 plan sits in

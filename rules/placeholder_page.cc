@@ -1,10 +1,12 @@
-// Placeholder pages (see placeholder_page.h): an empty page, a notice as the
-// main content, an unfilled form of the document.
+// Placeholder pages (see placeholder_page.h): an empty page, a notice or an
+// "under construction" as the main content, an unfilled form of the
+// document.
 #include "rules/placeholder_page.h"
 
 #include <algorithm>
 
 #include "rules/thai_date.h"
+#include "rules/thai_text.h"
 
 namespace oitwatch {
 namespace {
@@ -73,16 +75,43 @@ bool NamesAYear(const std::string& line) {
   return false;
 }
 
+// True if a full day date is named in `line` (a dated news item).
+bool NamesADay(const std::string& line) {
+  for (const DateMention& d : FindDates(line)) {
+    if (d.day != 0 && d.month != 0) return true;
+  }
+  return false;
+}
+
 struct OwnText {
   std::vector<const std::string*> lines;  // not chrome
-  std::vector<const std::string*> rest;   // of them, not in the headings
+  std::vector<const std::string*> rest;   // of them, not in the headings,
+                                          // longest first
   size_t beyond_headings = 0;  // bytes of `rest`
+  const std::vector<std::string_view>* link_texts = nullptr;
+  std::unordered_set<std::string> links;  // NormalizeThai(*link_texts)
+  bool links_read = false;                // `links` is filled (on demand)
+
+  // True if `line` is, in full, the text of one of the page's links and
+  // names no day: related links, not the page's own content (a dated news
+  // item is content of a news list).
+  bool IsPlainLink(const std::string& line) {
+    if (!links_read) {
+      for (std::string_view text : *link_texts) {
+        links.insert(NormalizeThai(text));
+      }
+      links_read = true;
+    }
+    return links.count(line) && !NamesADay(line);
+  }
 };
 
 OwnText ReadOwnText(const std::vector<std::string>& lines,
                     const std::unordered_set<std::string>& chrome,
-                    const std::string& normalized_headings) {
+                    const std::string& normalized_headings,
+                    const std::vector<std::string_view>& link_texts) {
   OwnText own;
+  own.link_texts = &link_texts;
   for (const std::string& line : lines) {
     if (chrome.count(line)) continue;
     own.lines.push_back(&line);
@@ -90,27 +119,28 @@ OwnText ReadOwnText(const std::vector<std::string>& lines,
     own.rest.push_back(&line);
     own.beyond_headings += line.size();
   }
-  return own;
-}
-
-// True if an own line is a notice (a heading may be one: "<h3>ยังไม่มีข้อมูล
-// </h3>") and the own text beyond the headings and the notices is under
-// kNoticeRestBytes. The longest lines are tried first and the count stops
-// at kNoticeRestBytes, so a page of real content costs one or two matches,
-// not one per line.
-bool NoticePage(OwnText own, const Matcher& matcher) {
   std::sort(own.rest.begin(), own.rest.end(),
             [](const std::string* a, const std::string* b) {
               return a->size() > b->size();
             });
-  size_t beyond_notices = 0;
+  return own;
+}
+
+// True if an own line says `says` (a heading may: "<h3>ยังไม่มีข้อมูล</h3>")
+// and the own text beyond the headings, such lines and plain links is under
+// kNoticeRestBytes. The longest lines are tried first and the count stops
+// at kNoticeRestBytes, so a page of real content costs one or two matches,
+// not one per line.
+template <typename Says>
+bool MainContentSays(OwnText& own, Says says) {
+  size_t beyond = 0;
   for (const std::string* line : own.rest) {
-    if (matcher.IsNotice(*line)) continue;
-    beyond_notices += line->size();
-    if (beyond_notices >= kNoticeRestBytes) return false;
+    if (says(*line) || own.IsPlainLink(*line)) continue;
+    beyond += line->size();
+    if (beyond >= kNoticeRestBytes) return false;
   }
   for (const std::string* line : own.lines) {
-    if (matcher.IsNotice(*line)) return true;
+    if (says(*line)) return true;
   }
   return false;
 }
@@ -139,6 +169,8 @@ const char* PlaceholderKindName(PlaceholderKind kind) {
       return "empty";
     case PlaceholderKind::kNotice:
       return "notice";
+    case PlaceholderKind::kUnderConstruction:
+      return "under_construction";
     case PlaceholderKind::kBlankTemplate:
       return "blank_template";
   }
@@ -148,10 +180,20 @@ const char* PlaceholderKindName(PlaceholderKind kind) {
 PlaceholderKind ClassifyPlaceholder(
     const std::vector<std::string>& lines,
     const std::unordered_set<std::string>& chrome,
-    const std::string& normalized_headings, const Matcher& matcher) {
-  const OwnText own = ReadOwnText(lines, chrome, normalized_headings);
+    const std::string& normalized_headings,
+    const std::vector<std::string_view>& link_texts, const Matcher& matcher) {
+  OwnText own = ReadOwnText(lines, chrome, normalized_headings, link_texts);
   if (own.beyond_headings < kEmptyPageBytes) return PlaceholderKind::kEmpty;
-  if (NoticePage(own, matcher)) return PlaceholderKind::kNotice;
+  if (MainContentSays(own, [&matcher](const std::string& line) {
+        return matcher.IsNotice(line);
+      })) {
+    return PlaceholderKind::kNotice;
+  }
+  if (MainContentSays(own, [&matcher](const std::string& line) {
+        return matcher.IsPlaceholder(line);
+      })) {
+    return PlaceholderKind::kUnderConstruction;
+  }
   if (BlankTemplate(own)) return PlaceholderKind::kBlankTemplate;
   return PlaceholderKind::kNone;
 }

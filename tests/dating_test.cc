@@ -29,6 +29,23 @@ DateFact Fact(const std::string& source, int fy, int year_be = 0,
   return d;
 }
 
+// A full date read from the page text: `day` `month` `year_be`.
+DateFact Day(int day, int month, int year_be) {
+  DateFact d = Fact("page_text", month >= 10 ? year_be + 1 : year_be, year_be,
+                    month);
+  d.day = day;
+  d.text = std::to_string(day) + "/" + std::to_string(month) + "/" +
+           std::to_string(year_be);
+  return d;
+}
+
+// Eight news items of March 2566 (FY2566), as a news list names them.
+std::vector<DateFact> OldNews() {
+  std::vector<DateFact> dates;
+  for (int day = 1; day <= 8; ++day) dates.push_back(Day(day, 3, 2566));
+  return dates;
+}
+
 UrlFacts With(std::vector<DateFact> dates) {
   UrlFacts f;
   f.url = kUrl;
@@ -61,6 +78,80 @@ void ExpectSameJudgement(const std::vector<DateFact>& all,
   }
   EXPECT_EQ(CandidateMonths(&a, kFy), CandidateMonths(&k, kFy));
   EXPECT_EQ(NamesFy(all), NamesFy(kept));
+}
+
+int PickedYear(const std::vector<DateFact>& dates) {
+  const UrlFacts facts = With(dates);
+  const DateFact* picked = PickDate(&facts, false);
+  return picked == nullptr ? 0 : picked->fiscal_year;
+}
+
+// rt7parse finding 5: a year without a day on a list of old news (site
+// chrome or a widget) does not make the list current.
+TEST(PickDateTest, YearWithoutADayDoesNotDateADatedList) {
+  for (const DateFact& chrome :
+       {Fact("page_text", 2568, 2568, 0, false, "2568"),   // "© 2568"
+        Fact("page_text", 2568, 2025, 0, false, "2025"),   // "© 2025"
+        Fact("page_text", 2568, 2568, 4, false, "เมษายน 2568"),  // calendar
+        Fact("page_text", 2568, 2568, 0, false, "ปี 2568"),      // counter
+        Fact("page_text", 2568, 2568, 0, true, "ปีงบประมาณ 2568")}) {
+    SCOPED_TRACE(chrome.text);
+    std::vector<DateFact> before = OldNews(), after = OldNews();
+    before.insert(before.begin(), chrome);
+    after.push_back(chrome);
+    EXPECT_EQ(PickedYear(before), 2566);
+    EXPECT_EQ(PickedYear(after), 2566);
+    ExpectSameJudgement(after, DecidingDates(after, kFy));
+  }
+}
+
+// rt7parse finding 6: a later year on another topic (a five-year plan in a
+// sidebar, next year's draft budget) does not make in-year news stale.
+TEST(PickDateTest, LaterMarkedYearDoesNotDateADatedList) {
+  std::vector<DateFact> news;
+  for (int day = 1; day <= 8; ++day) news.push_back(Day(day, 3, 2568));
+  std::vector<DateFact> plan = news;  // "แผนพัฒนาเขต ปีงบประมาณ 2566-2570"
+  plan.push_back(Fact("page_text", 2566, 2566, 0, true, "ปีงบประมาณ 2566"));
+  plan.push_back(Fact("page_text", 2570, 2570, 0, true, "2570"));
+  EXPECT_EQ(PickedYear(plan), 2568);
+  std::vector<DateFact> budget = news;
+  budget.push_back(
+      Fact("page_text", 2569, 2569, 0, true, "ประจำปีงบประมาณ พ.ศ. 2569"));
+  EXPECT_EQ(PickedYear(budget), 2568);
+}
+
+// A list's latest day still decides: old news plus one current item is
+// current, current news plus one of next year is stale (as before).
+TEST(PickDateTest, DatedListTakesItsLatestDay) {
+  std::vector<DateFact> dates = OldNews();
+  dates.push_back(Day(5, 3, 2568));
+  EXPECT_EQ(PickedYear(dates), 2568);
+  dates.push_back(Day(1, 10, 2568));
+  EXPECT_EQ(PickedYear(dates), 2569);
+}
+
+// A page with fewer days is not a list: its marked year still wins over a
+// posting date (last year's plan posted this year is stale), and a full
+// date wins over a month or a bare year.
+TEST(PickDateTest, PageWithoutAListKeepsMarkerFirst) {
+  EXPECT_EQ(PickedYear({Fact("page_text", 2567, 2567, 0, true,
+                             "ประจำปีงบประมาณ พ.ศ. 2567"),
+                        Day(5, 10, 2567), Day(2, 12, 2567)}),
+            2567);
+  EXPECT_EQ(PickedYear({Day(5, 3, 2566), Day(6, 3, 2566),
+                        Fact("page_text", 2568, 2568, 4, false, "เมษายน 2568"),
+                        Fact("page_text", 2568, 2568, 0, false, "2568")}),
+            2566);
+  EXPECT_EQ(PickedYear({Fact("page_text", 2567, 2567, 0, false, "2567"),
+                        Fact("page_text", 2568, 2568, 2, false, "กุมภาพันธ์ 2568")}),
+            2568);
+}
+
+// Another source than the page text keeps its rule: the latest marked year.
+TEST(PickDateTest, HeadingsKeepTheLatestMarkedYear) {
+  EXPECT_EQ(PickedYear({Fact("headings", 2566, 2566, 3, false, "มีนาคม 2566"),
+                        Fact("headings", 2568, 2568, 0, false, "2568")}),
+            2568);
 }
 
 TEST(DecidingDatesTest, KeepsThePickedDateOfEachSourceAndDropsTheRest) {
@@ -125,10 +216,42 @@ TEST(DecidingDatesTest, SameJudgementOnRandomDatesAndOnPartsPutTogether) {
       const int month = pick(14) - 1;  // -1 .. 12: some invalid, some none
       std::string text = std::to_string(year);
       if (pick(2)) text = "x" + text;  // some url years in a folder only
-      dates.push_back(Fact(kSources[pick(9)], pick(6) ? year : 0,
+      const char* source = pick(3) == 0 ? "page_text" : kSources[pick(9)];
+      dates.push_back(Fact(source, pick(6) ? year : 0,
                            pick(4) ? year : 0, month, pick(3) == 0, text));
+      if (pick(2)) dates.back().day = 1 + pick(3);  // few days: repeats
       if (dates.back().source == "url" && text[0] == 'x') {
         dates.back().url = std::string("http://example.test/") + text + "/a.pdf";
+      }
+    }
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    ExpectSameJudgement(dates, DecidingDates(dates, kFy));
+    const size_t cut = dates.empty() ? 0 : pick(static_cast<int>(dates.size()));
+    std::vector<DateFact> head(dates.begin(), dates.begin() + cut);
+    std::vector<DateFact> tail(dates.begin() + cut, dates.end());
+    std::vector<DateFact> parts = DecidingDates(head, kFy);
+    for (DateFact& d : DecidingDates(tail, kFy)) parts.push_back(d);
+    ExpectSameJudgement(dates, parts);
+  }
+}
+
+// Page text as a news list names it: days of one month, some bare or
+// marked years beside them (whether it is a dated list depends on facts
+// that decide nothing else).
+TEST(DecidingDatesTest, SameJudgementOnRandomPageTextAndOnPartsPutTogether) {
+  std::mt19937 rng(2569);
+  auto pick = [&rng](int n) {
+    return static_cast<int>(std::uniform_int_distribution<int>(0, n - 1)(rng));
+  };
+  for (int trial = 0; trial < 500; ++trial) {
+    std::vector<DateFact> dates;
+    const int n = pick(12);
+    for (int i = 0; i < n; ++i) {
+      const int year = 2565 + pick(6);
+      if (pick(3) == 0) {
+        dates.push_back(Fact("page_text", year, year, 0, pick(2) == 0));
+      } else {
+        dates.push_back(Day(1 + pick(4), 3, year));
       }
     }
     SCOPED_TRACE("trial " + std::to_string(trial));

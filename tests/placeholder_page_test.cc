@@ -46,9 +46,11 @@ struct Page {
   std::string name;      // what the case is
   std::string headings;  // the page's <h1>-<h6> text
   std::string body;      // its own text below the headings, '\n' = block
+  std::vector<std::string_view> links = {};  // texts of its own links
 };
 
-// Classifies `page` shown inside the chrome, as the pipeline does.
+// Classifies `page` shown inside the chrome, as the pipeline does (the
+// chrome's own links are the menu's).
 PlaceholderKind Classify(const Matcher& matcher, const Page& page) {
   std::string joined;
   const std::vector<std::string> chrome_lines =
@@ -58,8 +60,10 @@ PlaceholderKind Classify(const Matcher& matcher, const Page& page) {
   const std::vector<std::string> lines = NormalizeThaiLines(
       std::string(kChrome) + "\n" + page.headings + "\n" + page.body,
       &joined);
+  std::vector<std::string_view> links = {"หน้าหลัก", "ติดต่อเรา"};
+  links.insert(links.end(), page.links.begin(), page.links.end());
   return ClassifyPlaceholder(lines, chrome, NormalizeThai(page.headings),
-                             matcher);
+                             links, matcher);
 }
 
 // (a): the link names the plan and the year; the page says it is not there.
@@ -80,6 +84,21 @@ const Page kNoticePages[] = {
      "ยังไม่มีข้อมูล\nผู้เข้าชม 25 ครั้ง"},
     {"the notice as a heading", "แผนปฏิบัติราชการประจำปี\nยังไม่มีข้อมูล",
      "หน้าหลัก > OIT > แผนปฏิบัติราชการ > ประจำปี 2568"},
+    // rt7parse finding 7 (p04 P03, P05).
+    {"not at the moment", "แผนปฏิบัติราชการประจำปี พ.ศ. 2568",
+     "ไม่มีข้อมูล ณ ขณะนี้"},
+    {"english, at the moment", "Action plan 2568",
+     "No data available at the moment."},
+    {"english, not available yet", "Action plan 2568",
+     "Home > OIT > Action plan\nData not available yet."},
+    // p04 P02: related links (not chrome) under the notice are no content.
+    {"notice and related links", "แผนปฏิบัติราชการประจำปี พ.ศ. 2568",
+     "ยังไม่มีข้อมูล\nลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 1\n"
+     "ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 2\nลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 3\n"
+     "ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 4\nแผนปฏิบัติราชการ ประจำปี 2567",
+     {"ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 1", "ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 2",
+      "ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 3", "ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 4",
+      "แผนปฏิบัติราชการ ประจำปี 2567"}},
 };
 
 // Real evidence that holds the same words among its content.
@@ -105,7 +124,25 @@ const Page kEvidencePages[] = {
     {"a plan page with content", "แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2568",
      "โครงการพัฒนาคุณภาพชีวิตผู้สูงอายุ งบประมาณ 250,000 บาท\n"
      "โครงการป้องกันและแก้ไขปัญหายาเสพติด งบประมาณ 180,000 บาท"},
+    // Links that name a day are a news list's content, not related links.
+    {"a news list with an empty tab", "ข่าวประชาสัมพันธ์",
+     "ข่าวกิจกรรม\nเขตทดสอบจัดกิจกรรมวันเด็ก (11 มกราคม 2568)\n"
+     "เขตทดสอบลงพื้นที่ตรวจตลาด (5 กุมภาพันธ์ 2568)\n"
+     "เขตทดสอบประชุมชุมชน (3 มีนาคม 2568)\nข่าวรับสมัครงาน\nไม่มีข้อมูล",
+     {"เขตทดสอบจัดกิจกรรมวันเด็ก (11 มกราคม 2568)",
+      "เขตทดสอบลงพื้นที่ตรวจตลาด (5 กุมภาพันธ์ 2568)",
+      "เขตทดสอบประชุมชุมชน (3 มีนาคม 2568)"}},
 };
+
+// A plan's table, fourteen rows of projects and figures.
+std::string PlanRows() {
+  std::string rows;
+  for (int i = 1; i <= 14; ++i) {
+    rows += std::to_string(i) + " โครงการพัฒนาชุมชนที่ " + std::to_string(i) +
+            " " + std::to_string(50 + i) + ",000 บาท ฝ่ายพัฒนาชุมชน\n";
+  }
+  return rows;
+}
 
 class PlaceholderPageTest : public testing::TestWithParam<const char*> {
  protected:
@@ -131,19 +168,67 @@ TEST_P(PlaceholderPageTest, NoticeWordsInsideRealEvidenceAreNot) {
   }
 }
 
+// rt7parse finding 7: `placeholders` are applied like notices.
+TEST_P(PlaceholderPageTest, UnderConstructionAsTheMainContentIsAPlaceholder) {
+  ASSERT_NE(matcher_, nullptr);
+  const Page pages[] = {
+      {"under repair", "แผนปฏิบัติราชการประจำปี พ.ศ. 2568",
+       "หน้านี้อยู่ระหว่างการปรับปรุง ขออภัยในความไม่สะดวก"},
+      {"as a heading", "แผนปฏิบัติราชการ\nอยู่ระหว่างจัดทำ", "ประจำปี 2568"},
+      {"coming soon and related links", "Action plan 2568",
+       "Coming soon\nลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 1\n"
+       "ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 2\nลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 3\n"
+       "ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 4\nลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 5",
+       {"ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 1", "ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 2",
+        "ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 3", "ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 4",
+        "ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 5"}},
+      {"soft 404", "", "404 Page not found\nกลับสู่หน้าหลัก"},
+  };
+  for (const Page& page : pages) {
+    EXPECT_EQ(PlaceholderKindName(Classify(*matcher_, page)),
+              std::string("under_construction"))
+        << page.name << ": " << page.body;
+  }
+}
+
+// p04 R02, R03, R05: one row or a help line of a real document.
+TEST_P(PlaceholderPageTest, UnderConstructionInARowOfRealEvidenceIsNot) {
+  ASSERT_NE(matcher_, nullptr);
+  const std::string h = "แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2568";
+  const Page pages[] = {
+      {"road under improvement", h,
+       PlanRows() + "15 ถนนซอยทดสอบ อยู่ระหว่างการปรับปรุง ฝ่ายโยธา"},
+      {"hall under construction", h,
+       PlanRows() + "15 Community hall (under construction) 1,000,000 -"},
+      {"help line", h,
+       PlanRows() + "หากพบปัญหา page not found กรุณาแจ้งผู้ดูแลระบบ"},
+  };
+  for (const Page& page : pages) {
+    EXPECT_EQ(PlaceholderKindName(Classify(*matcher_, page)),
+              std::string("none"))
+        << page.name;
+  }
+}
+
 TEST_P(PlaceholderPageTest, NoticesMatchWholeLinesOnly) {
   ASSERT_NE(matcher_, nullptr);
   for (const char* line :
        {"ยังไม่มีข้อมูล", "ยังไม่มีการเผยแพร่", "อยู่ระหว่างดำเนินการ",
         "- ยังไม่มีข้อมูล", "ยังไม่มีข้อมูล...", "(อยู่ระหว่างการดำเนินการ)",
-        "No data"}) {
+        "No data", "ไม่มีข้อมูล ณ ขณะนี้", "ขณะนี้ยังไม่มีข้อมูลในระบบ",
+        "ไม่พบข้อมูล", "ยังไม่มีรายการ", "ไม่มีข้อมูลที่จะแสดง",
+        "No data available at the moment.", "There is no data to display.",
+        "Sorry, no records found", "Data not available yet.",
+        "Information is currently unavailable."}) {
     EXPECT_TRUE(matcher_->IsNotice(NormalizeThai(line))) << line;
   }
   for (const char* line :
        {"ไม่มีข้อมูลการร้องเรียน", "ไม่มีเรื่องร้องเรียน",
         "อยู่ระหว่างดำเนินการ 1 เรื่อง", "อยู่ระหว่างดำเนินการ - เรื่อง",
         "ตุลาคม 2567 ไม่มีข้อมูล", "ข้อมูลที่ยังไม่มีการเผยแพร่ ได้แก่",
-        "แผนปฏิบัติราชการประจำปี 2568", "No data protection policy"}) {
+        "แผนปฏิบัติราชการประจำปี 2568", "No data protection policy",
+        "ไม่พบข้อมูลการร้องเรียน", "No data was lost in 2567",
+        "Data not available for the districts below"}) {
     EXPECT_FALSE(matcher_->IsNotice(NormalizeThai(line))) << line;
   }
 }
