@@ -180,14 +180,19 @@ uint64_t LinkId(uint32_t url, uint32_t text) {
 }  // namespace
 
 size_t LinkMemoMap::count(const std::string& key) const {
+  return find(key) != nullptr ? 1 : 0;
+}
+
+const LinkMemo* LinkMemoMap::find(const std::string& key) const {
   bool has_text = false;
   auto [url, text] = SplitLinkKey(key, &has_text);
   const uint32_t url_id = pools_->urls.Find(url);
   const uint32_t text_id =
       has_text ? pools_->texts.Find(text) : StringPool::kNone;
   if (url_id == StringPool::kNone || (has_text && text_id == StringPool::kNone))
-    return 0;
-  return memos_.count(LinkId(url_id, text_id));
+    return nullptr;
+  auto it = memos_.find(LinkId(url_id, text_id));
+  return it == memos_.end() ? nullptr : &it->second;
 }
 
 Inserted LinkMemoMap::emplace(const std::string& key, const LinkMemo& memo) {

@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -159,6 +160,9 @@ struct LinkMemo {
   bool index = false;       // LooksLikeIndex(normalised text)
   bool pagination = false;  // LooksLikePagination(normalised text, url)
   bool document = false;    // LooksLikeDocument(url)
+  // The least depth of a page it went out from as an outlink: a repeat
+  // from a page no shallower tells the engine nothing new.
+  int sent_depth = std::numeric_limits<int>::max();
 };
 
 // Links read, by URL + "\n" + anchor text (split at the first '\n': any
@@ -170,6 +174,11 @@ class LinkMemoMap {
   LinkMemoMap& operator=(const LinkMemoMap&) = delete;
 
   size_t count(const std::string& key) const;
+  // The memo of `key`, null if the link was not read.
+  const LinkMemo* find(const std::string& key) const;
+  LinkMemo* find(const std::string& key) {
+    return const_cast<LinkMemo*>(std::as_const(*this).find(key));
+  }
   Inserted emplace(const std::string& key, const LinkMemo& memo);
 
  private:

@@ -153,7 +153,8 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
     NoteHomePage(r, prior ? prior->page.content_hash : "",
                  prior ? prior->page.bytes : -1,
                  prior ? prior->page.text_sig : "", &s.home);
-  const std::string unopenable = prior ? "" : UnusableAnswer(r, s.home);
+  const std::string unopenable =
+      prior ? "" : UnusableAnswer(r, s.home, LoginPageReadAhead(r));
   if (prior) {
     // re-used
   } else if (!unopenable.empty()) {

@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -35,6 +36,7 @@
 #include "rules/matcher.h"
 #include "rules/overrides.h"
 #include "rules/pdf_sandbox.h"
+#include "rules/placeholder_page.h"
 #include "storage/store.h"
 
 namespace oitwatch {
@@ -169,6 +171,9 @@ class Pipeline : public CrawlSink {
     // (ProcessLink).
     using LinkMemo = oitwatch::LinkMemo;
     LinkMemoMap links_read{&pools};
+    // Links to new URLs not read: the site had kMaxUrlsPerSite
+    // URLs already (ProcessLink).
+    int links_over_cap = 0;
     // Pages and documents that failed for a reason that may pass (NoteFailure
     // in pipeline.cc): all of them, and those of positive priority (likely
     // evidence: rule-matching link text, ITA index pages, their children),
@@ -178,6 +183,12 @@ class Pipeline : public CrawlSink {
       std::string all_example, likely_example;
     } failed;
     HomePage home;  // the start page, once fetched (StandInPage)
+    // Pages read only in part (HtmlRead::cut): what the site lacks may be
+    // in what was cut (NoteCutPages in pipeline_site.cc).
+    struct CutPages {
+      int count = 0;
+      std::string example;  // "URL (what was not read)"
+    } cut;
     struct PdfReading {  // the site's PDF reading so far (PdfBudgetSpent)
       int gave_up = 0;
       int64_t spent_ms = 0;
@@ -194,6 +205,9 @@ class Pipeline : public CrawlSink {
     const StoredPage* reused = nullptr;   // the earlier fetch re-used
     int64_t links_from = 0;  // links carried by reference (re-use), not rows
     int64_t dates_from = 0;  // body dates carried likewise
+    // The page was read only in part (HtmlRead::cut): its copy is not
+    // re-used (Save keeps no validators), so the cut is seen again.
+    bool cut = false;
   };
 
   UrlKind KindOf(const SiteState& s, const std::string& url) const;
@@ -220,7 +234,11 @@ class Pipeline : public CrawlSink {
                    const std::vector<DateMention>& mentions,
                    const std::string& url, Extract* out);
   bool WillReadHtml(const FetchResult& r) const;
-  HtmlRead TakeRead(const FetchResult& r);
+  // `placeholder`: ClassifyPlaceholder of the read if it was made with it.
+  HtmlRead TakeRead(const FetchResult& r,
+                    std::optional<PlaceholderKind>* placeholder = nullptr);
+  // IsLoginPage of `r` if it was read ahead (finished here if need be).
+  std::optional<bool> LoginPageReadAhead(const FetchResult& r);
   // The copy whose rows StartReadAhead reads on the pool for `r`, if any.
   const StoredPage* RowsToReadAhead(const FetchResult& r) const;
   // What LoadPageRows needs to read `prior`'s rows.
@@ -231,6 +249,9 @@ class Pipeline : public CrawlSink {
                 StoredPage* rows, std::string* err);
   void ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
                    Extract* out);
+  // Remembers that `read` of `url` was cut (HtmlRead::cut), if it was.
+  static void NoteCut(SiteState& s, const std::string& url,
+                      const HtmlRead& read, Extract* out);
   // The links of a page that is no evidence (a stand-in answer): followed
   // as ProcessHtml would, its text read for nothing else.
   void FollowLinks(SiteState& s, const FetchResult& r, Extract* out);
@@ -239,7 +260,8 @@ class Pipeline : public CrawlSink {
   // Why the site's next PDF is not read (its PDF budget is spent); "" if
   // it is read.
   std::string PdfBudgetSpent(const SiteState& s) const;
-  void ProcessLink(SiteState& s, const std::string& page_url,
+  // `depth`: the depth of the page `page_url` the link is on.
+  void ProcessLink(SiteState& s, int depth, const std::string& page_url,
                    const std::string& url, const std::string& text,
                    Extract* out);
   void AddOutlink(SiteState& s, const std::string& url,
@@ -298,6 +320,11 @@ class Pipeline : public CrawlSink {
   struct ReadJob {
     ParsePool::Ticket ticket;
     HtmlRead read;
+    // Read with it, off the engine's thread: IsLoginPage of the response,
+    // and ClassifyPlaceholder when the site's chrome was known at the start
+    // (it never changes once known).
+    std::optional<bool> login_page;
+    std::optional<PlaceholderKind> placeholder;
     // An unchanged page's rows, read on options_.pool_read_store
     // (StartReadAhead); Reuse takes them.
     bool reads_rows = false;

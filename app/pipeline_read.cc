@@ -211,17 +211,32 @@ bool Pipeline::AddMentions(SiteState& s, Field field, const std::string& source,
   return false;
 }
 
-void Pipeline::ProcessLink(SiteState& s, const std::string& page_url,
-                           const std::string& url, const std::string& text,
-                           Extract* out) {
+void Pipeline::ProcessLink(SiteState& s, int depth,
+                           const std::string& page_url, const std::string& url,
+                           const std::string& text, Extract* out) {
   std::string key;
   key.reserve(url.size() + 1 + text.size());
   key.append(url).append("\n").append(text);
   // A repeat (a menu on every page, or a re-used page's links replayed)
-  // adds nothing: its hits and dates are in (their keys are taken), and its
-  // URL went out with the first one, so the engine, which considers a URL
-  // once per site, would drop this outlink anyway.
-  if (s.links_read.count(key)) return;
+  // adds nothing to read: its hits and dates are in (their keys are
+  // taken). Its outlink goes out again only from a shallower page than
+  // before: the engine gives a URL it left out past the depth limit another
+  // chance (crawler/considered_urls.h); from a page no shallower the same
+  // outlink tells it nothing new (a link of other text is no repeat).
+  if (SiteState::LinkMemo* read = s.links_read.find(key)) {
+    if (depth < read->sent_depth) {
+      read->sent_depth = depth;
+      AddOutlink(s, url, text, *read, out);
+    }
+    return;
+  }
+  // rt7budget BUG-8: a site's URLs are bounded as the engine's are; past
+  // the cap a new URL is neither kept nor followed (OnSiteDone says so).
+  if (s.pools.urls.size() >= kMaxUrlsPerSite &&
+      s.pools.urls.Find(url) == StringPool::kNone) {
+    ++s.links_over_cap;
+    return;
+  }
   const std::string norm = NormalizeThai(text);
   Facts(s, url, page_url, out);
   AddHits(s, Field::kLinkText, norm, url, page_url, out);
@@ -229,7 +244,7 @@ void Pipeline::ProcessLink(SiteState& s, const std::string& page_url,
       AddDates(s, Field::kLinkText, "link_text", norm, url, out);
   SiteState::LinkMemo read{LooksLikeIndex(norm),
                            LooksLikePagination(norm, url),
-                           LooksLikeDocument(url)};
+                           LooksLikeDocument(url), depth};
   // When the date cap cut this read short, the link is read every time.
   if (!capped) s.links_read.emplace(std::move(key), read);
   AddOutlink(s, url, text, read, out);
@@ -244,6 +259,7 @@ void Pipeline::AddOutlink(SiteState& s, const std::string& url,
     link.check_external = true;
   }
   if (read.index) link.priority = std::max(link.priority, kIndexPriority);
+  link.index = read.index;  // what it leads to may hold any item
   const std::vector<DateFact>& dates = s.facts[url].dates;
   for (const DateFact& d : dates) {
     if (d.fiscal_year == options_.judge.fiscal_year) {
@@ -259,7 +275,8 @@ void Pipeline::AddOutlink(SiteState& s, const std::string& url,
 
 void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
                            Extract* out) {
-  HtmlRead read = TakeRead(r);
+  std::optional<PlaceholderKind> placeholder;
+  HtmlRead read = TakeRead(r, &placeholder);
   out->charset = read.charset;
   if (!read.parse_error.empty()) {
     facts.error = read.parse_error;
@@ -269,12 +286,19 @@ void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
   if (read.needs_js) facts.error = kNeedsJsNote;
   if (!read.moved_to.empty()) facts.error = kMovedNote + read.moved_to;
   const std::string& url = r.request.url;
-  facts.placeholder = read.placeholder;
   if (!s.chrome_known) {
     s.chrome_lines.insert(read.lines.begin(), read.lines.end());
     s.chrome_known = true;
-  } else if (ClassifyPlaceholder(read.lines, s.chrome_lines,
-                                 read.headings.text, matcher_) !=
+    // The start page is its own chrome: "empty" means nothing there.
+    const PlaceholderKind kind = ClassifyPlaceholder(
+        read.lines, {}, read.headings.text, LinkTexts(read.links), matcher_);
+    facts.placeholder =
+        kind != PlaceholderKind::kNone && kind != PlaceholderKind::kEmpty;
+  } else if ((placeholder ? *placeholder
+                          : ClassifyPlaceholder(read.lines, s.chrome_lines,
+                                                read.headings.text,
+                                                LinkTexts(read.links),
+                                                matcher_)) !=
              PlaceholderKind::kNone) {
     facts.placeholder = true;  // empty, a notice alone, a blank form
   }
@@ -284,16 +308,26 @@ void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
   AddMentions(s, Field::kTitle, "title", read.title_field.dates, url, out);
   AddMentions(s, Field::kHeadings, "headings", read.headings.dates, url, out);
   AddMentions(s, Field::kPageText, "page_text", read.page_text.dates, url, out);
+  NoteCut(s, url, read, out);
   for (LinkRecord& link : read.links) {
-    ProcessLink(s, url, link.to_url, link.text, out);
+    ProcessLink(s, r.request.depth, url, link.to_url, link.text, out);
     out->links.push_back(std::move(link));
   }
 }
 
+void Pipeline::NoteCut(SiteState& s, const std::string& url,
+                       const HtmlRead& read, Extract* out) {
+  if (read.cut.empty()) return;
+  out->cut = true;
+  if (s.cut.count++ == 0) s.cut.example = url + " (" + read.cut + ")";
+}
+
 void Pipeline::FollowLinks(SiteState& s, const FetchResult& r, Extract* out) {
   HtmlRead read = TakeRead(r);
+  NoteCut(s, r.request.url, read, out);
   for (LinkRecord& link : read.links) {
-    ProcessLink(s, r.request.url, link.to_url, link.text, out);
+    ProcessLink(s, r.request.depth, r.request.url, link.to_url, link.text,
+                out);
     out->links.push_back(std::move(link));
   }
 }
@@ -315,8 +349,20 @@ void Pipeline::StartReadAhead(const FetchResult& r) {
   auto job = std::make_unique<ReadJob>();
   ReadJob* out = job.get();
   if (WillReadHtml(r)) {
-    job->ticket =
-        pool_->Submit([this, &r, out] { out->read = ReadHtml(r, matcher_); });
+    const SiteState& s = sites_.at(r.request.site_id);  // WillReadHtml: there
+    const std::unordered_set<std::string>* chrome =
+        s.chrome_known ? &s.chrome_lines : nullptr;
+    job->ticket = pool_->Submit([this, &r, out, chrome] {
+      out->read = ReadHtml(r, matcher_);
+      out->login_page = IsLoginPage(
+          r.body, r.content_type,
+          r.final_url.empty() ? r.request.url : r.final_url);
+      if (chrome && out->read.parse_error.empty()) {
+        out->placeholder = ClassifyPlaceholder(
+            out->read.lines, *chrome, out->read.headings.text,
+            LinkTexts(out->read.links), matcher_);
+      }
+    });
   } else if (const StoredPage* prior = RowsToReadAhead(r)) {
     // An unchanged page: its stored rows are read on the pool's own
     // connection. Only an earlier run's rows, which no write of this run
@@ -375,13 +421,24 @@ void Pipeline::EndReadAhead(const FetchResult& r) {
 
 // `r`'s body read: the read ahead if there is one (finished here if need
 // be), else read now.
-HtmlRead Pipeline::TakeRead(const FetchResult& r) {
+HtmlRead Pipeline::TakeRead(const FetchResult& r,
+                            std::optional<PlaceholderKind>* placeholder) {
   auto it = read_ahead_.find(&r);
-  if (it == read_ahead_.end()) return ReadHtml(r, matcher_);
+  if (it == read_ahead_.end() || it->second->reads_rows) {
+    return ReadHtml(r, matcher_);
+  }
   pool_->Finish(it->second->ticket);
   HtmlRead read = std::move(it->second->read);
+  if (placeholder) *placeholder = it->second->placeholder;
   read_ahead_.erase(it);
   return read;
+}
+
+std::optional<bool> Pipeline::LoginPageReadAhead(const FetchResult& r) {
+  auto it = read_ahead_.find(&r);
+  if (it == read_ahead_.end() || it->second->reads_rows) return std::nullopt;
+  pool_->Finish(it->second->ticket);
+  return it->second->login_page;
 }
 
 // True if OnResponse will parse `r` as HTML (its branches, in its order).

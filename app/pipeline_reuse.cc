@@ -132,7 +132,7 @@ bool Pipeline::Reuse(SiteState& s, const FetchResult& r,
   }
   for (const LinkRecord& link : rows.links) {
     if (!out->links_from) out->links.push_back(link);
-    ProcessLink(s, url, link.to_url, link.text, out);
+    ProcessLink(s, r.request.depth, url, link.to_url, link.text, out);
   }
   return true;
 }

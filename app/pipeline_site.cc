@@ -99,72 +99,189 @@ void MarkInsecureEvidence(const SiteCrawlStats& stats,
   }
 }
 
-// True if a request not fetched for the budget (`ranked`: URL -> link
-// text, SiteCrawlStats::over_budget_ranked) may have held what `v` lacks:
-// a rule of `v`'s item matched that URL (its link text or file name) for a
-// component `v` is missing, or for any of a monthly item with months
-// missing. A link that names an ITA index page may lead to any item.
-bool MayHoldWhatIsMissing(const ItemVerdict& v, const RuleSet& rules,
-                          const std::vector<Hit>& hits,
-                          const std::map<std::string, std::string>& ranked,
-                          bool index_left_out) {
-  if (v.status != ItemStatus::kMissing && v.status != ItemStatus::kPartial) {
-    return false;
+// How a URL was left out, for an item's reason and the site's note.
+std::string LeftOutPhrase(LeftOutWhy why, int max_depth) {
+  switch (why) {
+    case LeftOutWhy::kBudget:
+      return "request budget exhausted";
+    case LeftOutWhy::kDepth:
+      return "past --max-depth " + std::to_string(max_depth);
+    case LeftOutWhy::kTrap:
+      break;
   }
-  if (index_left_out) return true;
-  const Item* item = nullptr;
-  for (const Item& i : rules.items) {
-    if (i.id == v.item_id) item = &i;
+  return "skipped as a suspected crawler trap";
+}
+
+// True if `hits` name `left_out` URL as evidence for what `v` lacks: a rule
+// of `v`'s item matched it (its link text or file name) for a component
+// `v` is missing, or for any of a monthly item with months missing.
+bool HoldsWhatIsMissing(const ItemVerdict& v, const Item* item,
+                        const Hit& hit) {
+  if (hit.excluded || hit.item_id != v.item_id) return false;
+  if (v.status == ItemStatus::kMissing || !v.missing_months.empty() ||
+      item == nullptr) {
+    return true;
   }
-  for (const Hit& hit : hits) {
-    if (hit.excluded || hit.item_id != v.item_id || !ranked.count(hit.url)) {
-      continue;
-    }
-    if (v.status == ItemStatus::kMissing || !v.missing_months.empty() ||
-        item == nullptr) {
+  for (const Component& c : item->components) {
+    if (c.id == hit.component_id &&
+        std::find(v.missing_components.begin(), v.missing_components.end(),
+                  c.title) != v.missing_components.end()) {
       return true;
-    }
-    for (const Component& c : item->components) {
-      if (c.id != hit.component_id) continue;
-      if (std::find(v.missing_components.begin(), v.missing_components.end(),
-                    c.title) != v.missing_components.end()) {
-        return true;
-      }
     }
   }
   return false;
 }
 
-// rt6net M04: a site limit (the request budget, pages, documents) ran out
-// before every URL found was fetched. Said in the site's reason with the
-// items it left unchecked. The frontier takes the URLs likely to hold
-// evidence first, so a budget spent on a big site usually leaves out only
-// menus and archives: an item is unchecked (MarkItemIncomplete) only when
-// a URL left out was evidence for what it lacks (MayHoldWhatIsMissing),
-// not because some link of positive priority (any child of the ITA page)
-// was left out.
-void NoteOverBudget(const SiteCrawlStats& stats, const RuleSet& rules,
-                    const std::vector<Hit>& hits, std::string* reason,
-                    std::vector<ItemVerdict>* verdicts) {
-  const std::string what = std::to_string(stats.over_budget) +
-                           " URLs not fetched, e.g. " +
-                           stats.over_budget_example;
-  // Past the cap the URLs left out are not all known: any item may lack
-  // what one of them held.
-  bool index_left_out = stats.over_budget_ranked_cut;
-  for (const auto& [url, text] : stats.over_budget_ranked) {
-    index_left_out = index_left_out || LooksLikeIndex(NormalizeThai(text));
+// Why a URL left out of the crawl (SiteCrawlStats::left_out) may have held
+// what `v` lacks, "" if none may: a rule hit names it (HoldsWhatIsMissing),
+// or `any` (an ITA index page left out, or more left out than kept) says
+// every item may be there.
+std::string MayHoldWhatIsMissing(const ItemVerdict& v, const RuleSet& rules,
+                                 const std::vector<Hit>& hits,
+                                 const SiteCrawlStats& stats,
+                                 const std::string& any) {
+  if (v.status != ItemStatus::kMissing && v.status != ItemStatus::kPartial) {
+    return "";
   }
+  if (!any.empty()) return any;
+  const Item* item = nullptr;
+  for (const Item& i : rules.items) {
+    if (i.id == v.item_id) item = &i;
+  }
+  for (const Hit& hit : hits) {
+    auto it = stats.left_out.find(hit.url);
+    if (it == stats.left_out.end() || !HoldsWhatIsMissing(v, item, hit)) {
+      continue;
+    }
+    return LeftOutPhrase(it->second.why, stats.max_depth) + ": " + hit.url +
+           " not fetched";
+  }
+  return "";
+}
+
+// Why every item may lack what a URL left out held, "" if none: an ITA
+// index page (its link text names one), a link found on one or below it
+// (LeftOutLink::under_index) that names nothing a rule knows ("ดาวน์โหลด",
+// "คลิกที่นี่": one that does is judged by its hits, MayHoldWhatIsMissing),
+// or more URLs left out than the crawl kept (the cap of
+// SiteCrawlStats::left_out, or kMaxUrlsPerSite).
+std::string AnyItemLeftOut(const SiteCrawlStats& stats, int links_over_cap,
+                           const std::vector<Hit>& hits) {
+  std::set<std::string_view> named;  // URLs a rule matched
+  for (const Hit& hit : hits) {
+    if (!hit.excluded) named.insert(hit.url);
+  }
+  for (const auto& [url, link] : stats.left_out) {
+    if (LooksLikeIndex(NormalizeThai(link.text)) ||
+        (link.under_index && !named.count(url))) {
+      return LeftOutPhrase(link.why, stats.max_depth) + ": " + url +
+             " not fetched (an ITA index page, or found under one)";
+    }
+  }
+  if (stats.left_out_cut) {
+    return "more than " + std::to_string(SiteCrawlStats::kMaxRankedLeftOut) +
+           " likely URLs left out";
+  }
+  if (links_over_cap + stats.over_url_cap > 0) {
+    return "more than " + std::to_string(kMaxUrlsPerSite) + " URLs found";
+  }
+  return "";
+}
+
+// `example` or, if it got another chance since, a URL still left out for
+// `why`; "" if none is known.
+std::string LeftOutExample(const SiteCrawlStats& stats, LeftOutWhy why,
+                           const std::string& example) {
+  if (!example.empty()) return example;
+  for (const auto& [url, link] : stats.left_out) {
+    if (link.why == why) return url;
+  }
+  return "";
+}
+
+std::string EG(const std::string& example) {
+  return example.empty() ? "" : ", e.g. " + example;
+}
+
+// The site's note of each kind of URL left out.
+std::vector<std::string> LeftOutNotes(const SiteCrawlStats& stats,
+                                      int links_over_cap) {
+  std::vector<std::string> notes;
+  if (stats.over_budget > 0) {
+    notes.push_back(
+        "งบจำนวนคำขอของเว็บไซต์หมด (request budget exhausted: " +
+        std::to_string(stats.over_budget) + " URLs not fetched" +
+        EG(LeftOutExample(stats, LeftOutWhy::kBudget,
+                          stats.over_budget_example)) + ")");
+  }
+  if (stats.past_depth > 0) {
+    notes.push_back(
+        "ลิงก์ลึกเกินกำหนด (" + std::to_string(stats.past_depth) +
+        " URLs past --max-depth " + std::to_string(stats.max_depth) +
+        " not fetched" +
+        EG(LeftOutExample(stats, LeftOutWhy::kDepth,
+                          stats.past_depth_example)) + ")");
+  }
+  if (stats.trap_suspected > 0) {  // B11: say why pages were left out
+    const std::string example =
+        LeftOutExample(stats, LeftOutWhy::kTrap, stats.trap_example);
+    notes.push_back("สงสัยกับดักโปรแกรมรวบรวม (crawler trap suspected: " +
+                    std::to_string(stats.trap_suspected) + " URLs" +
+                    (example.empty() ? "" : " like " + example) + " skipped)");
+  }
+  if (const int n = links_over_cap + stats.over_url_cap; n > 0) {
+    notes.push_back("ลิงก์มากเกินกำหนด (more than " +
+                    std::to_string(kMaxUrlsPerSite) + " URLs found: " +
+                    std::to_string(n) + " links to further URLs not followed)");
+  }
+  return notes;
+}
+
+// rt6net M04, rt7budget: a crawl limit (the request budget, pages,
+// documents, --max-depth, trap suspicion, the URL cap) left URLs out of the
+// crawl. Said in the site's reason, kind by kind, with the items it left
+// unchecked. The frontier takes the URLs likely to hold evidence first, so
+// a budget spent on a big site usually leaves out only menus and archives:
+// an item is unchecked (MarkItemIncomplete) only when a URL left out may
+// have held what it lacks (MayHoldWhatIsMissing), not because some link of
+// positive priority was left out.
+void NoteLeftOut(const SiteCrawlStats& stats, int links_over_cap,
+                 const RuleSet& rules, const std::vector<Hit>& hits,
+                 std::string* reason, std::vector<ItemVerdict>* verdicts) {
+  const std::vector<std::string> notes = LeftOutNotes(stats, links_over_cap);
+  if (notes.empty()) return;
+  const std::string any = AnyItemLeftOut(stats, links_over_cap, hits);
   int unchecked = 0;
   for (ItemVerdict& v : *verdicts) {
-    if (MayHoldWhatIsMissing(v, rules, hits, stats.over_budget_ranked,
-                             index_left_out)) {
-      MarkItemIncomplete("request budget exhausted: " + what, &v);
-    }
+    const std::string why = MayHoldWhatIsMissing(v, rules, hits, stats, any);
+    if (!why.empty()) MarkItemIncomplete(why, &v);
     unchecked += v.status == ItemStatus::kUnchecked ? 1 : 0;
   }
-  AddNote("งบจำนวนคำขอของเว็บไซต์หมด (request budget exhausted: " + what +
-              "; " + std::to_string(unchecked) + " items not checked)",
+  for (const std::string& note : notes) AddNote(note, reason);
+  AddNote("ตรวจไม่ได้ " + std::to_string(unchecked) + " รายการ (" +
+              std::to_string(unchecked) + " items not checked)",
+          reason);
+}
+
+// rt7budget BUG-1/2: a page was read only in part (too many links, too
+// large, too much text: DocumentLimits, HtmlRead::cut). The links past the
+// cut were never followed and the text past it never matched, so whatever
+// the site still lacks may be there: every missing or partial item is
+// unchecked, the cut said in the site's reason. Text alone counts too: the
+// item may be named in the text not read, whether or not the part read
+// matched anything of it.
+void NoteCutPages(int pages, const std::string& example, std::string* reason,
+                  std::vector<ItemVerdict>* verdicts) {
+  const std::string what =
+      std::to_string(pages) + (pages == 1 ? " page was" : " pages were") +
+      " cut, e.g. " + example + ": what followed the cut was not read";
+  int unchecked = 0;
+  for (ItemVerdict& v : *verdicts) {
+    MarkItemIncomplete(what, &v);
+    unchecked += v.status == ItemStatus::kUnchecked ? 1 : 0;
+  }
+  AddNote("อ่านหน้าเว็บได้ไม่ครบ (page cut: " + what + "; " +
+              std::to_string(unchecked) + " items not checked)",
           reason);
 }
 
@@ -300,6 +417,8 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
     const std::vector<UrlFacts> facts = JudgedFacts(s, hits, mine);
     const size_t site_pages = s.facts.OkPages();
     const std::string incomplete = IncompleteNote(s);
+    const int links_over_cap = s.links_over_cap;
+    const SiteState::CutPages cut = s.cut;
     sites_.erase(site.id);  // the judge needs no more of it (`s` is gone)
     verdicts = JudgeSite(rules, options_.judge, facts, hits, site_pages);
     ApplyOverrides(rules, options_.judge, mine, facts, hits, &verdicts);
@@ -315,14 +434,9 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
               &info.reason);
       MarkIncomplete(incomplete, &verdicts);
     }
-    if (stats.over_budget > 0) {
-      NoteOverBudget(stats, rules, hits, &info.reason, &verdicts);
-    }
-    if (stats.trap_suspected > 0) {  // B11: say why pages were left out
-      AddNote("สงสัยกับดักโปรแกรมรวบรวม (crawler trap suspected: " +
-                  std::to_string(stats.trap_suspected) + " URLs like " +
-                  stats.trap_example + " skipped)",
-              &info.reason);
+    NoteLeftOut(stats, links_over_cap, rules, hits, &info.reason, &verdicts);
+    if (cut.count > 0) {
+      NoteCutPages(cut.count, cut.example, &info.reason, &verdicts);
     }
     MarkInsecureEvidence(stats, &verdicts);
     if (std::string none = NothingJudgedReason(verdicts, info.reason);

@@ -417,7 +417,8 @@ std::string StoredSig(const HomePage& home) {
   return home.title.empty() ? home.sig : home.sig + ";" + home.title;
 }
 
-std::string StandInPage(const FetchResult& r, const HomePage& home) {
+std::string StandInPage(const FetchResult& r, const HomePage& home,
+                        std::optional<bool> login_page) {
   const RequestKind kind = r.request.kind;
   if ((kind != RequestKind::kPage && kind != RequestKind::kDocument) ||
       r.outcome != FetchOutcome::kOk || r.request.depth == 0 ||
@@ -448,7 +449,9 @@ std::string StandInPage(const FetchResult& r, const HomePage& home) {
     return kShowsHome;
   }
   const std::string& at = r.final_url.empty() ? r.request.url : r.final_url;
-  if (IsLoginPage(r.body, r.content_type, at)) return kShowsLogin;
+  if (login_page ? *login_page : IsLoginPage(r.body, r.content_type, at)) {
+    return kShowsLogin;
+  }
   return "";
 }
 
@@ -457,8 +460,9 @@ bool IsStandInWhy(const std::string& why) {
          why == kShowsLogin;
 }
 
-std::string UnusableAnswer(const FetchResult& r, const HomePage& home) {
-  std::string why = StandInPage(r, home);
+std::string UnusableAnswer(const FetchResult& r, const HomePage& home,
+                           std::optional<bool> login_page) {
+  std::string why = StandInPage(r, home, login_page);
   return why.empty() ? UnopenableDocument(r) : why;
 }
 

@@ -17,6 +17,7 @@
 #define OITWATCH_APP_STAND_IN_PAGE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,14 +70,18 @@ std::string TitleKey(std::string_view html);
 // Why the 2xx answer `r` to a page or document request is not the page the
 // URL named: "redirects to the home page (URL)", "shows the home page" or
 // "shows a login page"; "" if none of these (and for the start URL).
-std::string StandInPage(const FetchResult& r, const HomePage& home);
+// `login_page`: IsLoginPage of `r` if already known (read on another
+// thread), else found here.
+std::string StandInPage(const FetchResult& r, const HomePage& home,
+                        std::optional<bool> login_page = std::nullopt);
 
 // True if `why` is one of StandInPage's answers (MarkUnopenable words a
 // page's note by it).
 bool IsStandInWhy(const std::string& why);
 
 // StandInPage, or else pipeline_internal::UnopenableDocument.
-std::string UnusableAnswer(const FetchResult& r, const HomePage& home);
+std::string UnusableAnswer(const FetchResult& r, const HomePage& home,
+                           std::optional<bool> login_page = std::nullopt);
 
 // True if `html` is a login wall: a form that asks for a password (a
 // password input, or a login title/heading over a password field) with at

@@ -8,6 +8,8 @@
 #define OITWATCH_CRAWLER_CRAWL_H_
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -45,6 +47,7 @@ struct Outlink {
   std::string text;  // anchor text
   int priority = 0;  // higher = sooner (likely evidence first)
   bool check_external = false;  // fetch it even on another host (evidence)
+  bool index = false;  // its text names an ITA index page (LooksLikeIndex)
 };
 
 // Where a URL stands relative to a site (shared by the engine and the sink).
@@ -55,6 +58,32 @@ enum class LinkScope {
   kOtherHost,     // another host: check only if the sink asks
 };
 LinkScope ClassifyLink(const std::string& scope_prefix, const std::string& url);
+
+// Distinct URLs the crawl keeps per site (the engine's ConsideredUrls, the
+// pipeline's facts). A district site names a few thousand (a 2,000-page
+// site ~10,000, app/facts_table.h); a hostile one can name millions
+// (rt7budget P07: ~600,000 in one night, 1.4 GB). 50,000 is five times the
+// largest real site and keeps a site's URL state near 100 MB (~1-2 KB a
+// URL). Links to more are counted, not followed.
+constexpr size_t kMaxUrlsPerSite = 50000;
+
+// Why a URL of a site was left out of the crawl: a crawl limit, not the
+// site, kept it from being fetched, so what it holds is not known.
+enum class LeftOutWhy : uint8_t {
+  kBudget,  // a site limit (requests, pages, documents, checks) was spent
+  kDepth,   // more hops from the start URL than --max-depth
+  kTrap,    // a suspected crawler trap (url.h LooksLikeTrap, trap.h)
+};
+
+// A URL left out that the frontier ranked above the rest (priority > 0: a
+// link that matched a rule, an ITA index, what they lead to).
+struct LeftOutLink {
+  std::string text;  // the link text it was left out under (the best seen)
+  LeftOutWhy why = LeftOutWhy::kBudget;
+  // It is an ITA index page, or was found on one (or below one, along
+  // links whose priority came from it): it may hold any item.
+  bool under_index = false;
+};
 
 struct SiteCrawlStats {
   std::string scope_prefix;
@@ -67,25 +96,31 @@ struct SiteCrawlStats {
                                // or by the watchdog (false)
   bool host_dropped = false;   // error budget spent or Crawl-delay too high
   std::string host_note;
-  // Page links skipped as a suspected crawler trap (template budget spent,
-  // or LooksLikeTrap), and the first of them.
+  // URLs left out of the crawl, each counted once per kind (a URL that got
+  // another chance later is no longer counted), with the first of each:
+  // suspected traps (template budget, LooksLikeTrap, document variants),
+  // a site limit spent, deeper than max_depth.
   int trap_suspected = 0;
   std::string trap_example;
-  // Requests not fetched because a site limit (requests, pages, documents,
-  // checks) was spent, and the first of them: the site's report says the
-  // budget ran out. Of those the frontier ranked above the rest (priority
-  // > 0: a link that matched a rule, an ITA index, what they lead to), URL
-  // -> link text: the pipeline tells which of them were evidence for an
-  // item it would call missing (a rule matched that URL, or the link names
-  // an ITA index), and only then leaves that item unchecked. A hostile site
-  // can leave out hundreds of thousands of such links: the map keeps
-  // kMaxRankedLeftOut of them and `over_budget_ranked_cut` says more were
-  // left out, which the pipeline reads as "any item may be among them".
-  static constexpr size_t kMaxRankedLeftOut = 1000;
   int over_budget = 0;
   std::string over_budget_example;
-  std::map<std::string, std::string> over_budget_ranked;
-  bool over_budget_ranked_cut = false;
+  int past_depth = 0;
+  std::string past_depth_example;
+  int max_depth = 0;  // the crawl's --max-depth, for the note
+  // Of those the frontier ranked above the rest, URL -> how: the pipeline
+  // tells which of them were evidence for an item it would call missing (a
+  // rule matched that URL, or it is under an ITA index), and only then
+  // leaves that item unchecked. A hostile site can leave out hundreds of
+  // thousands of such links: the map keeps kMaxRankedLeftOut of them and
+  // `left_out_cut` says more were left out, which the pipeline reads as
+  // "any item may be among them".
+  static constexpr size_t kMaxRankedLeftOut = 1000;
+  std::map<std::string, LeftOutLink> left_out;
+  bool left_out_cut = false;
+  // Links to URLs never considered because the site already had
+  // kMaxUrlsPerSite distinct ones (a hostile site's endless links): what
+  // they held is not known either.
+  int over_url_cap = 0;
   // A24: fetches that went from https to plain http (a redirect hop, or a
   // link of an https page), request URL -> the http URL. Followed, so the
   // site is still checked; each one is a finding, and a verdict resting on

@@ -76,6 +76,7 @@ Engine::Engine(const std::vector<Site>& sites, const CrawlConfig& config,
     s.stats.scope_prefix = ScopePrefix(site.url);
     s.stats.seed.request.url = site.url;
     s.templates = TemplateBudget(config.max_urls_per_template);
+    s.stats.max_depth = config.limits.max_depth;
   }
 }
 
@@ -150,7 +151,7 @@ void Engine::Seed(SiteState& s) {
   r.priority = kSeedPriority;
   sink_->PrepareRequest(*s.site, &r);
   s.stats.seed.request = r;
-  s.considered.insert(r.url);
+  s.considered.Take(r.url, r.priority);
   Enqueue(r);
   std::vector<Outlink> pinned;
   for (const std::string& url : s.site->pinned_urls) {
@@ -207,15 +208,11 @@ void Engine::Admit(HostState& host, const Request& r) {
 }
 
 void Engine::OverBudget(const Request& r) {
-  SiteCrawlStats& stats = sites_[r.site_id].stats;
-  if (stats.over_budget++ == 0) stats.over_budget_example = r.url;
-  if (r.priority > 0 && r.kind != RequestKind::kCheck) {
-    if (stats.over_budget_ranked.size() < SiteCrawlStats::kMaxRankedLeftOut) {
-      stats.over_budget_ranked.emplace(r.url, r.link_text);
-    } else if (!stats.over_budget_ranked.count(r.url)) {
-      stats.over_budget_ranked_cut = true;
-    }
-  }
+  LeaveOut(sites_[r.site_id], r, LeftOutWhy::kBudget);
+}
+
+void Engine::LeaveOut(SiteState& s, const Request& r, LeftOutWhy why) {
+  s.considered.LeaveOut(r, why, &s.stats);
   NotFetched(r, FetchOutcome::kSkipped);
 }
 
@@ -232,9 +229,14 @@ void Engine::NotFetched(const Request& r, FetchOutcome why) {
   sink_->OnNotFetched(*s.site, r, why);
 }
 
-void Engine::SuspectTrap(SiteState& s, const Request& r) {
-  if (s.stats.trap_suspected++ == 0) s.stats.trap_example = r.url;
-  NotFetched(r, FetchOutcome::kSkipped);
+bool Engine::SuspectTrap(SiteState& s, const Request& r) {
+  const bool trap =
+      r.kind == RequestKind::kPage
+          ? LooksLikeTrap(r.url) || !s.templates.Admit(r.url, r.priority > 0)
+          : r.kind == RequestKind::kDocument &&
+                !s.document_variants.Admit(r.url);
+  if (trap) LeaveOut(s, r, LeftOutWhy::kTrap);
+  return trap;
 }
 
 void Engine::StartReady(TimePoint now, size_t waiting) {
@@ -389,46 +391,44 @@ void Engine::Record(SiteState& s, const FetchResult& r) {
   }
 }
 
+// Each link's URL is considered once, or again when a later link ranks it
+// better than the link it was left out under (ConsideredUrls). A link
+// whose text names an ITA index, and a ranked link found on a page under
+// one, are under that index (LeftOutLink::under_index).
 void Engine::Consider(SiteState& s, const Request& from,
                       const std::vector<Outlink>& links, bool from_https) {
   if (from.kind != RequestKind::kPage) return;
+  const bool from_index = s.considered.UnderIndex(from.url);
   for (const Outlink& link : links) {
-    if (!s.considered.insert(link.url).second) continue;
+    if (s.considered.Taken(link.url)) continue;  // a menu on every page
+    const LinkScope scope = ClassifyLink(s.stats.scope_prefix, link.url);
+    // Another district, a central page or another host is checked when the
+    // link may be evidence, never crawled.
+    const bool page = scope == LinkScope::kPage;
+    if (!page && scope != LinkScope::kDocument && !link.check_external) continue;
     Request r;
     r.url = link.url;
     r.site_id = s.site->id;
+    r.kind = page ? RequestKind::kPage
+             : scope == LinkScope::kDocument ? RequestKind::kDocument
+                                             : RequestKind::kCheck;
     r.depth = from.depth + 1;
     r.priority = link.priority;
     r.found_on = from.url;
     r.from_https = from_https;
     r.link_text = link.text;
-    switch (ClassifyLink(s.stats.scope_prefix, link.url)) {
-      case LinkScope::kPage:
-        if (LooksLikeTrap(link.url) ||
-            !s.templates.Admit(link.url, link.priority > 0)) {
-          SuspectTrap(s, r);
-          continue;
-        }
-        r.kind = RequestKind::kPage;
-        break;
-      case LinkScope::kDocument:
-        if (!s.document_variants.Admit(link.url)) {
-          SuspectTrap(s, r);
-          continue;
-        }
-        r.kind = RequestKind::kDocument;
-        break;
-      case LinkScope::kOtherSitePage:  // another district or a central page:
-        if (!link.check_external) continue;  // checked, never crawled
-        r.kind = RequestKind::kCheck;
-        break;
-      case LinkScope::kOtherHost:
-        if (!link.check_external) continue;
-        r.kind = RequestKind::kCheck;
-        break;
+    const bool within_depth = r.depth <= config_.limits.max_depth;
+    if (!s.considered.Consider(link.url, link.priority,
+                               link.index || (from_index && link.priority > 0),
+                               within_depth, &s.stats)) {
+      continue;
     }
-    sink_->PrepareRequest(*s.site, &r);
-    Enqueue(r);
+    if (!within_depth) {
+      LeaveOut(s, r, LeftOutWhy::kDepth);
+    } else if (!SuspectTrap(s, r)) {
+      sink_->PrepareRequest(*s.site, &r);
+      Enqueue(r);
+    }
   }
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "crawler/considered_urls.h"
 #include "crawler/crawl.h"
 #include "crawler/fetch_result.h"
 #include "crawler/fetcher.h"
@@ -41,7 +42,7 @@ class Engine {
   struct SiteState {
     const Site* site = nullptr;
     SiteCrawlStats stats;
-    std::set<std::string> considered;
+    ConsideredUrls considered;
     TemplateBudget templates;  // page URLs per shape (B11)
     DocumentVariants document_variants;  // query variants per document
     int in_flight = 0;
@@ -64,9 +65,15 @@ class Engine {
   void Admit(HostState& host, const Request& r);
   void NotFetched(const Request& r, FetchOutcome why);
   // `r` not fetched because a site limit (requests, pages, documents,
-  // checks) was spent: counted in the site's stats, then NotFetched.
+  // checks) was spent: left out (LeaveOut).
   void OverBudget(const Request& r);
-  void SuspectTrap(SiteState& s, const Request& r);
+  // `r` (considered) is not fetched for a crawl limit: counted in the
+  // site's stats as left out for `why` (ConsideredUrls), then NotFetched.
+  void LeaveOut(SiteState& s, const Request& r, LeftOutWhy why);
+  // True if `r` (a page or document) is left out as a suspected crawler
+  // trap (url.h LooksLikeTrap, the site's template budget or document
+  // variants).
+  bool SuspectTrap(SiteState& s, const Request& r);
   // Starts what the frontier has ready, while fewer than the connection
   // limit are in flight or `waiting` to be handled.
   void StartReady(TimePoint now, size_t waiting);

@@ -72,6 +72,7 @@ bool Frontier::MakeRoom(SiteState& site, const Request& request,
     ++site.skipped;
     --host.queued;
     --queued_;
+    site.seen.erase(victim.url);  // a better link may bring it back
     if (evicted != nullptr) evicted->push_back(victim);
     queue->second.erase(it);
     return WithinLimits(site, request);
@@ -84,6 +85,7 @@ bool Frontier::Add(const Request& request, std::vector<Request>* evicted) {
   if (!site.seen.insert(request.url).second) return false;
   if (!WithinLimits(site, request) && !MakeRoom(site, request, evicted)) {
     ++site.skipped;
+    site.seen.erase(request.url);  // a better link may bring it back
     return false;
   }
   if (request.kind == RequestKind::kPage) ++site.pages;

@@ -46,6 +46,8 @@ class Frontier {
   // lower than `request`'s, is evicted to make room: counted as skipped and
   // appended to `evicted` (may be null) for the caller to record. So the
   // budget goes to the most promising URLs, wherever they were found.
+  // A URL refused or evicted is not "queued": a later Add (a better link to
+  // it) may queue it.
   bool Add(const Request& request, std::vector<Request>* evicted = nullptr);
   // Re-queues a request for a retry without the seen check; counts against
   // max_requests_per_site. Returns false when the budget is spent.
