@@ -165,7 +165,9 @@ void Engine::Seed(SiteState& s) {
 void Engine::Enqueue(const Request& r) {
   std::string key = HostKey(r.url);
   HostState& host = hosts_[key];
-  if (host.dropped) return NotFetched(r, FetchOutcome::kSkipped);
+  if (host.dropped || SiteDropped(r)) {
+    return NotFetched(r, FetchOutcome::kSkipped);
+  }
   // A link check is one request, as a person following the link would
   // make; robots.txt governs crawling, so checks do not wait for it.
   if (r.kind == RequestKind::kCheck || host.known) return Admit(host, r);
@@ -263,6 +265,7 @@ void Engine::Handle(const FetchResult& r, TimePoint now) {
   SiteState& s = sites_[r.request.site_id];
   --s.in_flight;
   CountHostHealth(r);
+  CountSiteHealth(s, r);
   if (!MaybeRetry(r, now)) {
     frontier_.Done(r.request, now);
     Record(s, r);
@@ -320,7 +323,7 @@ void Engine::ReleaseHeld(HostState& host) {
   for (const Request& r : held) {
     SiteState& s = sites_[r.site_id];
     --s.held;
-    if (host.dropped) {
+    if (host.dropped || s.dropped) {
       NotFetched(r, FetchOutcome::kSkipped);
     } else {
       Admit(host, r);
@@ -341,7 +344,8 @@ bool Engine::MaybeRetry(const FetchResult& r, TimePoint now) {
   frontier_.Done(r.request, now, backoff);
   Request again = r.request;
   ++again.attempt;
-  if (hosts_[HostKey(again.url)].dropped || !frontier_.Retry(again)) {
+  if (hosts_[HostKey(again.url)].dropped || SiteDropped(again) ||
+      !frontier_.Retry(again)) {
     return false;  // budget spent: record the failure as it stands
   }
   return true;
@@ -358,6 +362,31 @@ void Engine::CountHostHealth(const FetchResult& r) {
     DropHost(key, host,
              "host dropped after " + std::to_string(host.consecutive_errors) +
                  " consecutive failed fetches");
+  }
+}
+
+bool Engine::SiteDropped(const Request& r) const {
+  auto it = sites_.find(r.site_id);
+  return it != sites_.end() && it->second.dropped;
+}
+
+void Engine::CountSiteHealth(SiteState& s, const FetchResult& r) {
+  if (!IsHostFailure(r)) {
+    s.consecutive_errors = 0;
+    return;
+  }
+  if (++s.consecutive_errors < config_.site_error_budget || s.dropped) return;
+  s.dropped = true;
+  s.stats.skipped += frontier_.DropSite(s.site->id);
+  // Said like a dropped host (the pipeline leaves what the site lacks
+  // unchecked), unless its host went first.
+  if (!s.stats.host_dropped) {
+    s.stats.host_dropped = true;
+    s.stats.host_note = "site dropped after " +
+                        std::to_string(s.consecutive_errors) +
+                        " consecutive failed fetches (" +
+                        FetchOutcomeName(r.outcome) + ", e.g. " +
+                        r.request.url + ")";
   }
 }
 

@@ -48,6 +48,8 @@ class Engine {
     int in_flight = 0;
     int held = 0;
     bool done = false;
+    int consecutive_errors = 0;  // CountSiteHealth
+    bool dropped = false;        // site_error_budget spent
   };
   struct HostState {
     bool known = false;
@@ -82,6 +84,10 @@ class Engine {
   void ReleaseHeld(HostState& host);
   bool MaybeRetry(const FetchResult& r, TimePoint now);
   void CountHostHealth(const FetchResult& r);
+  // Counts `r` against its site's error budget; when it is spent, the
+  // site's queued requests are dropped and no more are taken.
+  void CountSiteHealth(SiteState& s, const FetchResult& r);
+  bool SiteDropped(const Request& r) const;  // site_error_budget spent
   void DropHost(const std::string& key, HostState& host,
                 const std::string& note);
   void Record(SiteState& s, const FetchResult& r);

@@ -1,8 +1,8 @@
 // Alerts across a night on which the evidence could not be checked (red team
 // rt6night BUG-2): the item is compared with its last judged verdict (the
 // reports' last_known), not with the site's last checked run, where it was
-// `unchecked`. A site on which no item could be judged (its host dropped
-// after the start page) is stored `unchecked`, so it counts towards the
+// `unchecked`. A site on which no item could be judged (dropped after the
+// start page for its failed fetches) is stored `unchecked`, so it counts towards the
 // "unreachable N runs in a row" alert. Real binary, real SQLite file, real
 // loopback HTTP and SMTP.
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -124,7 +124,7 @@ TEST_F(AlertHistoryTest, UncheckedOnTwoNightsIsStillComparedWithThePass) {
 }
 
 // Red-team probe H01: the start page answers, every page it links to fails
-// until the host is dropped. No item could be judged, yet the site was stored
+// until the site is dropped (its own error budget). No item could be judged, yet the site was stored
 // "checked" (only the report said unchecked): the progress line said
 // state=checked and the unreachable alert never came. Now the stored state,
 // the progress line and the report agree, and night 3 queues the alert.
@@ -181,7 +181,9 @@ TEST(AlertHostDroppedTest, SiteWithNothingJudgedIsStoredUncheckedAndAlerted) {
     const std::string reason = q.getColumn(1).getString();
     EXPECT_NE(reason.find("no item could be checked"), std::string::npos)
         << reason;
-    EXPECT_NE(reason.find("host dropped"), std::string::npos) << reason;
+    EXPECT_NE(reason.find("site dropped after 8 consecutive failed fetches"),
+              std::string::npos)
+        << reason;
     SQLite::Statement queued(
         sql, "SELECT count(*) FROM outbox WHERE body LIKE '%" + kAlert + "%'");
     ASSERT_TRUE(queued.executeStep());
