@@ -34,12 +34,14 @@ bool ConsideredUrls::Consider(const std::string& url, int priority,
       ++stats->over_url_cap;
       return false;
     }
-    urls_.emplace(url, Entry{priority, false, LeftOutWhy::kBudget, under_index});
+    urls_.emplace(url,
+                  Entry{priority, false, LeftOutWhy::kBudget, under_index});
     return true;
   }
   Entry& e = it->second;
   if (!e.left_out) return false;
-  const bool better = priority > e.priority || (under_index && !e.under_index) ||
+  const bool better = priority > e.priority ||
+                      (under_index && !e.under_index) ||
                       (e.why == LeftOutWhy::kDepth && within_depth);
   if (!better) return false;
   // Withdrawn: the URL is tried again, and left out again (LeaveOut) if

@@ -50,7 +50,7 @@ class ConsideredUrls {
 
  private:
   struct Entry {
-    int32_t priority = 0;  // the best a link to it gave
+    int32_t priority = 0;   // the best a link to it gave
     bool left_out = false;  // for `why`; taken otherwise
     LeftOutWhy why = LeftOutWhy::kBudget;
     bool under_index = false;

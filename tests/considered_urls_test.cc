@@ -67,8 +67,8 @@ TEST(ConsideredUrlsTest, UrlsPastTheCapAreCountedNotKept) {
   ConsideredUrls urls;
   SiteCrawlStats stats;
   for (size_t i = 0; i < kMaxUrlsPerSite; ++i) {
-    ASSERT_TRUE(urls.Consider("http://h/" + std::to_string(i), 0, false, true,
-                              &stats));
+    ASSERT_TRUE(
+        urls.Consider("http://h/" + std::to_string(i), 0, false, true, &stats));
   }
   EXPECT_FALSE(urls.Consider("http://h/ita", 500, true, true, &stats));
   EXPECT_FALSE(urls.Consider("http://h/ita", 500, true, true, &stats));

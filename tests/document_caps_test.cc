@@ -199,8 +199,8 @@ std::string AttributeSoup(std::mt19937* rng) {
   static const std::vector<std::string> kRead = {
       "href", "title", "alt", "src", "http-equiv", "content", "HREF", "Title"};
   static const std::vector<std::string> kValues = {
-      "/p1", "/p2 q", "> <", "'", "x\"y", "refresh", "0; url=/r", "ข้อความ",
-      "", "/a/b"};
+      "/p1",     "/p2 q",     "> <",    "'", "x\"y",
+      "refresh", "0; url=/r", "ข้อความ", "",  "/a/b"};
   const auto pick = [rng](const std::vector<std::string>& v) {
     return v[(*rng)() % v.size()];
   };
@@ -213,7 +213,7 @@ std::string AttributeSoup(std::mt19937* rng) {
     for (int i = 0; i < n; ++i) {
       const int sep = (*rng)() % 6;
       html += sep == 0 && quoted ? "" : sep == 1 ? "/" : sep == 2 ? "\n" : " ";
-      std::string name = (*rng)() % 8 == 0 ? pick(kRead)
+      std::string name = (*rng)() % 8 == 0    ? pick(kRead)
                          : (*rng)() % 30 == 0 ? "=x"
                                               : "d" + std::to_string(i);
       const int form = (*rng)() % 4;
@@ -228,9 +228,11 @@ std::string AttributeSoup(std::mt19937* rng) {
         }
         html += name + "=" + (v.empty() ? "v" : v);
       } else if (form == 2) {
-        html += name + "=\"" + (value.find('"') == std::string::npos ? value : "v") + "\"";
+        html += name + "=\"" +
+                (value.find('"') == std::string::npos ? value : "v") + "\"";
       } else {
-        html += name + "='" + (value.find('\'') == std::string::npos ? value : "v") + "'";
+        html += name + "='" +
+                (value.find('\'') == std::string::npos ? value : "v") + "'";
       }
     }
     html += (*rng)() % 5 == 0 ? "/>" : ">";

@@ -66,8 +66,8 @@ class PageCutTest : public ::testing::Test {
          std::string(OITWATCH_SOURCE_DIR) +
              "/config/rules/bma-district-2568.yaml",
          "--db", dir_ + "/" + db, "--as-of", "2025-04-10", "--host-delay-ms",
-         "0", "--allow-address", "127.0.0.1", "--no-alerts", "--format",
-         "json", "--quiet"},
+         "0", "--allow-address", "127.0.0.1", "--no-alerts", "--format", "json",
+         "--quiet"},
         120);
     EXPECT_FALSE(r.timed_out);
     json out = json::parse(r.out, nullptr, false);

@@ -34,11 +34,13 @@ const char kHtml[] = "text/html; charset=utf-8";
 TestResponse Page(const std::string& title, const std::string& main,
                   const std::string& aside) {
   return TestResponse{
-      200, kHtml,
+      200,
+      kHtml,
       Html(title,
            "<header><h1>สำนักงานเขตทดสอบ</h1></header><nav><a href=\"/t/\">"
            "หน้าหลัก</a> | <a href=\"/t/ita\">การเปิดเผยข้อมูลสาธารณะ (OIT)"
-           "</a></nav><main>" + main + "</main><aside>" + aside + "</aside>"),
+           "</a></nav><main>" +
+               main + "</main><aside>" + aside + "</aside>"),
       {}};
 }
 
@@ -46,9 +48,9 @@ TestResponse Page(const std::string& title, const std::string& main,
 std::string News(int year) {
   std::string items;
   for (int day = 1; day <= 8; ++day) {
-    items += "<li>สำนักงานเขตทดสอบจัดกิจกรรมชุมชน ครั้งที่ " +
-             std::to_string(day) + " (" + std::to_string(day) + " มีนาคม " +
-             std::to_string(year) + ")</li>";
+    items += "<li>สำนักงานเขตทดสอบจัดกิจกรรมชุมชน ครั้งที่ " + std::to_string(day) +
+             " (" + std::to_string(day) + " มีนาคม " + std::to_string(year) +
+             ")</li>";
   }
   return "<h2>ข่าวประชาสัมพันธ์</h2><ul>" + items + "</ul>";
 }
@@ -64,27 +66,43 @@ class PageDatingRunTest : public testing::Test {
              const std::string& link, const std::string& main,
              const std::string& chrome, const std::string& aside = "") {
     TestServer server;
-    server.Route("/t/", Page("หน้าหลัก", "<p>สำนักงานเขตทดสอบ ยินดีต้อนรับ</p>",
-                             chrome));
-    server.Route("/t/ita",
-                 Page("การเปิดเผยข้อมูลสาธารณะ (OIT)",
-                      "<h2>การเปิดเผยข้อมูลสาธารณะ (OIT)</h2><ul><li><a "
-                      "href=\"/t/" + path + "\">" + link + "</a></li></ul>",
-                      chrome));
+    server.Route("/t/",
+                 Page("หน้าหลัก", "<p>สำนักงานเขตทดสอบ ยินดีต้อนรับ</p>", chrome));
+    server.Route("/t/ita", Page("การเปิดเผยข้อมูลสาธารณะ (OIT)",
+                                "<h2>การเปิดเผยข้อมูลสาธารณะ (OIT)</h2><ul><li><a "
+                                "href=\"/t/" +
+                                    path + "\">" + link + "</a></li></ul>",
+                                chrome));
     server.Route("/t/" + path, Page(link, main, aside + chrome));
     EXPECT_TRUE(server.Start());
     EXPECT_TRUE(WriteFile(dir_ + "/sites.yaml",
                           "sites:\n  - id: t\n    name: สำนักงานเขตทดสอบ\n"
                           "    name_en: Test\n    url: " +
                               server.url("/t/") + "\n"));
-    const ProcessResult r = RunProcess(
-        {OITWATCH_BINARY, "run", "--sites", dir_ + "/sites.yaml", "--rules",
-         std::string(OITWATCH_SOURCE_DIR) +
-             "/config/rules/bma-district-2568.yaml",
-         "--db", dir_ + "/o" + std::to_string(runs_++) + ".db", "--as-of", "2025-04-10", "--host-delay-ms",
-         "0", "--allow-address", "127.0.0.1", "--timeout-ms", "3000",
-         "--connect-timeout-ms", "1000", "--format", "json", "--quiet"},
-        60);
+    const ProcessResult r =
+        RunProcess({OITWATCH_BINARY,
+                    "run",
+                    "--sites",
+                    dir_ + "/sites.yaml",
+                    "--rules",
+                    std::string(OITWATCH_SOURCE_DIR) +
+                        "/config/rules/bma-district-2568.yaml",
+                    "--db",
+                    dir_ + "/o" + std::to_string(runs_++) + ".db",
+                    "--as-of",
+                    "2025-04-10",
+                    "--host-delay-ms",
+                    "0",
+                    "--allow-address",
+                    "127.0.0.1",
+                    "--timeout-ms",
+                    "3000",
+                    "--connect-timeout-ms",
+                    "1000",
+                    "--format",
+                    "json",
+                    "--quiet"},
+                   60);
     EXPECT_FALSE(r.timed_out) << "the run must end";
     try {
       return ReportItem(ReportSite(json::parse(r.out), "t"), item);
@@ -140,9 +158,9 @@ TEST_F(PageDatingRunTest, F6_FiveYearPlanInASidebarDoesNotMakeNewsStale) {
 }
 
 TEST_F(PageDatingRunTest, F6_NextYearsDraftBudgetDoesNotMakeNewsStale) {
-  const json o4 = JudgeNews(
-      News(2568), kFooterBe,
-      "<p>ร่างข้อบัญญัติงบประมาณรายจ่าย ประจำปีงบประมาณ พ.ศ. 2569</p>");
+  const json o4 =
+      JudgeNews(News(2568), kFooterBe,
+                "<p>ร่างข้อบัญญัติงบประมาณรายจ่าย ประจำปีงบประมาณ พ.ศ. 2569</p>");
   EXPECT_EQ(o4.value("status", ""), "pass") << o4.dump();
 }
 
@@ -150,12 +168,12 @@ TEST_F(PageDatingRunTest, F6_NextYearsDraftBudgetDoesNotMakeNewsStale) {
 // its text names with a marker, not by this FY's posting and edit dates:
 // last year's plan is stale.
 TEST_F(PageDatingRunTest, PlanPageIsDatedByItsMarkedYearNotItsPostingDate) {
-  const json o5 = Judge(
-      "O5", "plan", "แผนปฏิบัติราชการประจำปี",
-      "<h2>แผนปฏิบัติราชการประจำปี</h2><p>แผนปฏิบัติราชการ ประจำปีงบประมาณ "
-      "พ.ศ. 2567 ของสำนักงานเขตทดสอบ มีโครงการ 12 โครงการ</p><p>วันที่โพสต์ "
-      "5 ตุลาคม 2567 แก้ไขล่าสุด 2 ธันวาคม 2567</p>",
-      kFooterBe);
+  const json o5 =
+      Judge("O5", "plan", "แผนปฏิบัติราชการประจำปี",
+            "<h2>แผนปฏิบัติราชการประจำปี</h2><p>แผนปฏิบัติราชการ ประจำปีงบประมาณ "
+            "พ.ศ. 2567 ของสำนักงานเขตทดสอบ มีโครงการ 12 โครงการ</p><p>วันที่โพสต์ "
+            "5 ตุลาคม 2567 แก้ไขล่าสุด 2 ธันวาคม 2567</p>",
+            kFooterBe);
   EXPECT_NE(o5.value("status", ""), "pass") << o5.dump();
   EXPECT_NE(o5.value("reason", "").find("FY2567"), std::string::npos)
       << o5.dump();

@@ -24,7 +24,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kGoodPages = 6;  // a chain (each page links the next), within --max-depth
+constexpr int kGoodPages =
+    6;  // a chain (each page links the next), within --max-depth
 constexpr int kBadLinks = 30;
 
 TEST(SiteErrorBudgetTest, AFailingSiteIsLeftAndItsHostKeepsServingTheOthers) {
@@ -45,7 +46,8 @@ TEST(SiteErrorBudgetTest, AFailingSiteIsLeftAndItsHostKeepsServingTheOthers) {
     });
   }
   server.Route("/good/schools",
-               TestResponse{200, "text/html; charset=utf-8",
+               TestResponse{200,
+                            "text/html; charset=utf-8",
                             Html("รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร",
                                  "<h1>รายชื่อโรงเรียนสังกัดกรุงเทพมหานคร"
                                  "ในพื้นที่เขต</h1><p>โรงเรียนวัดทดสอบ</p>"),
@@ -58,24 +60,46 @@ TEST(SiteErrorBudgetTest, AFailingSiteIsLeftAndItsHostKeepsServingTheOthers) {
     server.Route("/bad/x" + std::to_string(i),
                  TestResponse{500, "text/html", "<h1>Internal error</h1>", {}});
   }
-  server.Route("/bad/", TestResponse{200, "text/html; charset=utf-8",
-                                     Html("สำนักงานเขตป่วย", links), {}});
+  server.Route(
+      "/bad/",
+      TestResponse{
+          200, "text/html; charset=utf-8", Html("สำนักงานเขตป่วย", links), {}});
   ASSERT_TRUE(server.Start());
   const std::string dir = MakeTempDir();
-  ASSERT_TRUE(WriteFile(
-      dir + "/sites.yaml",
-      "sites:\n"
-      "  - id: good\n    name: สำนักงานเขตทดสอบ\n    name_en: Good\n"
-      "    url: " + server.url("/good/") + "\n"
-      "  - id: bad\n    name: สำนักงานเขตป่วย\n    name_en: Bad\n"
-      "    url: " + server.url("/bad/") + "\n"));
-  const ProcessResult r = RunProcess(
-      {OITWATCH_BINARY, "run", "--sites", dir + "/sites.yaml", "--rules",
-       std::string(OITWATCH_SOURCE_DIR) + "/config/rules/bma-district-2568.yaml",
-       "--db", dir + "/o.db", "--as-of", "2025-04-10", "--host-delay-ms", "0",
-       "--host-connections", "2", "--allow-address", "127.0.0.1",
-       "--timeout-ms", "5000", "--format", "json", "--quiet"},
-      120);
+  ASSERT_TRUE(
+      WriteFile(dir + "/sites.yaml",
+                "sites:\n"
+                "  - id: good\n    name: สำนักงานเขตทดสอบ\n    name_en: Good\n"
+                "    url: " +
+                    server.url("/good/") +
+                    "\n"
+                    "  - id: bad\n    name: สำนักงานเขตป่วย\n    name_en: Bad\n"
+                    "    url: " +
+                    server.url("/bad/") + "\n"));
+  const ProcessResult r =
+      RunProcess({OITWATCH_BINARY,
+                  "run",
+                  "--sites",
+                  dir + "/sites.yaml",
+                  "--rules",
+                  std::string(OITWATCH_SOURCE_DIR) +
+                      "/config/rules/bma-district-2568.yaml",
+                  "--db",
+                  dir + "/o.db",
+                  "--as-of",
+                  "2025-04-10",
+                  "--host-delay-ms",
+                  "0",
+                  "--host-connections",
+                  "2",
+                  "--allow-address",
+                  "127.0.0.1",
+                  "--timeout-ms",
+                  "5000",
+                  "--format",
+                  "json",
+                  "--quiet"},
+                 120);
   ASSERT_FALSE(r.timed_out);
   json report;
   try {
@@ -87,8 +111,8 @@ TEST(SiteErrorBudgetTest, AFailingSiteIsLeftAndItsHostKeepsServingTheOthers) {
   EXPECT_EQ(ReportItem(good, "O3").value("status", ""), "pass") << good.dump();
   EXPECT_EQ(server.hits("/good/schools"), 1);
   const json bad = ReportSite(report, "bad");
-  EXPECT_NE(bad.value("reason", "").find(
-                "site dropped after 8 consecutive failed fetches"),
+  EXPECT_NE(bad.value("reason", "")
+                .find("site dropped after 8 consecutive failed fetches"),
             std::string::npos)
       << bad.dump().substr(0, 2000);
   for (const json& item : bad.value("items", json::array())) {
