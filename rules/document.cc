@@ -108,6 +108,11 @@ bool IsRawText(std::string_view name) {
   return false;
 }
 
+// Elements whose content is parsed as markup but never shown (IsHidden).
+bool IsHiding(std::string_view name) {
+  return name == "template" || name == "noscript";
+}
+
 // Position after the '>' closing a tag whose name ends at p (quoted
 // attribute values may hold '>'); html.size() if unterminated. Adds to
 // *attributes the names that start after a space or '/' or a quoted value
@@ -326,6 +331,18 @@ bool CapNesting(std::string_view html, const DocumentLimits& limits,
       copied = after;
       ++cut->tags;
       changed = true;
+      if (IsRawText(name) || IsHiding(name)) {
+        // Goes whole, through its end tag: without its start tag its
+        // content (a script, a template's links, a second title) would be
+        // read as visible text and links (rt7parse finding 2).
+        const size_t end_at = FindEndTag(html, after, name);
+        size_t ignored = 0;
+        copied = end_at == html.size()
+                     ? end_at
+                     : TagEnd(html, end_at + 2 + name.size(), &ignored);
+        i = copied;
+        continue;
+      }
     } else {
       if (counts) ++depth;
       open.Start(f, name);
@@ -489,11 +506,25 @@ bool IsHeading(GumboTag tag) {
          tag == GUMBO_TAG_H4 || tag == GUMBO_TAG_H5 || tag == GUMBO_TAG_H6;
 }
 
+// Elements a browser does not show: scripts and styles, templates, the
+// fallbacks of <noscript>, <noembed> and <noframes> (a browser with
+// scripts, frames and plugins shows the script's, frame's or plugin's
+// output instead). An <iframe>'s fallback text is not shown either, but
+// its src is a link: HidesContent.
 bool IsHidden(const GumboNode* node) {
   if (node->type == GUMBO_NODE_TEMPLATE) return true;
   const GumboTag tag = node->v.element.tag;
   return tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE ||
-         tag == GUMBO_TAG_NOSCRIPT || tag == GUMBO_TAG_TEMPLATE;
+         tag == GUMBO_TAG_NOSCRIPT || tag == GUMBO_TAG_TEMPLATE ||
+         tag == GUMBO_TAG_NOEMBED || tag == GUMBO_TAG_NOFRAMES;
+}
+
+// An element read (its attributes: an iframe's src) without its content
+// (rt7parse finding 1: a date in an iframe's fallback text made a stale
+// list pass).
+bool HidesContent(const GumboNode* node) {
+  return node->type == GUMBO_NODE_ELEMENT &&
+         node->v.element.tag == GUMBO_TAG_IFRAME;
 }
 
 std::string_view Attr(const GumboNode* node, const char* name) {
@@ -616,6 +647,7 @@ class Walker {
   void Enter(const GumboNode* node);
   void Exit(const GumboNode* node);
   void OnText(std::string_view s);
+  bool IsOtherTitle(const GumboNode* node) const;
   void OnLinkElement(const GumboNode* node, GumboTag tag);
   int AddLink(std::string_view href, std::string text);
 
@@ -715,18 +747,28 @@ void Walker::Walk(const GumboNode* root) {
       continue;
     }
     const bool is_element = node->type != GUMBO_NODE_DOCUMENT;
-    if (is_element && IsHidden(node)) continue;
+    if (is_element && (IsHidden(node) || IsOtherTitle(node))) continue;
     if (is_element) Enter(node);
     const GumboVector& kids = node->type == GUMBO_NODE_DOCUMENT
                                   ? node->v.document.children
                                   : node->v.element.children;
     if (is_element) stack.push_back({node, true});
+    if (HidesContent(node)) continue;
     for (unsigned i = kids.length; i > 0; --i) {
       stack.push_back({static_cast<const GumboNode*>(kids.data[i - 1]), false});
     }
   }
   doc_->cut.text = text_.full();
   doc_->text = text_.Take();
+}
+
+// A <title> that is not the page's: one after it (in the body too: it is
+// not shown) or an SVG tooltip. The page's title is the first HTML <title>
+// with text (Enter).
+bool Walker::IsOtherTitle(const GumboNode* node) const {
+  return node->v.element.tag == GUMBO_TAG_TITLE &&
+         !(doc_->title.empty() &&
+           node->v.element.tag_namespace == GUMBO_NAMESPACE_HTML);
 }
 
 void Walker::OnText(std::string_view s) {

@@ -102,6 +102,52 @@ TEST(DocumentCapsTest, NestingCutLosesNothingWeRead) {
   EXPECT_EQ(Urls(doc), "http://127.0.0.1:8080/deep\n");
 }
 
+// rt7parse finding 2: past the nesting cap a script, style, template,
+// noscript or title goes whole (start tag, content, end tag); its content
+// was read as visible text and links once its start tag alone was removed.
+TEST(DocumentCapsTest, PastTheNestingCapHiddenElementsGoWhole) {
+  std::string html = "<html><head><title>หน้าจริง</title></head><body>";
+  for (int i = 0; i < 600; ++i) html += "<div>";
+  html +=
+      "<script>var d = 'SCRIPTDATE 1 เมษายน 2568';</script>"
+      "<style>.x{content:'STYLEDATE'}</style>"
+      "<template><a href='/hidden-link'>TEMPLATETEXT</a></template>"
+      "<noscript>NOSCRIPTTEXT</noscript>"
+      "<title>SECONDTITLE</title>"
+      "<p>ข้อความจริง <a href='/real'>ลิงก์จริง</a></p></body></html>";
+  const Document doc = Parse(html);
+  EXPECT_GT(doc.cut.tags, 0u);
+  for (const char* hidden : {"SCRIPTDATE", "STYLEDATE", "TEMPLATETEXT",
+                             "NOSCRIPTTEXT", "SECONDTITLE"}) {
+    EXPECT_EQ(doc.text.find(hidden), std::string::npos) << hidden;
+  }
+  EXPECT_EQ(Urls(doc).find("hidden-link"), std::string::npos) << Urls(doc);
+  EXPECT_NE(doc.text.find("ข้อความจริง"), std::string::npos) << doc.text;
+  EXPECT_NE(Urls(doc).find("/real"), std::string::npos) << Urls(doc);
+  EXPECT_EQ(doc.title, "หน้าจริง");
+}
+
+// rt7parse finding 1: what a browser does not show is not page text: the
+// fallbacks of <iframe>, <noembed> and <noframes>, a second <title> in the
+// body, an SVG tooltip. The page's own title is still its title.
+TEST(DocumentCapsTest, FallbacksAndOtherTitlesAreNotPageText) {
+  const Document doc = Parse(
+      "<html><head><title>ข่าวประชาสัมพันธ์</title></head><body>"
+      "<p>ข่าว 1 มีนาคม 2566</p>"
+      "<iframe src='/w'>IFRAMEDATE 1 เมษายน 2568</iframe>"
+      "<noembed>NOEMBEDDATE</noembed><noframes>NOFRAMESDATE</noframes>"
+      "<title>BODYTITLE 2568</title>"
+      "<svg><title>SVGTIP</title><circle r='1'/></svg>"
+      "<p>จบ</p></body></html>");
+  for (const char* hidden : {"IFRAMEDATE", "NOEMBEDDATE", "NOFRAMESDATE",
+                             "BODYTITLE", "SVGTIP"}) {
+    EXPECT_EQ(doc.text.find(hidden), std::string::npos) << hidden;
+  }
+  EXPECT_EQ(doc.title, "ข่าวประชาสัมพันธ์");
+  EXPECT_NE(doc.text.find("ข่าว 1 มีนาคม 2566"), std::string::npos) << doc.text;
+  EXPECT_NE(doc.text.find("จบ"), std::string::npos) << doc.text;
+}
+
 TEST(DocumentCapsTest, AnInputOfTheFetchersSizeIsNotCut) {
   // FetcherOptions::max_page_bytes is 10 MiB (of any charset; TIS-620
   // triples as UTF-8).
