@@ -79,37 +79,13 @@ class PageDatingRunTest : public testing::Test {
                           "sites:\n  - id: t\n    name: สำนักงานเขตทดสอบ\n"
                           "    name_en: Test\n    url: " +
                               server.url("/t/") + "\n"));
-    const ProcessResult r =
-        RunProcess({OITWATCH_BINARY,
-                    "run",
-                    "--sites",
-                    dir_ + "/sites.yaml",
-                    "--rules",
-                    std::string(OITWATCH_SOURCE_DIR) +
-                        "/config/rules/bma-district-2568.yaml",
-                    "--db",
-                    dir_ + "/o" + std::to_string(runs_++) + ".db",
-                    "--as-of",
-                    "2025-04-10",
-                    "--host-delay-ms",
-                    "0",
-                    "--allow-address",
-                    "127.0.0.1",
-                    "--timeout-ms",
-                    "3000",
-                    "--connect-timeout-ms",
-                    "1000",
-                    "--format",
-                    "json",
-                    "--quiet"},
-                   60);
+    const ProcessResult r = RunProcess(
+        LoopbackRunArgs(
+            dir_ + "/sites.yaml", dir_ + "/o" + std::to_string(runs_++) + ".db",
+            {"--timeout-ms", "3000", "--connect-timeout-ms", "1000"}),
+        60);
     EXPECT_FALSE(r.timed_out) << "the run must end";
-    try {
-      return ReportItem(ReportSite(json::parse(r.out), "t"), item);
-    } catch (const json::exception& e) {
-      ADD_FAILURE() << e.what() << "\n" << r.out.substr(0, 1000) << r.err;
-      return json::object();
-    }
+    return ReportItem(ReportSite(ParseReport(r.out, r.err), "t"), item);
   }
 
   json JudgeNews(const std::string& main, const std::string& chrome,
