@@ -18,6 +18,7 @@
 #include "tests/test_fetch.h"
 #include "tests/test_html.h"
 #include "tests/test_process.h"
+#include "tests/test_report_json.h"
 #include "tests/test_server.h"
 #include "tests/test_tls.h"
 
@@ -231,28 +232,9 @@ class DowngradeRunTest : public ::testing::Test {
               "\n    name_en: " + id + "\n    url: " + url + "\n";
     }
     EXPECT_TRUE(WriteFile(dir_ + "/sites.yaml", yaml));
-    std::vector<std::string> argv = {OITWATCH_BINARY,
-                                     "run",
-                                     "--sites",
-                                     dir_ + "/sites.yaml",
-                                     "--rules",
-                                     std::string(OITWATCH_SOURCE_DIR) +
-                                         "/config/rules/bma-district-2568.yaml",
-                                     "--db",
-                                     db_,
-                                     "--as-of",
-                                     "2025-04-10",
-                                     "--host-delay-ms",
-                                     "0",
-                                     "--allow-address",
-                                     "127.0.0.1",
-                                     "--timeout-ms",
-                                     "3000",
-                                     "--connect-timeout-ms",
-                                     "1000",
-                                     "--format",
-                                     "json",
-                                     "--quiet"};
+    std::vector<std::string> argv =
+        LoopbackRunArgs(dir_ + "/sites.yaml", db_,
+                        {"--timeout-ms", "3000", "--connect-timeout-ms", "1000"});
     argv.insert(argv.end(), extra.begin(), extra.end());
     ProcessResult p = RunProcess(argv, 60);
     EXPECT_FALSE(p.timed_out) << "the run must end";

@@ -101,13 +101,8 @@ class PipelineGapTest : public ::testing::Test {
 
   // `oitwatch run` with `flags`; the JSON report.
   json Run(const std::vector<std::string>& flags) {
-    std::vector<std::string> argv = {
-        OITWATCH_BINARY, "run", "--sites", dir_ + "/sites.yaml", "--rules",
-        std::string(OITWATCH_SOURCE_DIR) +
-            "/config/rules/bma-district-2568.yaml",
-        "--db", dir_ + "/o.db", "--as-of", "2025-04-10", "--host-delay-ms",
-        "0", "--allow-address", "127.0.0.1", "--timeout-ms", "5000",
-        "--format", "json", "--quiet"};
+    std::vector<std::string> argv = LoopbackRunArgs(
+        dir_ + "/sites.yaml", dir_ + "/o.db", {"--timeout-ms", "5000"});
     argv.insert(argv.end(), flags.begin(), flags.end());
     const ProcessResult r = RunProcess(argv, 90);
     EXPECT_FALSE(r.timed_out) << "the run must end";
