@@ -62,15 +62,12 @@ std::string MovedTo(const Document& doc, const std::string& url) {
   return to;
 }
 
-// Matches and dates of a field whose text is normalised already; for the
-// page text also whether it is a placeholder (`placeholder` non-null).
+// Matches and dates of a field whose text is normalised already.
 FieldRead ReadNormalized(const Matcher& matcher, Field field, std::string text,
-                         size_t max_date_bytes, bool* placeholder = nullptr) {
+                         size_t max_date_bytes) {
   FieldRead f;
   f.text = std::move(text);
-  if (placeholder != nullptr) {
-    f.matches = matcher.MatchPage(f.text, placeholder);
-  } else if (!f.text.empty()) {
+  if (!f.text.empty()) {
     f.matches = ExclusionNamesUrl(field)
                     ? matcher.MatchWithExclusions(field, f.text)
                     : matcher.Match(field, f.text);
@@ -138,7 +135,7 @@ HtmlRead ReadHtml(const FetchResult& r, const Matcher& matcher) {
   read.lines = NormalizeThaiLines(doc.text, &page_text);
   read.page_text =
       ReadNormalized(matcher, Field::kPageText, std::move(page_text),
-                     kPageTextForDates, &read.placeholder);
+                     kPageTextForDates);
   const std::string& url = r.request.url;
   read.links.reserve(doc.links.size() + 1);
   // ParseHtml's URLs come from ResolveUrl: normal already (url_split_test).

@@ -42,7 +42,6 @@ struct HtmlRead {
   // too and it has almost no text (a site that moved); "" otherwise.
   std::string moved_to;
   FieldRead title_field, headings, page_text;
-  bool placeholder = false;         // Matcher::IsPlaceholder(page text)
   std::vector<std::string> lines;   // normalised, non-empty text lines
   // <a>, <area>, <iframe> targets (normalised, not the page itself) with the
   // text that names them (anchor text, or its row's for "ดาวน์โหลด"), then

@@ -100,9 +100,6 @@ struct Matcher::Impl {
   std::vector<std::unique_ptr<RE2>> notices;  // matched in full, one line
   // All placeholder patterns in one pass over a page (null: none).
   std::unique_ptr<RE2::Set> placeholder_set;
-  // The page-text patterns, then the placeholders: MatchPage's one pass over
-  // a page's text (null: no placeholders; Match alone is one pass then).
-  std::unique_ptr<RE2::Set> page_set;
 
   bool AddPatterns(const std::vector<Pattern>& patterns, int component,
                    bool exclude, const std::string& context, std::string* err);
@@ -176,9 +173,7 @@ bool Matcher::Impl::BuildSets(std::string* err) {
     }
   }
   if (placeholders.empty()) return true;
-  return build({}, true, "placeholder patterns", &placeholder_set) &&
-         build(fields[static_cast<int>(Field::kPageText)].entries, true,
-               "page text and placeholder patterns", &page_set);
+  return build({}, true, "placeholder patterns", &placeholder_set);
 }
 
 // Indices of entries that match, ascending (rule order).
@@ -288,28 +283,6 @@ std::vector<FieldMatch> Matcher::MatchWithExclusions(
     Field field, std::string_view text) const {
   const FieldIndex& index = impl_->fields[static_cast<int>(field)];
   return impl_->Confirm(index, impl_->Candidates(index, text), text, true);
-}
-
-std::vector<FieldMatch> Matcher::MatchPage(std::string_view text,
-                                           bool* placeholder) const {
-  const FieldIndex& index = impl_->fields[static_cast<int>(Field::kPageText)];
-  if (text.empty()) {
-    *placeholder = IsPlaceholder(text);
-    return {};
-  }
-  std::vector<int> hits;
-  RE2::Set::ErrorInfo info;
-  if (impl_->page_set == nullptr ||
-      (!impl_->page_set->Match(Piece(text), &hits, &info) &&
-       info.kind != RE2::Set::kNoError)) {
-    *placeholder = IsPlaceholder(text);  // none, or DFA out of memory
-    return Match(Field::kPageText, text);
-  }
-  const int entries = static_cast<int>(index.entries.size());
-  std::sort(hits.begin(), hits.end());
-  *placeholder = !hits.empty() && hits.back() >= entries;
-  hits.erase(std::lower_bound(hits.begin(), hits.end(), entries), hits.end());
-  return impl_->Confirm(index, hits, text);
 }
 
 bool Matcher::IsPlaceholder(std::string_view text) const {

@@ -65,11 +65,6 @@ class Matcher {
   // is a placeholder then depends on what else it says (placeholder_page.h).
   bool IsNotice(std::string_view line) const;
 
-  // Match(Field::kPageText, text) and IsPlaceholder(text) in one pass over
-  // the text: a page's text is its longest field.
-  std::vector<FieldMatch> MatchPage(std::string_view text,
-                                    bool* placeholder) const;
-
   const RuleSet& rules() const;
 
  private:

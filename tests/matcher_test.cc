@@ -4,13 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
-#include "rules/thai_text.h"
 
 namespace oitwatch {
 namespace {
@@ -178,58 +174,6 @@ TEST(MatcherTest, PlaceholderPatterns) {
   EXPECT_TRUE(matcher->IsPlaceholder("หน้านี้อยู่ระหว่างปรับปรุงข้อมูล"));
   EXPECT_TRUE(matcher->IsPlaceholder("Page Coming Soon"));
   EXPECT_FALSE(matcher->IsPlaceholder("แผนปฏิบัติราชการประจำปี 2568"));
-}
-
-// MatchPage answers Match(kPageText) and IsPlaceholder in one pass: the same
-// answers on the shipped rules over every corpus page and a few hand texts.
-TEST(MatcherTest, MatchPageEqualsMatchAndIsPlaceholder) {
-  std::vector<std::string> texts = {
-      "", "หน้านี้อยู่ระหว่างปรับปรุงข้อมูล", "Page Coming Soon",
-      "แผนปฏิบัติราชการประจำปี 2568 อยู่ระหว่างปรับปรุงข้อมูล",
-      "ปีงบประมาณ 2568 ไม่มีเรื่องร้องเรียนการทุจริต",
-      "ไม่มีเรื่องร้องเรียนประพฤติมิชอบ อยู่ระหว่างปรับปรุงข้อมูล",
-      "แผนปฏิบัติราชการประจำปี 2568"};
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(
-           std::string(OITWATCH_SOURCE_DIR) + "/tests/corpus")) {
-    if (entry.path().extension() != ".html") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    texts.push_back(NormalizeThai(std::string(
-        std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())));
-  }
-  ASSERT_GT(texts.size(), 30u);
-  for (const char* name : {"bma-district-2567", "bma-district-2568",
-                           "nacc-2568"}) {
-    RuleSet rules;
-    std::string err;
-    ASSERT_TRUE(LoadRuleSet(std::string(OITWATCH_SOURCE_DIR) +
-                                "/config/rules/" + name + ".yaml",
-                            &rules, &err))
-        << err;
-    ASSERT_FALSE(rules.placeholders.empty()) << name;
-    std::unique_ptr<Matcher> matcher = Matcher::Create(rules, &err);
-    ASSERT_NE(matcher, nullptr) << err;
-    int placeholders = 0, matched = 0;
-    for (const std::string& text : texts) {
-      bool placeholder = !matcher->IsPlaceholder(text);
-      const std::vector<FieldMatch> got =
-          matcher->MatchPage(text, &placeholder);
-      const std::vector<FieldMatch> want =
-          matcher->Match(Field::kPageText, text);
-      EXPECT_EQ(placeholder, matcher->IsPlaceholder(text))
-          << name << ": " << text.substr(0, 80);
-      ASSERT_EQ(got.size(), want.size()) << name << ": " << text.substr(0, 80);
-      for (size_t i = 0; i < got.size(); ++i) {
-        EXPECT_EQ(got[i].item_id, want[i].item_id);
-        EXPECT_EQ(got[i].component_id, want[i].component_id);
-        EXPECT_EQ(got[i].matched, want[i].matched);
-        EXPECT_EQ(got[i].pattern_line, want[i].pattern_line);
-      }
-      placeholders += placeholder;
-      matched += !got.empty();
-    }
-    EXPECT_GE(placeholders, 4) << name;  // both answers were exercised
-    EXPECT_GE(matched, 2) << name;
-  }
 }
 
 TEST(MatcherTest, CreateReportsBadPatternWithFileAndLine) {

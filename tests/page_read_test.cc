@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "rules/placeholder_page.h"
 #include "rules/rule_set.h"
 
 namespace oitwatch {
@@ -56,7 +57,9 @@ TEST(PageReadTest, FieldsAreNormalisedMatchedAndDated) {
   EXPECT_EQ(read.headings.dates[0].fiscal_year, 2568);
   ASSERT_EQ(read.page_text.dates.size(), 2u);
   EXPECT_EQ(read.page_text.dates[1].month, 3);
-  EXPECT_FALSE(read.placeholder);
+  EXPECT_EQ(ClassifyPlaceholder(read.lines, {}, read.headings.text,
+                                LinkTexts(read.links), *matcher),
+            PlaceholderKind::kNone);
   EXPECT_FALSE(read.needs_js);
   ASSERT_GE(read.lines.size(), 2u);
   EXPECT_NE(std::find(read.lines.begin(), read.lines.end(), "บรรทัดแรก"),
@@ -90,8 +93,12 @@ TEST(PageReadTest, PlaceholderAndScriptShellAreFlagged) {
       "<html><body><div id=app></div><script src=app.js></script></body></html>";
   EXPECT_TRUE(ReadHtml(Page(shell, 0), *matcher).needs_js);
   EXPECT_FALSE(ReadHtml(Page(shell, 1), *matcher).needs_js);  // start page only
-  EXPECT_TRUE(
-      ReadHtml(Page("<p>อยู่ระหว่างปรับปรุงข้อมูล</p>"), *matcher).placeholder);
+  // The page's lines, headings and links are what ClassifyPlaceholder reads.
+  const HtmlRead notice =
+      ReadHtml(Page("<p>อยู่ระหว่างปรับปรุงข้อมูล</p>"), *matcher);
+  EXPECT_NE(ClassifyPlaceholder(notice.lines, {}, notice.headings.text,
+                                LinkTexts(notice.links), *matcher),
+            PlaceholderKind::kNone);
 }
 
 TEST(PageReadTest, PageTextDatesStopAt64KiB) {
