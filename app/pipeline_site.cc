@@ -68,6 +68,13 @@ void MarkIncomplete(const std::string& why,
   for (ItemVerdict& v : *verdicts) MarkItemIncomplete(why, &v);
 }
 
+int CountUnchecked(const std::vector<ItemVerdict>& verdicts) {
+  return static_cast<int>(
+      std::count_if(verdicts.begin(), verdicts.end(), [](const ItemVerdict& v) {
+        return v.status == ItemStatus::kUnchecked;
+      }));
+}
+
 void AddNote(const std::string& note, std::string* reason) {
   if (!reason->empty()) *reason += "; ";
   *reason += note;
@@ -251,12 +258,11 @@ void NoteLeftOut(const SiteCrawlStats& stats, int links_over_cap,
   const std::vector<std::string> notes = LeftOutNotes(stats, links_over_cap);
   if (notes.empty()) return;
   const std::string any = AnyItemLeftOut(stats, links_over_cap, hits);
-  int unchecked = 0;
   for (ItemVerdict& v : *verdicts) {
     const std::string why = MayHoldWhatIsMissing(v, rules, hits, stats, any);
     if (!why.empty()) MarkItemIncomplete(why, &v);
-    unchecked += v.status == ItemStatus::kUnchecked ? 1 : 0;
   }
+  const int unchecked = CountUnchecked(*verdicts);
   for (const std::string& note : notes) AddNote(note, reason);
   AddNote("ตรวจไม่ได้ " + std::to_string(unchecked) + " รายการ (" +
               std::to_string(unchecked) + " items not checked)",
@@ -275,13 +281,9 @@ void NoteCutPages(int pages, const std::string& example, std::string* reason,
   const std::string what =
       std::to_string(pages) + (pages == 1 ? " page was" : " pages were") +
       " cut, e.g. " + example + ": what followed the cut was not read";
-  int unchecked = 0;
-  for (ItemVerdict& v : *verdicts) {
-    MarkItemIncomplete(what, &v);
-    unchecked += v.status == ItemStatus::kUnchecked ? 1 : 0;
-  }
+  MarkIncomplete(what, verdicts);
   AddNote("อ่านหน้าเว็บได้ไม่ครบ (page cut: " + what + "; " +
-              std::to_string(unchecked) + " items not checked)",
+              std::to_string(CountUnchecked(*verdicts)) + " items not checked)",
           reason);
 }
 
