@@ -59,9 +59,12 @@ bool CountsForYear(int rank) {
   return rank < kNoRank && kDatePrecedence[rank].counts_for_year;
 }
 
+bool NamesMonth(const DateFact& fact) {
+  return fact.month >= 1 && fact.month <= 12 && fact.year_be > 0;
+}
+
 bool NamesDay(const DateFact& fact) {
-  return fact.day >= 1 && fact.month >= 1 && fact.month <= 12 &&
-         fact.year_be > 0;
+  return fact.day >= 1 && NamesMonth(fact);
 }
 
 // What a page-text fact says of the page itself, best first: a year with a
@@ -199,10 +202,6 @@ namespace {
 
 constexpr size_t kNoFact = static_cast<size_t>(-1);
 constexpr int kRanks = static_cast<int>(std::size(kDatePrecedence));
-
-bool NamesMonth(const DateFact& fact) {
-  return fact.month >= 1 && fact.month <= 12 && fact.year_be > 0;
-}
 
 // Of the page text's full dates: the first kDatedListDays distinct ones
 // (whether it is a dated list) and the latest (its date if it is one).
