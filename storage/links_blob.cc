@@ -2,55 +2,15 @@
 
 #include <cstdint>
 
+#include "storage/varint_blob.h"
+
 namespace oitwatch {
 namespace {
 
 constexpr char kFormatV1 = 0x01;
-// A uint64_t needs at most 10 LEB128 bytes (7 bits each).
-constexpr int kMaxVarintBytes = 10;
 
-void PutVarint(uint64_t value, std::string* out) {
-  while (value >= 0x80) {
-    out->push_back(static_cast<char>((value & 0x7f) | 0x80));
-    value >>= 7;
-  }
-  out->push_back(static_cast<char>(value));
-}
-
-// Reads `blob` front to back; every read checks the bytes left first.
-class Reader {
- public:
-  explicit Reader(std::string_view blob) : blob_(blob) {}
-
-  size_t pos() const { return pos_; }
-  size_t left() const { return blob_.size() - pos_; }
-
-  // False on a varint cut off by the end or longer than 64 bits.
-  bool Varint(uint64_t* value) {
-    *value = 0;
-    for (int i = 0; i < kMaxVarintBytes && pos_ < blob_.size(); ++i) {
-      const auto byte = static_cast<uint8_t>(blob_[pos_++]);
-      if (i == kMaxVarintBytes - 1 && byte > 1) return false;  // > 64 bits
-      *value |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
-      if ((byte & 0x80) == 0) return true;
-    }
-    return false;
-  }
-
-  // A length-prefixed string (into *out unless null); false if the prefix
-  // is bad or runs past the end.
-  bool Bytes(std::string* out) {
-    uint64_t size = 0;
-    if (!Varint(&size) || size > left()) return false;
-    if (out) out->assign(blob_.substr(pos_, static_cast<size_t>(size)));
-    pos_ += static_cast<size_t>(size);
-    return true;
-  }
-
- private:
-  std::string_view blob_;
-  size_t pos_ = 0;
-};
+using blob::PutVarint;
+using blob::Reader;
 
 bool Fail(const std::string& what, size_t pos, std::vector<LinkRecord>* links,
           std::string* err) {
@@ -63,7 +23,7 @@ bool Fail(const std::string& what, size_t pos, std::vector<LinkRecord>* links,
 
 std::string EncodeLinks(const std::vector<LinkRecord>& links) {
   // A reserve hint: lengths up to 16 KiB take two bytes or fewer.
-  size_t size = 1 + kMaxVarintBytes;
+  size_t size = 1 + blob::kMaxVarintBytes;
   for (const LinkRecord& l : links) size += l.to_url.size() + l.text.size() + 4;
   std::string out;
   out.reserve(size);

@@ -5,9 +5,13 @@
 #include <SQLiteCpp/Savepoint.h>
 #include <SQLiteCpp/VariadicBind.h>
 
+#include <algorithm>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <utility>
 
+#include "storage/dates_blob.h"
 #include "storage/links_blob.h"
 #include "storage/rows.h"
 #include "storage/store.h"
@@ -164,20 +168,55 @@ bool Store::ListDates(int64_t run_id, const std::string& site_id,
     // carries them: each page's rows go together in saved order, and within
     // one page the URL's own dates come first, then its body's, then those
     // of link texts (the order a page's rows are saved in).
-    SQLite::Statement q(
+    struct Ranked {
+      int64_t saved_with;
+      int part;
+      int64_t seq;
+      DateFact date;
+    };
+    std::vector<Ranked> ranked;
+    SQLite::Statement rows(
         impl_->db,
         std::string("SELECT ") + kDateColumnsOfD +
-            ", p.id AS saved_with, CASE d.field WHEN 'url' THEN 0 WHEN "
-            "'link_text' THEN 2 ELSE 1 END AS part, d.id AS seq FROM "
-            "url_dates d JOIN pages p ON p.id = d.page_id WHERE d.run_id = "
-            "?1 AND d.site_id = ?2 AND d.url = ?3 UNION ALL SELECT " +
-            kDateColumnsOfD +
-            ", p.id, 1, d.id FROM pages p JOIN url_dates d ON d.page_id = "
-            "p.dates_from WHERE p.run_id = ?1 AND p.site_id = ?2 AND "
-            "p.url = ?3 AND d.url = ?3 AND " +
-            kBodyDateWhereD + " ORDER BY saved_with, part, seq");
-    SQLite::bind(q, run_id, site_id, url);
-    ReadAll(q, dates, DateFromRow);
+            ", p.id, CASE d.field WHEN 'url' THEN 0 WHEN 'link_text' THEN 2 "
+            "ELSE 1 END, d.id FROM url_dates d JOIN pages p ON p.id = "
+            "d.page_id WHERE d.run_id = ?1 AND d.site_id = ?2 AND d.url = ?3");
+    SQLite::bind(rows, run_id, site_id, url);
+    while (rows.executeStep()) {
+      ranked.push_back({rows.getColumn(9).getInt64(), rows.getColumn(10).getInt(),
+                        rows.getColumn(11).getInt64(), DateFromRow(rows)});
+    }
+    // The URL's body dates: its page row's own page_dates row, or the row
+    // it carries them from.
+    SQLite::Statement body(
+        impl_->db,
+        "SELECT p.id, b.page_id, b.data FROM pages p JOIN page_dates b ON "
+        "b.page_id = coalesce(p.dates_from, p.id) WHERE p.run_id = ?1 AND "
+        "p.site_id = ?2 AND p.url = ?3");
+    SQLite::bind(body, run_id, site_id, url);
+    while (body.executeStep()) {
+      const SQLite::Column data = body.getColumn(2);
+      std::vector<DateFact> decoded;
+      std::string blob_err;
+      if (!DecodeDates(std::string_view(static_cast<const char*>(data.getBlob()),
+                                        data.getBytes()),
+                       url, &decoded, &blob_err)) {
+        throw BadRow("page_dates row " +
+                     std::to_string(body.getColumn(1).getInt64()) + ": " +
+                     blob_err);
+      }
+      for (size_t i = 0; i < decoded.size(); ++i) {
+        ranked.push_back({body.getColumn(0).getInt64(), 1,
+                          static_cast<int64_t>(i), std::move(decoded[i])});
+      }
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const Ranked& a, const Ranked& b) {
+                       return std::tie(a.saved_with, a.part, a.seq) <
+                              std::tie(b.saved_with, b.part, b.seq);
+                     });
+    dates->clear();
+    for (Ranked& r : ranked) dates->push_back(std::move(r.date));
     return true;
   });
 }
@@ -294,14 +333,18 @@ void Store::Impl::LoadHits(StoredPage* stored) {
 }
 
 // Only the body dates: a re-use derives the others anew from links and URLs.
+// No page_dates row: the page had none.
 void Store::Impl::LoadDates(StoredPage* stored) {
-  RawQuery q(Raw(std::string("SELECT ") + kDateColumnsOfD +
-                 " FROM url_dates d WHERE d.page_id = ? AND d.url = ? AND " +
-                 kBodyDateWhereD + " ORDER BY d.id"));
-  q.Bind(1, stored->dates_page_id ? stored->dates_page_id : stored->page_id);
-  q.Bind(2, stored->page.url);
+  const int64_t holder =
+      stored->dates_page_id ? stored->dates_page_id : stored->page_id;
+  RawQuery q(Raw("SELECT data FROM page_dates WHERE page_id = ?"));
+  q.Bind(1, holder);
   stored->dates.clear();
-  while (q.Step()) stored->dates.push_back(DateFrom(q));
+  if (!q.Step()) return;
+  std::string err;
+  if (!DecodeDates(q.Bytes(0), stored->page.url, &stored->dates, &err)) {
+    throw BadRow("page_dates row " + std::to_string(holder) + ": " + err);
+  }
 }
 
 }  // namespace oitwatch

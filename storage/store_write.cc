@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "storage/dates_blob.h"
 #include "storage/links_blob.h"
 #include "storage/rows.h"
 #include "storage/store.h"
@@ -226,6 +227,21 @@ void Store::Impl::InsertPageRows(int64_t run_id, const PageRecord& page,
     hit.exec();
     hit.reset();
   }
+  // The body dates as one page_dates row (schema v9), the others (about
+  // the URLs of links) a url_dates row each.
+  std::vector<DateFact> body;
+  for (const DateFact& d : dates) {
+    if (IsBodyDate(d, page.url)) body.push_back(d);
+  }
+  if (!body.empty()) {
+    Lease body_lease(*this, "INSERT INTO page_dates VALUES (?, ?)");
+    SQLite::Statement& insert = *body_lease;
+    const std::string blob = EncodeDates(body);
+    insert.bind(1, page_id);
+    insert.bindNoCopy(2, blob.data(), static_cast<int>(blob.size()));
+    insert.exec();
+  }
+  if (body.size() == dates.size()) return;
   Lease date_lease(
       *this,
       "INSERT INTO url_dates (page_id, run_id, site_id, url, field, source, "
@@ -233,6 +249,7 @@ void Store::Impl::InsertPageRows(int64_t run_id, const PageRecord& page,
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   SQLite::Statement& date = *date_lease;
   for (const DateFact& d : dates) {
+    if (IsBodyDate(d, page.url)) continue;
     BindInPlace(date, page_id, run_id, page.site_id,
                 d.url.empty() ? page.url : d.url, FieldName(d.field), d.source,
                 d.fiscal_year, d.year_be, d.month, d.day,

@@ -13,8 +13,10 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "storage/dates_blob.h"
 #include "storage/schema.h"
 #include "tests/test_store.h"
 #include "storage/store.h"
@@ -58,6 +60,27 @@ std::vector<std::string> Texts(const std::vector<DateFact>& dates) {
 
 int64_t Count(SQLite::Database& db, const std::string& sql) {
   return db.execAndGet(sql).getInt64();
+}
+
+// Every body date stored in `db`: those in page_dates rows (schema v9), and
+// any url_dates row of a body field (there should be none since v9).
+int64_t BodyDates(SQLite::Database& db) {
+  int64_t n = Count(db,
+                    "SELECT count(*) FROM url_dates WHERE field NOT IN "
+                    "('link_text', 'url')");
+  SQLite::Statement q(db, "SELECT page_id, data FROM page_dates");
+  while (q.executeStep()) {
+    const SQLite::Column data = q.getColumn(1);
+    std::vector<DateFact> dates;
+    std::string err;
+    EXPECT_TRUE(DecodeDates(
+        std::string_view(static_cast<const char*>(data.getBlob()),
+                         data.getBytes()),
+        "", &dates, &err))
+        << "page_dates row " << q.getColumn(0).getInt64() << ": " << err;
+    n += static_cast<int64_t>(dates.size());
+  }
+  return n;
 }
 
 class CarryDatesStoreTest : public StoreFileTest {
@@ -143,11 +166,9 @@ TEST_F(CarryDatesStoreTest, ReusedPageCarriesOnlyItsBodyDatesByReference) {
     EXPECT_EQ(Listed(run, kNews), Listed(run1, kNews)) << "run " << run;
   }
   SQLite::Database db(path_);
-  EXPECT_EQ(Count(db,
-                  "SELECT count(*) FROM url_dates WHERE field NOT IN "
-                  "('link_text', 'url')"),
-            2)
-      << "no copies of body dates";
+  EXPECT_EQ(BodyDates(db), 2) << "no copies of body dates";
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM page_dates"), 1)
+      << "one row holds them";
 }
 
 // `oitwatch explain` lists a URL's dates in the order they were saved; a
@@ -202,11 +223,13 @@ TEST_F(CarryDatesStoreTest, ReplacingTheHolderHandsItsBodyDatesToTheReferrers) {
                           std::to_string(Newest().page_id)),
             row2)
       << "still one step deep";
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM url_dates WHERE page_id = " +
-                          std::to_string(row2) + " AND run_id = " +
-                          std::to_string(run2) + " AND field = 'title'"),
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM page_dates b JOIN pages p ON "
+                      "p.id = b.page_id WHERE b.page_id = " +
+                          std::to_string(row2) + " AND p.run_id = " +
+                          std::to_string(run2)),
             1)
-      << "the rows moved with their new run";
+      << "the row moved to the new holder, of its run";
+  EXPECT_EQ(BodyDates(db), 3) << "run 1's new title date and the 2 handed over";
   EXPECT_EQ(Count(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 }
 
@@ -376,19 +399,20 @@ class CarryDatesRunTest : public testing::Test {
 };
 
 TEST_F(CarryDatesRunTest, UnchangedRecrawlWritesNoBodyDatesAndExplainsTheSame) {
-  const std::string kBodyRows =
-      "SELECT count(*) FROM url_dates WHERE field NOT IN ('link_text', 'url')";
   Run();
   int64_t body_rows = 0;
   {
     SQLite::Database db(Db());
-    body_rows = Count(db, kBodyRows);
+    body_rows = BodyDates(db);
+    EXPECT_EQ(Count(db, "SELECT count(*) FROM page_dates"), 4)
+        << "one row per page";
   }
   ASSERT_GE(body_rows, 4) << "the fixture's pages have dates in their bodies";
   Run();
   Run();
   SQLite::Database db(Db());
-  EXPECT_EQ(Count(db, kBodyRows), body_rows) << "carried, not copied";
+  EXPECT_EQ(BodyDates(db), body_rows) << "carried, not copied";
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM page_dates"), 4);
   EXPECT_EQ(Count(db,
                   "SELECT count(*) FROM pages p JOIN pages h ON h.id = "
                   "p.dates_from WHERE p.run_id = 3 AND h.run_id = 1"),
