@@ -101,7 +101,8 @@ TEST(LinksBlobTest, CorruptBlobsAreRefusedWithWhatIsWrong) {
   const std::string menu = EncodeLinks(kMenu);
   const std::vector<Case> cases = {
       {"", "link blob: empty at byte 0"},
-      {"\x02\x00", "link blob: unknown format 2 at byte 0"},
+      {"\x03\x00", "link blob: unknown format 3 at byte 0"},
+      {"\x02\x00", "link blob: bad compressed frame header"},
       {std::string("\x01\x00", 2) + "x", "1 bytes after the last link"},
       {menu + std::string(1, '\0'), "1 bytes after the last link"},
       // A count no blob of this size can hold.
@@ -127,10 +128,74 @@ TEST(LinksBlobTest, CorruptBlobsAreRefusedWithWhatIsWrong) {
   }
 }
 
+// A menu of 100 links: over 1 KiB, so stored compressed (format 2).
+std::vector<LinkRecord> BigMenu() {
+  std::vector<LinkRecord> links;
+  for (int i = 0; i < 100; ++i) {
+    links.push_back({"https://laksi.go.th/news/" + std::to_string(i) + ".html",
+                     "ข่าวประชาสัมพันธ์ สำนักงานเขตหลักสี่ ฉบับที่ " +
+                         std::to_string(i)});
+  }
+  return links;
+}
+
+size_t PlainSize(const std::vector<LinkRecord>& links) {
+  size_t bytes = 2;  // format, count (100 < 128)
+  for (const LinkRecord& l : links) bytes += 2 + l.to_url.size() + l.text.size();
+  return bytes;
+}
+
+TEST(LinksBlobTest, ManyLinksAreStoredCompressedAndReadBackTheSame) {
+  const std::vector<LinkRecord> menu = BigMenu();
+  const std::string blob = EncodeLinks(menu);
+  ASSERT_FALSE(blob.empty());
+  EXPECT_EQ(blob[0], '\x02');
+  EXPECT_LT(blob.size() * 3, PlainSize(menu)) << "a menu compresses well";
+  std::vector<LinkRecord> back;
+  std::string err;
+  ASSERT_TRUE(DecodeExact(blob, &back, &err)) << err;
+  EXPECT_EQ(ListOf(back), ListOf(menu));
+  EXPECT_TRUE(DecodeExact(blob, nullptr, &err)) << err;
+  EXPECT_EQ(EncodeLinks(kMenu)[0], '\x01') << "a short list stays plain";
+}
+
+TEST(LinksBlobTest, DamagedCompressedBlobsAreRefused) {
+  const std::string blob = EncodeLinks(BigMenu());
+  ASSERT_EQ(blob[0], '\x02');
+  for (size_t size = 1; size < blob.size(); ++size) {
+    std::vector<LinkRecord> links;
+    std::string err;
+    EXPECT_FALSE(DecodeExact(blob.substr(0, size), &links, &err)) << size;
+    EXPECT_TRUE(links.empty()) << size;
+    EXPECT_EQ(err.rfind("link blob: ", 0), 0u) << err;
+  }
+  // zstd frames by hand: magic, then a header. One that claims 65 MiB of
+  // content (more than any page's links) is refused before any allocation.
+  const std::string magic = "\x28\xb5\x2f\xfd";
+  std::string huge = "\x02" + magic + "\xe0";  // single segment, 8-byte size
+  const uint64_t claimed = (65ull << 20);
+  for (int i = 0; i < 8; ++i) huge.push_back(static_cast<char>(claimed >> (8 * i)));
+  huge += std::string("\x01\x00\x00", 3);  // last block, raw, empty
+  // A well-formed frame whose content is one byte that is no version 1 blob.
+  const std::string other =
+      "\x02" + magic + std::string("\x20\x01\x09\x00\x00\x05", 6);
+  for (const auto& [bad, why] :
+       std::vector<std::pair<std::string, std::string>>{
+           {huge, "bad compressed frame header"},
+           {other, "compressed frame holds no links"}}) {
+    std::vector<LinkRecord> links;
+    std::string err;
+    EXPECT_FALSE(DecodeExact(bad, &links, &err)) << why;
+    EXPECT_NE(err.find(why), std::string::npos) << err;
+  }
+}
+
 TEST(LinksBlobTest, RandomDamageNeverReadsPastTheEnd) {
-  const std::string blob = EncodeLinks(kMenu);
   std::mt19937 rng(42);
-  for (int i = 0; i < 5000; ++i) {
+  for (int i = 0; i < 10000; ++i) {
+    static const std::string plain = EncodeLinks(kMenu);
+    static const std::string compressed = EncodeLinks(BigMenu());
+    const std::string& blob = i % 2 ? compressed : plain;
     std::string damaged = blob;
     const int flips = 1 + static_cast<int>(rng() % 3);
     for (int f = 0; f < flips; ++f) {
