@@ -130,12 +130,20 @@ HtmlRead ReadHtml(const FetchResult& r, const Matcher& matcher) {
   if (r.request.depth == 0) read.moved_to = MovedTo(doc, r.request.url);
   const size_t all = std::string::npos;
   read.title_field = ReadField(matcher, Field::kTitle, doc.title, all);
-  read.headings = ReadField(matcher, Field::kHeadings, doc.headings, all);
+  std::string headings;  // the heading lines and all of them, normalised
+  const std::vector<std::string> heading_lines =
+      NormalizeThaiLines(doc.headings, &headings);
+  read.headings =
+      ReadNormalized(matcher, Field::kHeadings, std::move(headings), all);
+  read.headings.date_lines = MentionLineKeys(
+      heading_lines, read.headings.text, read.headings.dates);
   std::string page_text;  // the lines and the whole text, normalised
   read.lines = NormalizeThaiLines(doc.text, &page_text);
   read.page_text =
       ReadNormalized(matcher, Field::kPageText, std::move(page_text),
                      kPageTextForDates);
+  read.page_text.date_lines =
+      MentionLineKeys(read.lines, read.page_text.text, read.page_text.dates);
   const std::string& url = r.request.url;
   read.links.reserve(doc.links.size() + 1);
   // ParseHtml's URLs come from ResolveUrl: normal already (url_split_test).

@@ -15,6 +15,7 @@
 
 #include "crawler/fetch_result.h"
 #include "rules/matcher.h"
+#include "rules/site_chrome.h"
 #include "rules/thai_date.h"
 #include "storage/store.h"
 
@@ -30,6 +31,9 @@ struct FieldRead {
   std::vector<FieldMatch> matches;   // Matcher::Match(field, text), or
                                      // MatchWithExclusions (ExclusionNamesUrl)
   std::vector<DateMention> dates;    // FindDates (page text: the first 64 KiB)
+  // Headings and page text: the key of each of `dates`' text line
+  // (MentionLineKeys), to tell the site's chrome (rules/site_chrome.h).
+  std::vector<LineKey> date_lines;
 };
 
 struct HtmlRead {

@@ -37,6 +37,7 @@
 #include "rules/overrides.h"
 #include "rules/pdf_sandbox.h"
 #include "rules/placeholder_page.h"
+#include "rules/site_chrome.h"
 #include "storage/store.h"
 
 namespace oitwatch {
@@ -165,6 +166,9 @@ class Pipeline : public CrawlSink {
     // (rules/placeholder_page.h).
     std::unordered_set<std::string> chrome_lines;
     bool chrome_known = false;
+    // Dated text lines of the start page and of the pages read so far: a
+    // date in the site's chrome dates no page (AddPageMentions).
+    SiteChrome date_chrome;
     // Links already read on this site, by URL + "\n" + anchor text (a menu
     // repeats the same links on every page): their hits and dates are in
     // already and their URL went to the engine, so a repeat is skipped
@@ -233,6 +237,10 @@ class Pipeline : public CrawlSink {
   bool AddMentions(SiteState& s, Field field, const std::string& source,
                    const std::vector<DateMention>& mentions,
                    const std::string& url, Extract* out);
+  // The dates of a page's headings and text (moved out of `read`); those in
+  // the site's chrome as "page_chrome".
+  void AddPageMentions(SiteState& s, bool start_page, HtmlRead& read,
+                       const std::string& url, Extract* out);
   bool WillReadHtml(const FetchResult& r) const;
   // `placeholder`: ClassifyPlaceholder of the read if it was made with it.
   HtmlRead TakeRead(const FetchResult& r,

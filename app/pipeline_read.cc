@@ -19,6 +19,7 @@
 #include "rules/document.h"
 #include "rules/pdf_text.h"
 #include "rules/placeholder_page.h"
+#include "rules/site_chrome.h"
 #include "rules/thai_date.h"
 #include "rules/thai_text.h"
 
@@ -306,13 +307,32 @@ void Pipeline::ProcessHtml(SiteState& s, const FetchResult& r, UrlFacts& facts,
   AddFieldHits(s, Field::kHeadings, read.headings, url, out);
   AddFieldHits(s, Field::kPageText, read.page_text, url, out);
   AddMentions(s, Field::kTitle, "title", read.title_field.dates, url, out);
-  AddMentions(s, Field::kHeadings, "headings", read.headings.dates, url, out);
-  AddMentions(s, Field::kPageText, "page_text", read.page_text.dates, url, out);
+  AddPageMentions(s, r.request.depth == 0, read, url, out);
   NoteCut(s, url, read, out);
   for (LinkRecord& link : read.links) {
     ProcessLink(s, r.request.depth, url, link.to_url, link.text, out);
     out->links.push_back(std::move(link));
   }
+}
+
+// A date in a line of the site's chrome (the start page's lines, lines on
+// many pages: today's date in the header, a footer's "last updated") is the
+// site's, not the page's: kept as "page_chrome", which dates nothing
+// (rules/dating.h), so an old page cannot pass by it.
+void Pipeline::AddPageMentions(SiteState& s, bool start_page, HtmlRead& read,
+                               const std::string& url, Extract* out) {
+  std::vector<DateMention> chrome_headings, chrome_text;
+  if (!start_page) {
+    TakeChromeMentions(s.date_chrome, read.headings.date_lines,
+                       &read.headings.dates, &chrome_headings);
+    TakeChromeMentions(s.date_chrome, read.page_text.date_lines,
+                       &read.page_text.dates, &chrome_text);
+  }
+  s.date_chrome.AddPage(read.page_text.date_lines, start_page);
+  AddMentions(s, Field::kHeadings, "headings", read.headings.dates, url, out);
+  AddMentions(s, Field::kPageText, "page_text", read.page_text.dates, url, out);
+  AddMentions(s, Field::kHeadings, "page_chrome", chrome_headings, url, out);
+  AddMentions(s, Field::kPageText, "page_chrome", chrome_text, url, out);
 }
 
 void Pipeline::NoteCut(SiteState& s, const std::string& url,

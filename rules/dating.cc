@@ -98,6 +98,21 @@ bool IsDatedList(const std::vector<DateFact>& dates) {
   return false;
 }
 
+// True if the page text names with a marker only fiscal years older than
+// that of its latest full date: a plan of FY2567 ("แผนปฏิบัติการ
+// ประจำปีงบประมาณ พ.ศ. 2567") listing its meetings of FY2568 is FY2567's,
+// not a dated list of FY2568. A later marked year (next year's draft
+// budget, a five-year plan's "2566-2570") leaves a list its days.
+bool NamesOnlyOlderMarkedYears(const std::vector<DateFact>& dates) {
+  int marked = 0, latest_day = 0;
+  for (const DateFact& fact : dates) {
+    if (fact.fiscal_year <= 0 || SourceRank(fact) != kPageTextRank) continue;
+    if (fact.fiscal_marker) marked = std::max(marked, fact.fiscal_year);
+    if (NamesDay(fact)) latest_day = std::max(latest_day, fact.fiscal_year);
+  }
+  return marked > 0 && marked < latest_day;
+}
+
 // True for the sources that are the document's own words about itself:
 // its title, headings, text and PDF metadata (not a link to it, not its URL,
 // not a page's running text).
@@ -127,7 +142,8 @@ const DateFact* ContentYear(const UrlFacts& facts) {
 
 // The best fact by the precedence; nullptr if none.
 const DateFact* BestByPrecedence(const UrlFacts& facts, bool display) {
-  const bool dated_list = IsDatedList(facts.dates);
+  const bool dated_list =
+      IsDatedList(facts.dates) && !NamesOnlyOlderMarkedYears(facts.dates);
   const DateFact* best = nullptr;
   int best_rank = kNoRank;
   for (const DateFact& fact : facts.dates) {

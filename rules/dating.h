@@ -15,16 +15,23 @@
 //      6     url_folder     no   (a year only in a folder: /ITA/2568/)
 //      7     page_text      yes
 //      8     last_modified  no   (shown for in_force/live only)
+//      -     page_chrome    no   (a line of the site's chrome: never)
 //
 //    Within the winning source, facts with a fiscal marker ("ปีงบประมาณ",
 //    "ประจำปี", "FY") win, then the latest fiscal year. Page text holds the
-//    menus, sidebars and footer too, so there a fact counts by what it says
-//    of the page: a page naming 3 or more distinct full dates is a dated
-//    list (news, announcements) and its latest day decides, a year without
-//    a day being another topic there (a footer "© 2568", a calendar
-//    "เมษายน 2568", a counter "ปี 2568", a sidebar's "ปีงบประมาณ 2566-2570",
-//    next year's draft budget); otherwise a marked year wins, then a full
-//    date, a month, a bare year, each the latest fiscal year. One
+//    menus, sidebars and footer too; a date in a line the site repeats
+//    around its pages (today's date in the header, a footer's "last
+//    updated": rules/site_chrome.h) is read as "page_chrome" and dates
+//    nothing. The rest counts by what it says of the page: a page naming 3
+//    or more distinct full dates is a dated list (news, announcements) and
+//    its latest day decides, a year without a day being another topic there
+//    (a footer "© 2568", a calendar "เมษายน 2568", a counter "ปี 2568", a
+//    sidebar's "ปีงบประมาณ 2566-2570", next year's draft budget) — unless
+//    every year the page names with a marker is older than that day's (a
+//    plan "ประจำปีงบประมาณ พ.ศ. 2567" listing its meetings of FY2568 is
+//    FY2567's: stale, never a pass by its meeting dates); otherwise a
+//    marked year wins, then a full date, a month, a bare year, each the
+//    latest fiscal year. One
 //    exception: when the link text wins but the document itself (title,
 //    headings, text, PDF metadata) names with a marker only older fiscal
 //    years than the link does, the document's newest marked year decides — last year's file

@@ -110,6 +110,18 @@ std::string UnfetchedNote(const Candidate& c) {
          Outcome(c) + ")";
 }
 
+// The fiscal year of the latest full date in `facts`' page text, 0 if none.
+int LatestPageDayYear(const UrlFacts* facts) {
+  int year = 0;
+  if (facts == nullptr) return year;
+  for (const DateFact& d : facts->dates) {
+    if (d.source == "page_text" && d.day > 0) {
+      year = std::max(year, d.fiscal_year);
+    }
+  }
+  return year;
+}
+
 std::string StaleNote(const ComponentResult& r, const std::string& need) {
   const Candidate& best = r.candidates.front();
   if (r.state == State::kNoDate) {
@@ -130,6 +142,18 @@ std::string StaleNote(const ComponentResult& r, const std::string& need) {
     note += "; ลิงก์ระบุปี " + said + " แต่เนื้อหาเอกสารระบุปี " + got + " (\"" +
             best.date->text + "\") (the link says FY" + said +
             ", the document itself FY" + got + ")";
+  }
+  // A page naming an older fiscal year than the days it lists (a FY2567
+  // plan with its meetings of FY2568, rules/dating.h): say why its dates
+  // are not its year, as the committee sees them on the page.
+  const int days = LatestPageDayYear(best.facts);
+  if (best.date->source == "page_text" && best.date->fiscal_marker &&
+      days > best.date->fiscal_year) {
+    const std::string listed = std::to_string(days);
+    note += "; หน้านี้ระบุปีงบประมาณ " + got + " (\"" + best.date->text +
+            "\") วันที่ปี " + listed +
+            " ในหน้าไม่ใช่ปีของเอกสาร (the page names FY" + got +
+            "; its dates of FY" + listed + " do not date it)";
   }
   return note;
 }

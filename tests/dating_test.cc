@@ -120,6 +120,57 @@ TEST(PickDateTest, LaterMarkedYearDoesNotDateADatedList) {
   EXPECT_EQ(PickedYear(budget), 2568);
 }
 
+// Red team (session 8): a plan page naming FY2567 with a marker
+// ("แผนปฏิบัติการ ประจำปีงบประมาณ พ.ศ. 2567") and listing its meetings of
+// FY2568 is FY2567's, not a dated list of FY2568 (before: 2568, a pass).
+TEST(PickDateTest, OlderMarkedYearWinsOverTheDaysItLists) {
+  const DateFact plan =
+      Fact("page_text", 2567, 2567, 0, true, "ประจำปีงบประมาณพ.ศ. 2567");
+  std::vector<DateFact> dates = {plan, Day(5, 11, 2567), Day(10, 1, 2568),
+                                 Day(3, 3, 2568)};
+  EXPECT_EQ(PickedYear(dates), 2567);
+  ExpectSameJudgement(dates, DecidingDates(dates, kFy));
+  // Wherever the year stands on the page, and with a bare year beside it.
+  std::vector<DateFact> after = {Day(5, 11, 2567), Day(10, 1, 2568),
+                                 Day(3, 3, 2568), Fact("page_text", 2568),
+                                 plan};
+  EXPECT_EQ(PickedYear(after), 2567);
+  ExpectSameJudgement(after, DecidingDates(after, kFy));
+}
+
+// The page also names the list's year (or a later one) with a marker: the
+// older year is another topic (last year's results in a news item), and
+// the list's days decide as before.
+TEST(PickDateTest, OlderMarkedYearBesideTheListsOwnYearLeavesTheList) {
+  for (int named : {2568, 2569}) {
+    SCOPED_TRACE(named);
+    std::vector<DateFact> dates = {
+        Fact("page_text", 2567, 2567, 0, true, "ประจำปีงบประมาณ 2567"),
+        Day(5, 11, 2567), Day(10, 1, 2568), Day(3, 3, 2568),
+        Fact("page_text", named, named, 0, true, "ปีงบประมาณ")};
+    EXPECT_EQ(PickedYear(dates), 2568);
+    ExpectSameJudgement(dates, DecidingDates(dates, kFy));
+  }
+}
+
+// A date read in the site's chrome (rules/site_chrome.h) dates nothing, not
+// even for display: a page with only today's date in its header has none.
+TEST(PickDateTest, ChromeDateDatesNothing) {
+  const DateFact today = [] {
+    DateFact d = Day(22, 11, 2569);
+    d.source = "page_chrome";
+    return d;
+  }();
+  const UrlFacts alone = With({today});
+  EXPECT_EQ(PickDate(&alone, false), nullptr);
+  EXPECT_EQ(PickDate(&alone, true), nullptr);
+  EXPECT_TRUE(CandidateMonths(&alone, 2570).empty());
+  std::vector<DateFact> news = OldNews();
+  news.push_back(today);
+  EXPECT_EQ(PickedYear(news), 2566);
+  ExpectSameJudgement(news, DecidingDates(news, kFy));
+}
+
 // A list's latest day still decides: old news plus one current item is
 // current, current news plus one of next year is stale (as before).
 TEST(PickDateTest, DatedListTakesItsLatestDay) {

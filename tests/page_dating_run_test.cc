@@ -10,7 +10,12 @@
 //     "ประจำปีงบประมาณ พ.ศ. 2569"): O4 passes (before: stale FY2570/2569).
 // And what must not change: a plan page that names its year with a marker
 // and a posting date of this FY is dated by its year (stale), not the post.
-// Unit cases: tests/dating_test.cc (PickDateTest).
+// Session 8 red team, dating false passes:
+//  - today's date in the header, or a "last updated" footer, on every page
+//    (the site's chrome) made an old page current: it dates no page now;
+//  - a plan page naming FY2567 with a marker and listing its meetings of
+//    FY2568 passed as a dated list of FY2568: it is FY2567's now.
+// Unit cases: tests/dating_test.cc (PickDateTest), tests/site_chrome_test.cc.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -152,6 +157,64 @@ TEST_F(PageDatingRunTest, PlanPageIsDatedByItsMarkedYearNotItsPostingDate) {
             kFooterBe);
   EXPECT_NE(o5.value("status", ""), "pass") << o5.dump();
   EXPECT_NE(o5.value("reason", "").find("FY2567"), std::string::npos)
+      << o5.dump();
+}
+
+// Today (the as-of day) in the header of every page, as many Thai sites
+// print it, and a site-wide "last updated" footer.
+const char kHeaderToday[] = "<p>วันพฤหัสบดีที่ 10 เมษายน 2568</p>";
+const char kFooterUpdated[] = "<p>ปรับปรุงล่าสุด 2 เมษายน 2568</p>";
+
+TEST_F(PageDatingRunTest, Chrome_TodaysDateInTheHeaderDoesNotMakeOldNewsPass) {
+  for (const char* chrome : {kHeaderToday, kFooterUpdated}) {
+    SCOPED_TRACE(chrome);
+    const json o4 = JudgeNews(News(2566), chrome);
+    EXPECT_EQ(o4.value("status", ""), "stale") << o4.dump();
+    EXPECT_NE(o4.value("reason", "").find("FY2566"), std::string::npos)
+        << o4.dump();
+  }
+}
+
+// A page whose only full date is the site's (no list): no year, not a pass.
+TEST_F(PageDatingRunTest, Chrome_FooterDateDoesNotDateAPageWithoutOne) {
+  for (const char* chrome : {kFooterUpdated, kHeaderToday}) {
+    SCOPED_TRACE(chrome);
+    const json o10 = Judge(
+        "O10", "revenue", "สถิติการจัดเก็บรายได้",
+        "<h2>สถิติการจัดเก็บรายได้</h2><p>ค่าธรรมเนียมเก็บขนมูลฝอย 120,000 บาท "
+        "ค่าปรับ 15,000 บาท</p>",
+        chrome);
+    EXPECT_EQ(o10.value("status", ""), "stale") << o10.dump();
+  }
+}
+
+// The control: the site's dates do not hurt a page with its own.
+TEST_F(PageDatingRunTest, Chrome_CurrentNewsUnderTheSameHeaderPasses) {
+  const json o4 = JudgeNews(News(2568), std::string(kHeaderToday) + kFooterBe);
+  EXPECT_EQ(o4.value("status", ""), "pass") << o4.dump();
+}
+
+// "แผนปฏิบัติราชการ ประจำปีงบประมาณ พ.ศ. 2567" with three meetings of FY2568
+// on the page: the plan is FY2567's (stale), not a dated list of FY2568.
+TEST_F(PageDatingRunTest, PlanNamingLastYearIsNotDatedByItsMeetings) {
+  const json o5 = Judge(
+      "O5", "plan", "แผนปฏิบัติราชการประจำปี",
+      "<h2>แผนปฏิบัติราชการประจำปี</h2><p>แผนปฏิบัติราชการ ประจำปีงบประมาณ "
+      "พ.ศ. 2567 ของสำนักงานเขตทดสอบ</p><ul><li>ประชุมคณะทำงาน 5 พฤศจิกายน "
+      "2567</li><li>ประชุมติดตามผล 10 มกราคม 2568</li><li>ประชุมทบทวน 3 มีนาคม "
+      "2568</li></ul>",
+      kFooterBe);
+  EXPECT_NE(o5.value("status", ""), "pass") << o5.dump();
+  bool plan_seen = false;
+  for (const json& e : o5.value("evidence", json::array())) {
+    if (e.value("component", "") != "plan") continue;
+    plan_seen = true;
+    EXPECT_EQ(e.value("state", ""), "stale") << o5.dump();
+    EXPECT_EQ(e.value("fiscal_year", 0), 2567) << o5.dump();
+  }
+  EXPECT_TRUE(plan_seen) << o5.dump();
+  EXPECT_NE(o5.value("reason", "").find("its dates of FY2568 do not date it"),
+            std::string::npos)
       << o5.dump();
 }
 

@@ -104,9 +104,9 @@ TEST(RuleSetsTest, BmaSetsNameTheirFiscalYearAndVersion) {
   RuleSet fy2568 = LoadOrDie("bma-district-2568.yaml");
   RuleSet fy2567 = LoadOrDie("bma-district-2567.yaml");
   EXPECT_EQ(fy2568.fiscal_year, 2568);
-  EXPECT_EQ(fy2568.version, "2568.5");
+  EXPECT_EQ(fy2568.version, "2568.6");
   EXPECT_EQ(fy2567.fiscal_year, 2567);
-  EXPECT_EQ(fy2567.version, "2567.5");
+  EXPECT_EQ(fy2567.version, "2567.6");
 }
 
 TEST(RuleSetsTest, NaccSetHasThirtyThreeProvisionalItems) {
