@@ -41,27 +41,13 @@ std::vector<LineKey> MentionLineKeys(const std::vector<std::string>& lines,
 
 bool SiteChrome::IsChrome(LineKey key) const {
   if (key == 0) return false;
-  if (start_.count(key)) return true;
-  auto it = pages_.find(key);
-  return it != pages_.end() && it->second >= kOtherPages;
+  return start_.count(key) > 0;
 }
 
 void SiteChrome::AddPage(const std::vector<LineKey>& keys, bool start_page) {
-  std::vector<LineKey> distinct = keys;  // a line counts once per page
-  std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  for (LineKey key : distinct) {
-    if (key == 0) continue;
-    if (start_page) {
-      start_.insert(key);
-      continue;
-    }
-    auto it = pages_.find(key);
-    if (it != pages_.end()) {
-      ++it->second;
-    } else if (pages_.size() < kMaxLines) {
-      pages_.emplace(key, 1);
-    }
+  if (!start_page) return;
+  for (LineKey key : keys) {
+    if (key != 0) start_.insert(key);
   }
 }
 

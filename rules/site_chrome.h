@@ -5,14 +5,18 @@
 // page's, and an old page would pass by it (rules/dating.h, "page_chrome").
 //
 // A line of a page is chrome when the site's start page has the same line
-// (read this run), or when kOtherPages other pages of the site had it
-// already (a layout of the inner pages only, a header whose date turned over
-// at midnight). The start page itself has no chrome: nothing is known
-// before it. Only lines that hold a date are remembered, by a 64-bit key,
+// (read this run). Only the start page says so, because it is read before
+// any other page: a count of the pages that had a line so far (to catch a
+// layout of the inner pages only, or a header whose date turned over at
+// midnight) made a page's date depend on the order the pages came in, and
+// verdicts flipped between runs of the same site (a "related" list with
+// years on some pages). The start page itself has no chrome: nothing is
+// known before it. Only lines that hold a date are remembered, by a 64-bit key,
 // so a site costs a few bytes per dated line. A list whose items the start
 // page shows in the very same lines is dated by its other items: a false
 // pass is the worse error. Not known when the start page was re-used
-// unchanged (not read): then only the count says what is chrome.
+// unchanged (not read): a page changed since is then read without chrome
+// (a page not changed keeps the dates it was stored with).
 //
 // Not thread-safe: one per site, used in the order the pages are read.
 // KeyOfLine and MentionLineKeys are pure and thread-safe.
@@ -23,7 +27,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -46,24 +49,17 @@ std::vector<LineKey> MentionLineKeys(const std::vector<std::string>& lines,
 
 class SiteChrome {
  public:
-  // A dated line already on this many other pages of the site is chrome: a
-  // news item's line is on its list and its own page, seldom more.
-  static constexpr int kOtherPages = 3;
-  // Lines counted per site at most; past it new lines are not counted.
-  static constexpr size_t kMaxLines = size_t{1} << 16;
-
-  // True if the line of `key` is chrome on a page read now (by the start
-  // page and the pages noted before it). False for key 0.
+  // True if the line of `key` is chrome: the start page has it. False for
+  // key 0.
   bool IsChrome(LineKey key) const;
 
   // Notes the keys of a page's dated lines (MentionLineKeys of its text),
   // after IsChrome was asked about them: the start page's are chrome on
-  // every later page; another page's count once each.
+  // every later page; another page's change nothing.
   void AddPage(const std::vector<LineKey>& keys, bool start_page);
 
  private:
   std::unordered_set<LineKey> start_;
-  std::unordered_map<LineKey, int> pages_;  // other pages holding the line
 };
 
 // Moves the mentions of `*mentions` whose line (`keys`, MentionLineKeys of
