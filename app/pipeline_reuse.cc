@@ -46,6 +46,12 @@ void Pipeline::PrepareRequest(const Site& site, Request* request) {
       !reader_->CheckPageLinks(prior, &err)) {
     return;
   }
+  // A Last-Modified in the future, stored before the fetcher refused one
+  // (crawler/fetcher.h UsableLastModified), is neither sent nor carried on
+  // by a re-use (pipeline_save.cc CarryContent).
+  if (!UsableLastModified(prior.page.last_modified, std::time(nullptr))) {
+    prior.page.last_modified.clear();
+  }
   request->etag = prior.page.etag;
   request->last_modified = prior.page.last_modified;
   sites_[site.id].prior[request->url] = std::move(prior);

@@ -20,6 +20,7 @@
 #ifndef OITWATCH_CRAWLER_FETCHER_H_
 #define OITWATCH_CRAWLER_FETCHER_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,6 +60,17 @@ struct FetcherOptions {
   std::vector<std::string> resolve;
   std::string ca_file;  // extra CA bundle (tests); "" = system default
 };
+
+// True if `last_modified` (a Last-Modified value) is an HTTP-date (RFC
+// 9110 5.6.7: IMF-fixdate, or the obsolete RFC 850 and asctime forms) no
+// later than `not_after_unix`. The fetcher keeps no other (a FetchResult's
+// last_modified is then ""), so none is stored or sent back as
+// If-Modified-Since: a date in the future (a server clock or a file date
+// gone wrong) would be later than the page's next change, and a server
+// that compares naively would answer 304 to a changed page (rt8pipe
+// BUG-5). Thread-safe.
+bool UsableLastModified(const std::string& last_modified,
+                        int64_t not_after_unix);
 
 class Fetcher {
  public:

@@ -5,11 +5,15 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <ctime>
+#include <optional>
 #include <string>
 
 #include "crawler/challenge_page.h"
+#include "crawler/fetcher.h"
 
 namespace oitwatch {
 namespace fetcher_internal {
@@ -136,6 +140,25 @@ std::string DowngradeNote(const std::string& http_url) {
          http_url + ")";
 }
 
+// An HTTP-date (RFC 9110 5.6.7) as UTC seconds; nullopt if `value` is
+// none of its three forms (the C locale's day and month names: nothing here
+// sets another).
+std::optional<int64_t> ParseHttpDate(const std::string& value) {
+  static const char* const kForms[] = {
+      "%a, %d %b %Y %H:%M:%S GMT",  // IMF-fixdate
+      "%A, %d-%b-%y %H:%M:%S GMT",  // RFC 850
+      "%a %b %e %H:%M:%S %Y",       // asctime
+  };
+  for (const char* form : kForms) {
+    std::tm tm{};
+    const char* end = strptime(value.c_str(), form, &tm);
+    if (end != nullptr && *end == '\0') {
+      return static_cast<int64_t>(timegm(&tm));
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 int64_t WallClockSeconds() {
@@ -180,6 +203,15 @@ void FillResult(Transfer* transfer, CURLcode code) {
   curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME, &seconds);
   result.elapsed_seconds = transfer->earlier_seconds + seconds;
   result.fetched_at_unix = WallClockSeconds();
+  // A Last-Modified later than the response (by our clock or by its own
+  // Date) is kept by no one (UsableLastModified).
+  int64_t sent_at = result.fetched_at_unix;
+  if (std::optional<int64_t> date = ParseHttpDate(transfer->date)) {
+    sent_at = std::min(sent_at, *date);
+  }
+  if (!UsableLastModified(result.last_modified, sent_at)) {
+    result.last_modified.clear();
+  }
   if (code == CURLE_OK) {
     result.outcome = OutcomeForStatus(*transfer);
     // Validators went to the first hop only (FollowFirstRedirect): a 304
@@ -242,4 +274,12 @@ void Finish(Transfer* transfer, CURLcode code) {
 }
 
 }  // namespace fetcher_internal
+
+bool UsableLastModified(const std::string& last_modified,
+                        int64_t not_after_unix) {
+  const std::optional<int64_t> at =
+      fetcher_internal::ParseHttpDate(last_modified);
+  return at && *at <= not_after_unix;
+}
+
 }  // namespace oitwatch

@@ -56,6 +56,7 @@ void ResetHeaders(Transfer* transfer) {
   transfer->transfer_encoding.clear();
   transfer->cf_mitigated = false;
   transfer->has_location = false;
+  transfer->date.clear();
   transfer->decoder.reset();
   FetchResult& result = transfer->result;
   result.content_type.clear();
@@ -127,6 +128,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     result.last_modified = HeaderValue(line, 14);
   } else if (StartsWithNoCase(line, "location:")) {
     transfer->has_location = true;
+  } else if (StartsWithNoCase(line, "date:")) {
+    transfer->date = HeaderValue(line, 5);
   } else if (StartsWithNoCase(line, "retry-after:")) {
     result.retry_after = HeaderValue(line, 12);
   } else if (StartsWithNoCase(line, "cf-mitigated:")) {

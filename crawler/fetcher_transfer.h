@@ -72,6 +72,7 @@ struct Transfer {
   std::string transfer_encoding;
   bool cf_mitigated = false;  // ... "cf-mitigated: challenge" (a WAF wall)
   bool has_location = false;  // ... a Location header
+  std::string date;           // ... its Date (the server's clock)
   // Undoes both, content codings first applied, so undone last; made at the
   // response's first body byte (curl's own decoding is off: it never checks
   // that a stream ended, S23).
