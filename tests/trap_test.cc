@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace oitwatch {
 namespace {
@@ -93,6 +94,154 @@ TEST(TemplateBudgetTest, ZeroMeansNoLimit) {
   for (int m = 0; m < 1000; ++m) {
     ASSERT_TRUE(budget.Admit("http://h/cal/?m=" + std::to_string(m)));
   }
+}
+
+TEST(PageTextFingerprintTest, NumbersMarkupAndScriptsDoNotMakeANewText) {
+  const uint64_t may = PageTextFingerprint(
+      "<html><head><style>p{color:red}</style></head><body>"
+      "<h1>ปฏิทินกิจกรรม เดือน 5/2568</h1><a href=\"?m=5\">ถัดไป</a>"
+      "<!-- built 12:00 --><script>var t=\"a<b\";</script></body></html>");
+  EXPECT_EQ(may, PageTextFingerprint(
+                     "<html><head><style>p{color:blue}</style></head><body>"
+                     "<h1>ปฏิทินกิจกรรม เดือน 6/2568</h1><a href=\"?m=6&x=1\">"
+                     "ถัดไป</a><!-- built 12:01 --><SCRIPT>var t=2;</SCRIPT>"
+                     "</body></html>"));
+  EXPECT_EQ(PageTextFingerprint("<p>ฉบับที่ ๑๒/๒๕๖๘ token a8f3</p>"),
+            PageTextFingerprint("<p>ฉบับที่  ๔/2567\ntoken 77b1</p>"))
+      << "Thai digits are digits; a word holding a digit is one word";
+}
+
+TEST(PageTextFingerprintTest, OtherWordsAreAnotherText) {
+  EXPECT_NE(PageTextFingerprint("<h1>ประกาศ เรื่อง ถนน</h1>"),
+            PageTextFingerprint("<h1>ประกาศ เรื่อง สะพาน</h1>"));
+  EXPECT_NE(PageTextFingerprint("<p>ab cd</p>"),
+            PageTextFingerprint("<p>abcd</p>"));
+  EXPECT_NE(PageTextFingerprint("a < b"), PageTextFingerprint("a"))
+      << "a '<' that opens no tag is text";
+}
+
+Request PageRequest(const std::string& url, int priority = 1) {
+  Request r;
+  r.url = url;
+  r.kind = RequestKind::kPage;
+  r.priority = priority;
+  return r;
+}
+
+// A district's archive of more announcements than the budget: each page
+// fetched that reads like no other lets one more in, best first.
+TEST(TemplateBudgetTest, PagesOfNewTextLetWaitingUrlsIn) {
+  TemplateBudget budget(1);  // 1 ordinary, 4 likely
+  std::vector<Request> displaced;
+  for (int n = 0; n < 4; ++n) {
+    EXPECT_EQ(budget.Offer(PageRequest("http://h/ann/" + std::to_string(n)),
+                           &displaced),
+              TemplateBudget::Admission::kQueue);
+  }
+  EXPECT_EQ(budget.Offer(PageRequest("http://h/ann/4", 5), &displaced),
+            TemplateBudget::Admission::kWait);
+  EXPECT_EQ(budget.Offer(PageRequest("http://h/ann/5", 9), &displaced),
+            TemplateBudget::Admission::kWait);
+  EXPECT_EQ(budget.waiting(), 2u);
+  EXPECT_TRUE(budget.Fetched("http://h/ann/0", 100).empty())
+      << "the first text earns nothing";
+  std::vector<Request> in = budget.Fetched("http://h/ann/1", 101);
+  ASSERT_EQ(in.size(), 1u);
+  EXPECT_EQ(in[0].url, "http://h/ann/5") << "best first";
+  EXPECT_TRUE(budget.Fetched("http://h/ann/2", 101).empty())
+      << "a text seen before earns nothing";
+  in = budget.Fetched("http://h/ann/3", 103);
+  ASSERT_EQ(in.size(), 1u);
+  EXPECT_EQ(in[0].url, "http://h/ann/4");
+  EXPECT_EQ(budget.waiting(), 0u);
+  EXPECT_TRUE(displaced.empty());
+  EXPECT_TRUE(budget.Fetched("http://h/other/1", 104).empty());
+  EXPECT_TRUE(budget.Fetched("http://h/ann/4", 105).empty());
+  EXPECT_EQ(budget.Offer(PageRequest("http://h/ann/6"), &displaced),
+            TemplateBudget::Admission::kQueue)
+      << "room earned with nothing waiting is used by the next link";
+}
+
+// B11: a calendar's months read alike (numbers aside); they earn nothing,
+// and what waits is taken out at the end, to be left out as a trap.
+TEST(TemplateBudgetTest, PagesOfOneTextEarnNothing) {
+  TemplateBudget budget(1);
+  std::vector<Request> displaced;
+  for (int m = 0; m < 100; ++m) {
+    const std::string url = "http://h/cal/?m=" + std::to_string(m);
+    if (budget.Offer(PageRequest(url), &displaced) ==
+        TemplateBudget::Admission::kQueue) {
+      EXPECT_TRUE(budget.Fetched(url, 7).empty()) << m;
+    }
+  }
+  // No more wait than the template could ever earn room for.
+  const size_t cap = TemplateBudget::kEarnFactor;
+  EXPECT_EQ(budget.waiting(), cap);
+  EXPECT_EQ(budget.TakeWaiting().size(), cap);
+  EXPECT_EQ(budget.waiting(), 0u);
+}
+
+// A trap whose every page reads differently still ends: a template earns
+// at most kEarnFactor times its budget.
+TEST(TemplateBudgetTest, EarningStopsAtItsCap) {
+  TemplateBudget budget(2);
+  std::vector<Request> displaced;
+  std::vector<std::string> fetch;
+  for (int n = 0; n < 1000; ++n) {
+    const std::string url = "http://h/gen/" + std::to_string(n);
+    if (budget.Offer(PageRequest(url), &displaced) ==
+        TemplateBudget::Admission::kQueue) {
+      fetch.push_back(url);
+    }
+  }
+  for (size_t i = 0; i < fetch.size(); ++i) {
+    for (const Request& r : budget.Fetched(fetch[i], 1000 + i)) {
+      fetch.push_back(r.url);
+    }
+  }
+  EXPECT_EQ(fetch.size(),
+            static_cast<size_t>(2 * TemplateBudget::kLikelyFactor +
+                                2 * TemplateBudget::kEarnFactor));
+  EXPECT_FALSE(budget.Admit("http://h/gen/5000", true));
+  EXPECT_EQ(budget.TakeWaiting().size(), 0u)
+      << "no more waited than could ever be let in";
+}
+
+TEST(TemplateBudgetTest, ALowerRankedWaitingUrlMakesWay) {
+  TemplateBudget budget(1);
+  std::vector<Request> displaced;
+  for (int n = 0; n < 4; ++n) {
+    budget.Offer(PageRequest("http://h/a/" + std::to_string(n)), &displaced);
+  }
+  for (int n = 4; n < 4 + TemplateBudget::kEarnFactor; ++n) {
+    ASSERT_EQ(budget.Offer(PageRequest("http://h/a/" + std::to_string(n), 2),
+                           &displaced),
+              TemplateBudget::Admission::kWait);
+  }
+  EXPECT_EQ(budget.Offer(PageRequest("http://h/a/99", 1), &displaced),
+            TemplateBudget::Admission::kTrap)
+      << "no room, and ranked below all that wait";
+  EXPECT_EQ(budget.Offer(PageRequest("http://h/a/98", 3), &displaced),
+            TemplateBudget::Admission::kWait);
+  ASSERT_EQ(displaced.size(), 1u);
+  EXPECT_EQ(displaced[0].url,
+            "http://h/a/" + std::to_string(3 + TemplateBudget::kEarnFactor))
+      << "the lowest ranked, found last";
+}
+
+TEST(TemplateBudgetTest, WaitingUrlsPerSiteAreCapped) {
+  TemplateBudget budget(1000);
+  std::vector<Request> displaced;
+  size_t waiting = 0;
+  for (int n = 0; waiting < TemplateBudget::kMaxWaiting + 10; ++n) {
+    const std::string path = std::string("http://h/") +
+                             (n % 3 == 0 ? "a/" : "b/") + std::to_string(n);
+    if (budget.Offer(PageRequest(path), &displaced) !=
+        TemplateBudget::Admission::kQueue) {
+      ++waiting;
+    }
+  }
+  EXPECT_EQ(budget.waiting(), TemplateBudget::kMaxWaiting);
 }
 
 // rt6net M04: the plan PDF linked as ?v=1..500 is one file.
