@@ -50,7 +50,7 @@ std::optional<std::string> Canonical(CURLU* url, size_t max_length) {
                0);
   std::string out = GetPart(url, CURLUPART_URL, CURLU_NO_DEFAULT_PORT);
   if (out.empty()) return std::nullopt;
-  out = UpperPercentEscapes(std::move(out));
+  out = NormalizeEscapes(std::move(out));
   if (out.size() > max_length) return std::nullopt;
   return out;
 }
@@ -112,7 +112,7 @@ std::string PathOf(std::string_view url) {
   if (path.empty()) path = "/";
   const std::string query = GetPart(handle.get(), CURLUPART_QUERY);
   if (!query.empty()) path += "?" + query;
-  return UpperPercentEscapes(path);
+  return NormalizeEscapes(path);
 }
 
 }  // namespace url_reference
@@ -146,7 +146,7 @@ std::string PathOf(std::string_view url) {
   if (std::optional<UrlParts> parts = SplitSimpleUrl(url)) {
     std::string path(parts->path);
     if (!parts->query.empty()) path.append("?").append(parts->query);
-    return UpperPercentEscapes(std::move(path));
+    return NormalizeEscapes(std::move(path));
   }
   return url_reference::PathOf(url);
 }
@@ -156,12 +156,12 @@ namespace {
 // Path without query, percent-escapes upper-cased; "" if unparsable.
 std::string PathOnly(std::string_view url) {
   if (std::optional<UrlParts> parts = SplitSimpleUrl(url)) {
-    return UpperPercentEscapes(std::string(parts->path));
+    return NormalizeEscapes(std::string(parts->path));
   }
   UrlHandle handle = Parse(url);
   if (!handle) return "";
   std::string path = GetPart(handle.get(), CURLUPART_PATH);
-  return UpperPercentEscapes(path.empty() ? "/" : path);
+  return NormalizeEscapes(path.empty() ? "/" : path);
 }
 
 std::vector<std::string_view> Segments(std::string_view path) {
@@ -192,8 +192,31 @@ std::string ScopePrefix(std::string_view site_url) {
   }
   curl_url_set(handle.get(), CURLUPART_PATH, path.c_str(), 0);
   curl_url_set(handle.get(), CURLUPART_QUERY, nullptr, 0);
-  return UpperPercentEscapes(
+  return NormalizeEscapes(
       GetPart(handle.get(), CURLUPART_URL, CURLU_NO_DEFAULT_PORT));
+}
+
+bool HasEscapedUnreserved(std::string_view url) {
+  // Runs for every link of every page re-used from storage: no copies.
+  auto hex = [](char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+  };
+  for (size_t i = url.find('%'); i != std::string_view::npos &&
+                                 i + 2 < url.size();
+       i = url.find('%', i + 1)) {
+    const int high = hex(url[i + 1]), low = hex(url[i + 2]);
+    if (high < 0 || low < 0) continue;
+    const char c = static_cast<char>(high * 16 + low);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+        (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+        c == '~') {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool SameHostAnyScheme(std::string_view a, std::string_view b) {

@@ -13,8 +13,11 @@ namespace oitwatch {
 // Resolves `href` against `base` and normalises the result: scheme and host
 // lower-case, default port dropped, fragment removed, dot segments removed,
 // session-id parameters (jsessionid, PHPSESSID, sid, fbclid, utm_*) removed,
-// non-ASCII bytes percent-encoded. Returns nullopt for non-http(s) schemes,
-// unparsable input, or a result longer than `max_length` bytes.
+// non-ASCII bytes percent-encoded, escaped unreserved characters decoded
+// ("/%69ndex" is "/index", "%7E" is "~") and other escapes in upper-case hex
+// (RFC 3986 6.2.2), so one resource has one URL. Returns nullopt for
+// non-http(s) schemes, unparsable input, or a result longer than
+// `max_length` bytes.
 std::optional<std::string> ResolveUrl(std::string_view base,
                                       std::string_view href,
                                       size_t max_length = 2048);
@@ -22,6 +25,11 @@ std::optional<std::string> ResolveUrl(std::string_view base,
 // Normalises an absolute URL (same rules as ResolveUrl).
 std::optional<std::string> NormalizeUrl(std::string_view url,
                                         size_t max_length = 2048);
+
+// True if `url` holds an escaped unreserved character ("%69", "%7E"): a
+// spelling NormalizeUrl no longer gives. URLs stored before it decoded them
+// (databases of earlier versions) may be spelled so.
+bool HasEscapedUnreserved(std::string_view url);
 
 // "scheme://host:port" of an absolute URL, lower-case; "" if unparsable.
 // Politeness, robots.txt and connection budgets are keyed on this.

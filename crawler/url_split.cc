@@ -16,10 +16,20 @@ bool IsHex(char c) {
          (c >= 'A' && c <= 'F');
 }
 
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : c - 'A' + 10;
+}
+
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 bool IsAlnum(char c) {
   return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// RFC 3986 2.3: ALPHA / DIGIT / "-" / "." / "_" / "~".
+bool IsUnreserved(char c) {
+  return IsAlnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 // Bytes libcurl leaves as they are in a path or query (RFC 3986 unreserved,
@@ -191,7 +201,7 @@ std::optional<std::string> FastNormalizeUrl(std::string_view url,
     if (!query.empty()) out.append("?").append(query);
   }
   if (out.find('%') != std::string::npos) {
-    out = UpperPercentEscapes(std::move(out));
+    out = NormalizeEscapes(std::move(out));
   }
   if (out.size() > max_length) return std::nullopt;
   return out;
@@ -269,15 +279,32 @@ std::string RemoveDotSegments(std::string_view path) {
   return out;
 }
 
-// "%e0%b8" -> "%E0%B8": one spelling per URL, so the seen-set dedups.
-std::string UpperPercentEscapes(std::string text) {
-  for (size_t i = 0; i + 2 < text.size(); ++i) {
-    if (text[i] != '%' || !IsHex(text[i + 1]) || !IsHex(text[i + 2])) continue;
-    for (size_t j = i + 1; j <= i + 2; ++j) {
-      if (text[j] >= 'a' && text[j] <= 'f')
-        text[j] = static_cast<char>(text[j] - 32);
+// RFC 3986 6.2.2.1-2: "%e0%b8" -> "%E0%B8" and "%7E" -> "~", one spelling
+// per URL, so the seen-set dedups and a page is fetched once. Reserved
+// characters ("%2F", "%3F", "%26" ...) stay escaped: they mean something
+// else unescaped. A '%' that starts no escape is left alone.
+std::string NormalizeEscapes(std::string text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  size_t out = text.find('%');
+  if (out == std::string::npos) return text;
+  for (size_t in = out; in < text.size();) {
+    if (text[in] != '%' || in + 2 >= text.size() || !IsHex(text[in + 1]) ||
+        !IsHex(text[in + 2])) {
+      text[out++] = text[in++];
+      continue;
     }
+    const int value = HexValue(text[in + 1]) * 16 + HexValue(text[in + 2]);
+    const char c = static_cast<char>(value);
+    if (IsUnreserved(c)) {
+      text[out++] = c;
+    } else {
+      text[out++] = '%';
+      text[out++] = kHex[value >> 4];
+      text[out++] = kHex[value & 0xF];
+    }
+    in += 3;
   }
+  text.resize(out);
   return text;
 }
 

@@ -48,7 +48,10 @@ std::optional<std::string> FastResolveUrl(std::string_view base,
 std::string RemoveDotSegments(std::string_view path);
 
 // Helpers shared with url.cc's libcurl path (the same rules on both paths).
-std::string UpperPercentEscapes(std::string text);
+// NormalizeEscapes: escaped unreserved characters decoded ("%7E" -> "~",
+// "%69" -> "i"), other escapes in upper-case hex ("%e0" -> "%E0"), as RFC
+// 3986 6.2.2.1-2 says; reserved ones ("%2F", "%3F") stay escaped.
+std::string NormalizeEscapes(std::string text);
 std::string StripSessionParams(std::string_view query);
 std::string StripPathSession(std::string path);
 // Also decodes dot segments (DecodeDotSegments).

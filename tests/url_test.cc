@@ -58,10 +58,11 @@ TEST(UrlTest, PercentEncodedDotSegmentsAreDots) {
       {"http://h/laksi/a/", "%2e./b", "http://h/laksi/b"},
       {"http://h/laksi/", "%2e/x/%2E/y", "http://h/laksi/x/y"},
       {"http://h/laksi/", "http://h/laksi/%2e%2e/dusit/", "http://h/dusit/"},
-      // Not whole segments, or past the path: names, kept.
-      {"http://h/laksi/", "%2e%2e%2e/x", "http://h/laksi/%2E%2E%2E/x"},
-      {"http://h/laksi/", "a%2e%2e/x", "http://h/laksi/a%2E%2E/x"},
-      {"http://h/laksi/", "x?p=/%2e%2e/", "http://h/laksi/x?p=/%2E%2E/"},
+      // Not whole segments, or past the path: names, kept (their escaped
+      // dots decoded as any unreserved character is, RFC 3986 6.2.2.2).
+      {"http://h/laksi/", "%2e%2e%2e/x", "http://h/laksi/.../x"},
+      {"http://h/laksi/", "a%2e%2e/x", "http://h/laksi/a../x"},
+      {"http://h/laksi/", "x?p=/%2e%2e/", "http://h/laksi/x?p=/../"},
   };
   for (const auto& c : kCases) {
     EXPECT_EQ(ResolveUrl(c.base, c.href).value_or("(none)"), c.want)
