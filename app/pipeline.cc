@@ -13,6 +13,7 @@
 #include "app/pipeline_internal.h"
 #include "crawler/url.h"
 #include "rules/dating.h"
+#include "rules/thai_text.h"
 
 namespace oitwatch {
 
@@ -20,7 +21,9 @@ using pipeline_internal::IsHtml;
 using pipeline_internal::IsOk;
 using pipeline_internal::IsOwnDate;
 using pipeline_internal::IsPdf;
+using pipeline_internal::IsUnopenableNote;
 using pipeline_internal::kBinaryNote;
+using pipeline_internal::LooksLikeIndex;
 using pipeline_internal::LooksBinary;
 using pipeline_internal::MarkUnopenable;
 using pipeline_internal::MayPass;
@@ -159,6 +162,19 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
     // re-used
   } else if (!unopenable.empty()) {
     MarkUnopenable(unopenable, &facts);
+    // An ITA index page read last time that answers with the start page
+    // now (a redirect home, its bytes, a login wall): what it led to then
+    // is not known tonight, a gap, not "missing" (rt8pipe). Tonight's copy
+    // is no page either, so a night later it is gone, and what only it led
+    // to is missing. (Any other page gone so is broken if it was evidence,
+    // and leaves the rest as judged.)
+    auto before = s.prior.find(r.request.url);
+    if (IsStandInWhy(unopenable) && r.request.kind == RequestKind::kPage &&
+        LooksLikeIndex(NormalizeThai(r.request.link_text)) &&
+        before != s.prior.end() &&
+        !IsUnopenableNote(before->second.page.parse_error)) {
+      NoteGap(s, r.request, unopenable + " tonight, a page when last read");
+    }
     // No evidence, but its links are followed: a copy of the home page
     // links nothing new (the engine considers a URL once), and a page only
     // taken for it leads on (a calendar month: the home page's words and
@@ -242,12 +258,20 @@ void Pipeline::NoteFailure(SiteState& s, const FetchResult& r) {
     return;
   }
   // A redirect refused (another port, a non-public address) left the target
-  // unknown: a gap with the refusal as its reason, never a "missing".
+  // unknown: a gap with the refusal as its reason, never a "missing". So
+  // did a page that could not be read at all (rt8pipe BUG-2): over the size
+  // cap, a redirect loop, a TLS failure, a redirect to a scheme not
+  // fetched. Only an answer that the URL is gone (404, 410, other 4xx) is
+  // no gap.
   const bool refused = r.outcome == FetchOutcome::kForbiddenAddress;
-  if (!MayPass(r) && !refused) return;
+  const bool unread = r.outcome == FetchOutcome::kTooLarge ||
+                      r.outcome == FetchOutcome::kTooManyRedirects ||
+                      r.outcome == FetchOutcome::kTlsError ||
+                      r.outcome == FetchOutcome::kUnsupportedScheme;
+  if (!MayPass(r) && !refused && !unread) return;
   std::string what = FetchOutcomeName(r.outcome);
   if (r.http_status) what += " HTTP " + std::to_string(r.http_status);
-  if (refused && !r.error.empty()) what += ": " + r.error;
+  if ((refused || unread) && !r.error.empty()) what += ": " + r.error;
   NoteGap(s, r.request, what);
 }
 

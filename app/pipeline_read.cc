@@ -41,6 +41,16 @@ constexpr int kHitPriority = 100;
 constexpr int kIndexPriority = 200;
 constexpr int kCurrentYearBonus = 50;
 
+// Reading a page takes some 20 times its body (a 9.5 MiB TIS-620 page
+// ~180 MB: decoded to UTF-8, parsed, its lines and fields). A body over
+// this size is not read ahead: the engine's thread reads it when its turn
+// comes, one at a time, and the pool's threads read only smaller ones, so
+// however many large pages the 16 connections bring at once, one is read
+// at a time (rt8pipe BUG-4: four at once took ~950 MB; RELIABILITY.md
+// allows 512 MiB). District pages are far smaller (the bench's ~50 KB) and
+// are read ahead as before.
+constexpr size_t kMaxReadAheadBody = 1u << 20;
+
 // A news archive is where a page budget goes to die: hundreds of list pages
 // and dated items, none of them evidence (O4 needs only the news list). A
 // page link that steps through a list ("2", "ถัดไป", "หน้า 3", ?page=3) or
@@ -369,6 +379,8 @@ void Pipeline::StartReadAhead(const FetchResult& r) {
   auto job = std::make_unique<ReadJob>();
   ReadJob* out = job.get();
   if (WillReadHtml(r)) {
+    // A large body is read when it is handled (kMaxReadAheadBody).
+    if (r.body.size() > kMaxReadAheadBody) return;
     const SiteState& s = sites_.at(r.request.site_id);  // WillReadHtml: there
     const std::unordered_set<std::string>* chrome =
         s.chrome_known ? &s.chrome_lines : nullptr;

@@ -351,13 +351,15 @@ std::string Pipeline::StartPageReason(const SiteState& s,
 }
 
 // The rule for "likely evidence could not be fetched": a failed fetch that
-// may pass (MayPass: timeout, connection, 5xx, 429, 403 block, broken body)
-// of a request of positive priority (RankOutlinks: rule-matching link text,
-// ITA index pages and the pages and documents they lead to), or of any page
-// or document of a small site (kSmallSitePages), where one page is a large
-// share of it. A news or menu page (priority <= 0) failing on a big site
-// changes nothing; a 404/410 is an answer (broken or missing, as the judge
-// says), not a gap.
+// may pass (MayPass: timeout, connection, 5xx, 429, 403 block, broken body),
+// or that left the page unread (too large, a redirect loop, TLS, a refused
+// redirect; NoteFailure), or an ITA index page read last time that now
+// answers with the start page (OnResponse), of a request of positive priority
+// (RankOutlinks: rule-matching link text, ITA index pages and the pages and
+// documents they lead to), or of any page or document of a small site
+// (kSmallSitePages), where one page is a large share of it. A news or menu
+// page (priority <= 0) failing on a big site changes nothing; a 404/410 is
+// an answer (broken or missing, as the judge says), not a gap.
 std::string Pipeline::IncompleteNote(const SiteState& s) {
   const SiteState::Failures& f = s.failed;
   int n = f.likely;

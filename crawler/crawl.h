@@ -34,7 +34,9 @@ struct CrawlConfig {
   // whose pages all hang would otherwise hold the host's connections for a
   // timeout each, night long, while the other sites' successes keep the
   // host's own budget from running out (rt7budget P15). Below the host's
-  // budget, so the sick site goes first and the host is not dropped.
+  // budget, so the sick site goes first and the host is not dropped. Only
+  // fetches to the site's own host count (rt8pipe BUG-3): a link checked on
+  // another host that blocks bots fails there, against that host's budget.
   int site_error_budget = 8;
   std::chrono::seconds max_run_time{7 * 3600};  // watchdog for the whole run
   // Ports a redirect may lead to (a redirect to :25 or :6379 is refused and

@@ -134,8 +134,14 @@ void Engine::Run() {
       polled.pop_front();
     }
   }
+  // Responses a stop left unhandled: their reads end (dropped, or waited
+  // for if running) before any site closes below, as a read may use its
+  // site's state, which closing frees (rt8pipe BUG-1).
+  for (const FetchResult& r : polled) sink_->EndReadAhead(r);
+  polled.clear();
   for (auto& [id, s] : sites_) {
     if (!s.done) {
+      EndWaiting(s);
       s.done = true;
       sink_->OnSiteDone(*s.site, s.stats);
     }
@@ -371,6 +377,11 @@ bool Engine::SiteDropped(const Request& r) const {
 }
 
 void Engine::CountSiteHealth(SiteState& s, const FetchResult& r) {
+  // Only the site's own host speaks for its health: a check of a link to
+  // another host (an e-service behind a WAF that 403s bots) fails there,
+  // and that host has its own budget (rt8pipe BUG-3); nor does its success
+  // hide a run of the site's own failures.
+  if (!SameHostAnyScheme(r.request.url, s.stats.scope_prefix)) return;
   if (!IsHostFailure(r)) {
     s.consecutive_errors = 0;
     return;

@@ -84,8 +84,9 @@ class Engine {
   void ReleaseHeld(HostState& host);
   bool MaybeRetry(const FetchResult& r, TimePoint now);
   void CountHostHealth(const FetchResult& r);
-  // Counts `r` against its site's error budget; when it is spent, the
-  // site's queued requests are dropped and no more are taken.
+  // Counts `r` against its site's error budget if it went to the site's
+  // own host; when it is spent, the site's queued requests are dropped and
+  // no more are taken.
   void CountSiteHealth(SiteState& s, const FetchResult& r);
   bool SiteDropped(const Request& r) const;  // site_error_budget spent
   void DropHost(const std::string& key, HostState& host,
