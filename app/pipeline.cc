@@ -106,8 +106,17 @@ void Pipeline::OnSiteStart(const Site& site) {
   });
 }
 
+void Pipeline::OnIndexScope(const Site& site, const IndexScope& scope) {
+  sites_[site.id].index_scopes.push_back(scope);
+}
+
 UrlKind Pipeline::KindOf(const SiteState& s, const std::string& url) const {
   UrlKind kind = ToUrlKind(ClassifyLink(s.prefix, url));
+  if (kind == UrlKind::kOtherSite) {
+    for (const IndexScope& scope : s.index_scopes) {
+      if (scope.Contains(url)) return UrlKind::kPage;  // the site's ITA index
+    }
+  }
   if (kind == UrlKind::kOtherSite && !options_.site_prefixes.empty() &&
       !UnderOtherSite(options_.site_prefixes, site_segments_, s.prefix,
                       url)) {
@@ -137,6 +146,11 @@ std::vector<Outlink> Pipeline::OnResponse(const Site& site,
   SiteState& s = sites_[site.id];
   Extract out;
   UrlFacts& facts = Facts(s, r.request.url, r.request.found_on, &out);
+  // A page of an ITA index outside the prefix may have been linked before
+  // the engine followed that index (OnIndexScope): the site's own now.
+  if (r.request.kind == RequestKind::kPage && facts.kind != UrlKind::kPage) {
+    facts.kind = KindOf(s, r.request.url);
+  }
   facts.fetched = true;
   facts.ok = IsOk(r);
   facts.http_status = r.http_status;

@@ -115,6 +115,7 @@ class Pipeline : public CrawlSink {
   Pipeline(Store* store, const Matcher& matcher, const PipelineOptions& options);
 
   void OnSiteStart(const Site& site) override;
+  void OnIndexScope(const Site& site, const IndexScope& scope) override;
   void PrepareRequest(const Site& site, Request* request) override;
   std::vector<Outlink> OnResponse(const Site& site,
                                   const FetchResult& result) override;
@@ -146,6 +147,9 @@ class Pipeline : public CrawlSink {
   // Not copyable or movable: the containers point at `pools`.
   struct SiteState {
     std::string prefix;
+    // ITA indexes outside the prefix the engine follows (OnIndexScope):
+    // their pages are the site's own (KindOf).
+    std::vector<IndexScope> index_scopes;
     SitePools pools;  // before the containers that point at it
     // Every URL seen; of a fetched URL's own dates (title, text, ...) only
     // those the judge can rest on (DecidingDates), so memory grows with the
@@ -158,6 +162,8 @@ class Pipeline : public CrawlSink {
     std::unordered_set<std::string> date_keys;  // of link-text and URL dates
     // URL -> re-usable earlier fetch, until the URL's response (OnResponse).
     std::map<std::string, StoredPage> prior;
+    // URL as spelled now -> as an earlier version stored it (OldSpellings).
+    std::optional<std::multimap<std::string, std::string>> old_spellings;
     SiteProgress progress;
     std::set<std::string> items_found;
     size_t hits_counted = 0;  // s.hits already counted in items_found
@@ -275,6 +281,14 @@ class Pipeline : public CrawlSink {
   void AddOutlink(SiteState& s, const std::string& url,
                   const std::string& text, const SiteState::LinkMemo& read,
                   Extract* out);
+  // URLs of the site as an earlier version stored them, by their spelling
+  // now (pipeline_reuse.cc); null on a store error.
+  const std::multimap<std::string, std::string>* OldSpellings(
+      const Site& site);
+  // The earlier fetch of `url` to re-use, found under its spelling now or
+  // an old one; false on a store error.
+  bool FindPrior(const Site& site, const std::string& url, StoredPage* prior,
+                 bool* found);
   const StoredPage* Reusable(const SiteState& s, const FetchResult& r) const;
   // False if prior's rows do not read (nothing re-used; with no body to
   // read instead, error_ says why).

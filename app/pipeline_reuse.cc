@@ -1,11 +1,17 @@
 // Pipeline's incremental re-use: conditional headers from an earlier fetch
 // of the URL, and for a page that did not change (a 304, or the same bytes)
 // its stored hits, dates and links instead of a parse.
+#include <ctime>
+#include <map>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "app/pipeline.h"
 #include "app/pipeline_internal.h"
+#include "crawler/fetcher.h"
+#include "crawler/url.h"
 
 namespace oitwatch {
 
@@ -15,15 +21,65 @@ using pipeline_internal::IsUnopenableNote;
 using pipeline_internal::KindName;
 using pipeline_internal::SameContent;
 
+// The earlier spellings of the site's URLs by which a version before this
+// one may have stored them (escaped unreserved characters, "%69ndex"), by
+// their spelling now; read once per site and run, when a URL is not found
+// as spelled now. Null on a store error (error_ is set).
+const std::multimap<std::string, std::string>* Pipeline::OldSpellings(
+    const Site& site) {
+  SiteState& s = sites_[site.id];
+  if (s.old_spellings) return &*s.old_spellings;
+  std::vector<std::string> urls;
+  std::string err;
+  if (!reader_->ListEscapedUnreservedUrls(site.id, kMaxUrlsPerSite, &urls,
+                                          &err)) {
+    if (error_.empty()) error_ = err;
+    return nullptr;
+  }
+  s.old_spellings.emplace();
+  for (std::string& old : urls) {
+    std::optional<std::string> now = NormalizeUrl(old);
+    if (now && *now != old) s.old_spellings->emplace(*now, std::move(old));
+  }
+  return &*s.old_spellings;
+}
+
+// FindReusablePage for `url`, or else for its newest old spelling.
+bool Pipeline::FindPrior(const Site& site, const std::string& url,
+                         StoredPage* prior, bool* found) {
+  std::string err;
+  if (!reader_->FindReusablePage(site.id, url, prior, found, &err)) {
+    if (error_.empty()) error_ = err;
+    return false;
+  }
+  if (*found) return true;
+  const std::multimap<std::string, std::string>* old = OldSpellings(site);
+  if (old == nullptr) return false;
+  auto [begin, end] = old->equal_range(url);
+  for (auto it = begin; it != end; ++it) {
+    StoredPage candidate;
+    bool hit = false;
+    if (!reader_->FindReusablePage(site.id, it->second, &candidate, &hit,
+                                   &err)) {
+      if (error_.empty()) error_ = err;
+      return false;
+    }
+    if (hit && (!*found || candidate.run_id > prior->run_id ||
+                (candidate.run_id == prior->run_id &&
+                 candidate.page_id > prior->page_id))) {
+      *prior = std::move(candidate);
+      *found = true;
+    }
+  }
+  return true;
+}
+
 void Pipeline::PrepareRequest(const Site& site, Request* request) {
   if (!options_.incremental || request->kind == RequestKind::kCheck) return;
   StoredPage prior;
   bool found = false;
   std::string err;
-  if (!reader_->FindReusablePage(site.id, request->url, &prior, &found, &err)) {
-    if (error_.empty()) error_ = err;
-    return;
-  }
+  if (!FindPrior(site, request->url, &prior, &found)) return;
   if (!found || prior.page.kind != KindName(request->kind)) return;
   // A copy read under another rule set or version is read again: its hits,
   // dates and placeholder flag are what those rules saw (a page that a new
@@ -114,17 +170,25 @@ bool Pipeline::Reuse(SiteState& s, const FetchResult& r,
   if (!page.parse_error.empty()) facts.error = page.parse_error;
   facts.unreadable = IsUnopenableNote(page.parse_error);
   if (facts.last_modified.empty()) facts.last_modified = page.last_modified;
+  // The stored row may spell `url` as an earlier version did ("%69ndex",
+  // OldSpellings): its own rows are about that spelling.
+  const std::string& stored_url = page.url;
   for (Hit& hit : rows.hits) {
-    if (!IsOwnHit(hit, url)) continue;
+    if (!IsOwnHit(hit, stored_url)) continue;
+    hit.url = url;
+    if (hit.found_on == stored_url) hit.found_on = url;
     if (hit.field == Field::kDocText) hit.found_on = r.request.found_on;
     AddStoredHit(s, std::move(hit), out);
   }
   // An earlier run's links and body dates are stored by reference to the
   // rows holding them (no copy); a row of this same run (a resumed save) is
-  // replaced by this save, so its rows are copied.
-  const bool by_reference = prior.run_id != options_.run_id;
+  // replaced by this save, so its rows are copied; so are rows about an old
+  // spelling of the URL or of its links, which are saved as spelled now.
+  const bool earlier_run = prior.run_id != options_.run_id;
+  const bool by_reference = earlier_run && stored_url == url;
   for (DateFact& d : rows.dates) {
-    if (!IsOwnDate(d, url)) continue;
+    if (!IsOwnDate(d, stored_url)) continue;
+    d.url = url;
     if (by_reference) {
       out->dates_from = rows.dates_page_id;
       facts.dates.push_back(std::move(d));
@@ -133,7 +197,13 @@ bool Pipeline::Reuse(SiteState& s, const FetchResult& r,
       out->dates.push_back(std::move(d));
     }
   }
-  if (by_reference && rows.links_page_id != 0) {
+  bool respelled = false;  // a link stored as an earlier version spelled it
+  for (LinkRecord& link : rows.links) {
+    if (!HasEscapedUnreserved(link.to_url)) continue;
+    link.to_url = NormalizeUrl(link.to_url).value_or(link.to_url);
+    respelled = true;
+  }
+  if (earlier_run && !respelled && rows.links_page_id != 0) {
     out->links_from = rows.links_page_id;
   }
   for (const LinkRecord& link : rows.links) {

@@ -17,6 +17,7 @@
 #include "crawler/fetch_result.h"
 #include "crawler/fetcher.h"
 #include "crawler/frontier.h"
+#include "crawler/index_scope.h"
 #include "crawler/site.h"
 
 namespace oitwatch {
@@ -63,7 +64,8 @@ struct Outlink {
 enum class LinkScope {
   kPage,          // under the site's prefix, not a document: crawl it
   kDocument,      // a document on the site's host: fetch it, do not crawl
-  kOtherSitePage, // same host, outside the prefix (another district): skip
+  kOtherSitePage, // same host, outside the prefix (another district): skip,
+                  // unless the site's ITA index (crawler/index_scope.h)
   kOtherHost,     // another host: check only if the sink asks
 };
 LinkScope ClassifyLink(const std::string& scope_prefix, const std::string& url);
@@ -147,6 +149,13 @@ class CrawlSink {
   virtual void PrepareRequest(const Site& site, Request* request) {
     (void)site;
     (void)request;
+  }
+  // The engine follows an ITA index outside the site's prefix, and the
+  // pages of `scope`, as the site's own (crawler/index_scope.h): called
+  // before the index is queued, so its pages count as the site's.
+  virtual void OnIndexScope(const Site& site, const IndexScope& scope) {
+    (void)site;
+    (void)scope;
   }
   // Each response the fetcher returned (retries and robots.txt included),
   // as soon as it is returned: lets the sink start reading its body on

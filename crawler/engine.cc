@@ -9,8 +9,10 @@
 #include <cstdlib>
 #include <ctime>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <optional>
+#include <utility>
 
 #include "crawler/url.h"
 
@@ -69,11 +71,16 @@ Engine::Engine(const std::vector<Site>& sites, const CrawlConfig& config,
                CrawlSink* sink, Fetcher* fetcher)
     : config_(config), sink_(sink), fetcher_(fetcher),
       frontier_(config.limits) {
+  std::vector<std::pair<std::string, std::string>> prefixes;  // id, scope
+  for (const Site& site : sites) {
+    prefixes.emplace_back(site.id, ScopePrefix(site.url));
+  }
   for (const Site& site : sites) {
     SiteState& s = sites_[site.id];
     s.site = &site;
     order_.push_back(site.id);
     s.stats.scope_prefix = ScopePrefix(site.url);
+    s.index_scopes = IndexScopes(site.id, s.stats.scope_prefix, prefixes);
     s.stats.seed.request.url = site.url;
     s.templates = TemplateBudget(config.max_urls_per_template);
     s.stats.max_depth = config.limits.max_depth;
@@ -238,13 +245,42 @@ void Engine::NotFetched(const Request& r, FetchOutcome why) {
 }
 
 bool Engine::SuspectTrap(SiteState& s, const Request& r) {
-  const bool trap =
-      r.kind == RequestKind::kPage
-          ? LooksLikeTrap(r.url) || !s.templates.Admit(r.url, r.priority > 0)
-          : r.kind == RequestKind::kDocument &&
-                !s.document_variants.Admit(r.url);
+  if (r.kind == RequestKind::kPage && !LooksLikeTrap(r.url)) {
+    std::vector<Request> displaced;
+    using Admission = TemplateBudget::Admission;
+    const Admission a = s.templates.Offer(r, &displaced);
+    for (const Request& d : displaced) LeaveOut(s, d, LeftOutWhy::kTrap);
+    if (a == Admission::kTrap) LeaveOut(s, r, LeftOutWhy::kTrap);
+    return a != Admission::kQueue;  // kWait: let in by LetInWaiting
+  }
+  const bool trap = r.kind == RequestKind::kPage ||
+                    (r.kind == RequestKind::kDocument &&
+                     !s.document_variants.Admit(r.url));
   if (trap) LeaveOut(s, r, LeftOutWhy::kTrap);
   return trap;
+}
+
+void Engine::LetInWaiting(SiteState& s, const FetchResult& r) {
+  if (r.request.kind != RequestKind::kPage || !IsOk(r)) return;
+  // A 304 answers for a page fetched on an earlier night: its URL stands
+  // for the text it had then.
+  const uint64_t text = r.outcome == FetchOutcome::kNotModified
+                            ? std::hash<std::string>{}(r.request.url)
+                            : PageTextFingerprint(r.body);
+  for (Request& w : s.templates.Fetched(r.request.url, text)) {
+    sink_->PrepareRequest(*s.site, &w);
+    Enqueue(w);
+  }
+}
+
+void Engine::EndWaiting(SiteState& s) {
+  for (const Request& w : s.templates.TakeWaiting()) {
+    if (timed_out_ || s.dropped) {
+      NotFetched(w, FetchOutcome::kSkipped);
+    } else {
+      LeaveOut(s, w, LeftOutWhy::kTrap);
+    }
+  }
 }
 
 void Engine::StartReady(TimePoint now, size_t waiting) {
@@ -278,6 +314,7 @@ void Engine::Handle(const FetchResult& r, TimePoint now) {
     std::vector<Outlink> links = sink_->OnResponse(*s.site, r);
     if (!timed_out_) {
       Consider(s, r.request, links, r.final_url.starts_with("https:"));
+      LetInWaiting(s, r);
     }
   }
   CheckDone(s);
@@ -441,7 +478,19 @@ void Engine::Consider(SiteState& s, const Request& from,
   const bool from_index = s.considered.UnderIndex(from.url);
   for (const Outlink& link : links) {
     if (s.considered.Taken(link.url)) continue;  // a menu on every page
-    const LinkScope scope = ClassifyLink(s.stats.scope_prefix, link.url);
+    LinkScope scope = ClassifyLink(s.stats.scope_prefix, link.url);
+    // An ITA index of the site's outside its prefix, or a page under one
+    // (crawler/index_scope.h): crawled as the site's page, within bounds.
+    IndexScopes::Admission index_page = IndexScopes::Admission::kNone;
+    if (scope == LinkScope::kOtherSitePage) {
+      IndexScope opened;
+      index_page =
+          s.index_scopes.Admit(from.url, link.url, link.index, &opened);
+      if (!opened.prefix.empty()) sink_->OnIndexScope(*s.site, opened);
+      if (index_page != IndexScopes::Admission::kNone) {
+        scope = LinkScope::kPage;
+      }
+    }
     // Another district, a central page or another host is checked when the
     // link may be evidence, never crawled.
     const bool page = scope == LinkScope::kPage;
@@ -458,13 +507,20 @@ void Engine::Consider(SiteState& s, const Request& from,
     r.from_https = from_https;
     r.link_text = link.text;
     const bool within_depth = r.depth <= config_.limits.max_depth;
-    if (!s.considered.Consider(link.url, link.priority,
-                               link.index || (from_index && link.priority > 0),
-                               within_depth, &s.stats)) {
+    // Past the bounds of an ITA index outside the prefix: in that index,
+    // where any item may be (ranked, so its items are unchecked).
+    const bool beyond = index_page == IndexScopes::Admission::kBeyond;
+    if (beyond) r.priority = std::max(r.priority, 1);
+    if (!s.considered.Consider(
+            link.url, link.priority,
+            link.index || (from_index && link.priority > 0) || beyond,
+            within_depth, &s.stats)) {
       continue;
     }
     if (!within_depth) {
       LeaveOut(s, r, LeftOutWhy::kDepth);
+    } else if (beyond) {
+      LeaveOut(s, r, LeftOutWhy::kTrap);  // a bound, as against a trap
     } else if (!SuspectTrap(s, r)) {
       sink_->PrepareRequest(*s.site, &r);
       Enqueue(r);
@@ -475,6 +531,7 @@ void Engine::Consider(SiteState& s, const Request& from,
 void Engine::CheckDone(SiteState& s) {
   if (s.done || s.in_flight > 0 || s.held > 0) return;
   if (frontier_.queued_for_site(s.site->id) > 0) return;
+  EndWaiting(s);  // no page of their templates is left to let them in
   s.done = true;
   s.stats.timed_out = timed_out_;
   sink_->OnSiteDone(*s.site, s.stats);

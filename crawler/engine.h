@@ -20,6 +20,7 @@
 #include "crawler/fetch_result.h"
 #include "crawler/fetcher.h"
 #include "crawler/frontier.h"
+#include "crawler/index_scope.h"
 #include "crawler/robots.h"
 #include "crawler/site.h"
 #include "crawler/trap.h"
@@ -43,7 +44,8 @@ class Engine {
     const Site* site = nullptr;
     SiteCrawlStats stats;
     ConsideredUrls considered;
-    TemplateBudget templates;  // page URLs per shape (B11)
+    TemplateBudget templates;  // page URLs per shape (B11), and those waiting
+    IndexScopes index_scopes;  // ITA indexes outside its prefix (P18)
     DocumentVariants document_variants;  // query variants per document
     int in_flight = 0;
     int held = 0;
@@ -72,10 +74,15 @@ class Engine {
   // `r` (considered) is not fetched for a crawl limit: counted in the
   // site's stats as left out for `why` (ConsideredUrls), then NotFetched.
   void LeaveOut(SiteState& s, const Request& r, LeftOutWhy why);
-  // True if `r` (a page or document) is left out as a suspected crawler
-  // trap (url.h LooksLikeTrap, the site's template budget or document
-  // variants).
+  // True if `r` (a page or document) is not to be queued now: left out as
+  // a suspected crawler trap (url.h LooksLikeTrap, the site's template
+  // budget or document variants), or waiting for its template to earn room.
   bool SuspectTrap(SiteState& s, const Request& r);
+  // Queues the requests the page `r` lets in (TemplateBudget::Fetched).
+  void LetInWaiting(SiteState& s, const FetchResult& r);
+  // Ends the site's waiting requests: left out as a suspected trap, or not
+  // fetched when the run or the site was stopped.
+  void EndWaiting(SiteState& s);
   // Starts what the frontier has ready, while fewer than the connection
   // limit are in flight or `waiting` to be handled.
   void StartReady(TimePoint now, size_t waiting);

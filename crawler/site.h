@@ -14,6 +14,7 @@ struct Site {
   std::string name;      // Thai name, e.g. "สำนักงานเขตหลักสี่"
   std::string name_en;   // English name
   std::string url;       // start URL; its path prefix is the site's scope
+                         // (and ITA indexes outside it: index_scope.h)
   std::vector<std::string> contacts;  // webmaster e-mail addresses
   bool unverified = false;            // slug not confirmed by a 2nd source
   std::string note;

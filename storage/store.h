@@ -252,6 +252,14 @@ class Store {
   // page row is read (not its links, hits, dates).
   bool FindReusablePage(const std::string& site_id, const std::string& url,
                         StoredPage* stored, bool* found, std::string* err);
+  // The distinct URLs (at most `limit`) of `site_id`'s stored fetches that
+  // spell an unreserved character escaped ("%69ndex", "%7Ejoe"): saved by a
+  // version whose URL normaliser kept such escapes, which it now decodes
+  // (crawler/url.h), so that a re-crawl still finds its earlier fetch
+  // under the old spelling. Usually none.
+  bool ListEscapedUnreservedUrls(const std::string& site_id, int64_t limit,
+                                 std::vector<std::string>* urls,
+                                 std::string* err);
   // Reads what a re-use of stored->page_id needs, each in saved order and
   // all from one snapshot: its links (of stored->links_page_id, the row
   // holding them), the hits saved with it, and its body dates (IsBodyDate;

@@ -264,6 +264,27 @@ bool Store::FindReusablePage(const std::string& site_id, const std::string& url,
   });
 }
 
+bool Store::ListEscapedUnreservedUrls(const std::string& site_id,
+                                      int64_t limit,
+                                      std::vector<std::string>* urls,
+                                      std::string* err) {
+  return impl_->Read("old URL spellings of " + site_id, err, [&] {
+    // RFC 3986 unreserved characters escaped: %2D %2E %30-%39 %41-%5A %5F
+    // %61-%7A %7E, hex of either case. A scan of the site's entries of
+    // pages_by_site_url, once per site and run.
+    SQLite::Statement q(
+        impl_->db,
+        "SELECT DISTINCT url FROM pages WHERE site_id = ? AND (url GLOB "
+        "'*%2[DEde]*' OR url GLOB '*%3[0-9]*' OR url GLOB '*%4[1-9A-Fa-f]*' "
+        "OR url GLOB '*%5[0-9AaFf]*' OR url GLOB '*%6[1-9A-Fa-f]*' OR url "
+        "GLOB '*%7[0-9AaEe]*') LIMIT ?");
+    SQLite::bind(q, site_id, limit);
+    urls->clear();
+    while (q.executeStep()) urls->push_back(q.getColumn(0).getString());
+    return true;
+  });
+}
+
 Store::Impl::Snapshot::Snapshot(Impl& impl) : impl_(impl) {
   Lease begin(impl_, "SAVEPOINT snapshot");
   (*begin).exec();
