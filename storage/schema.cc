@@ -341,13 +341,29 @@ BEGIN
 END;
 )sql";
 
-void InsertPageLinks(SQLite::Statement& insert, int64_t page_id,
-                     const std::vector<LinkRecord>& links) {
-  const std::string blob = EncodeLinks(links);
-  insert.bind(1, page_id);
-  insert.bind(2, blob.data(), static_cast<int>(blob.size()));
-  insert.exec();
-  insert.reset();
+// Writes the rows of `rows` (ordered by page, the page id in column
+// `id_column`), read one by one with `read`, as one `encode`d blob per page
+// through `insert` (page_id, data): a migration from rows to blobs.
+template <typename Row, typename Read, typename Encode>
+void RowsToBlobs(SQLite::Statement& rows, int id_column,
+                 SQLite::Statement& insert, Read read, Encode encode) {
+  int64_t page_id = 0;
+  std::vector<Row> page;
+  const auto flush = [&] {
+    const std::string blob = encode(page);
+    insert.bind(1, page_id);
+    insert.bind(2, blob.data(), static_cast<int>(blob.size()));
+    insert.exec();
+    insert.reset();
+    page.clear();
+  };
+  while (rows.executeStep()) {
+    const int64_t id = rows.getColumn(id_column).getInt64();
+    if (id != page_id && !page.empty()) flush();
+    page_id = id;
+    page.push_back(read(rows));
+  }
+  if (!page.empty()) flush();
 }
 
 // The links rows of each page (that still exists: a row whose page is gone
@@ -358,29 +374,14 @@ void CopyLinksToPageLinks(SQLite::Database& db) {
                          "JOIN pages p ON p.id = l.page_id "
                          "ORDER BY l.page_id, l.rowid");
   SQLite::Statement insert(db, "INSERT INTO page_links VALUES (?, ?)");
-  int64_t page_id = 0;
-  std::vector<LinkRecord> links;
-  while (rows.executeStep()) {
-    const int64_t id = rows.getColumn(0).getInt64();
-    if (id != page_id && !links.empty()) {
-      InsertPageLinks(insert, page_id, links);
-      links.clear();
-    }
-    page_id = id;
-    links.push_back(
-        {rows.getColumn(1).getString(), rows.getColumn(2).getString()});
-  }
-  if (!links.empty()) InsertPageLinks(insert, page_id, links);
+  RowsToBlobs<LinkRecord>(
+      rows, 0, insert,
+      [](SQLite::Statement& q) {
+        return LinkRecord{q.getColumn(1).getString(),
+                          q.getColumn(2).getString()};
+      },
+      EncodeLinks);
   db.exec("DROP TABLE links");
-}
-
-void InsertPageDates(SQLite::Statement& insert, int64_t page_id,
-                     const std::vector<DateFact>& dates) {
-  const std::string blob = EncodeDates(dates);
-  insert.bind(1, page_id);
-  insert.bind(2, blob.data(), static_cast<int>(blob.size()));
-  insert.exec();
-  insert.reset();
 }
 
 // The body date rows of each page (about its own URL, of a field other
@@ -390,21 +391,11 @@ void CopyBodyDatesToPageDates(SQLite::Database& db) {
       "d.url = p.url AND d.field NOT IN ('link_text', 'url')";
   SQLite::Statement rows(
       db, std::string("SELECT ") + kDateColumnsOfD +
-              ", d.page_id FROM url_dates d JOIN pages p ON p.id = d.page_id WHERE " +
+              ", d.page_id FROM url_dates d JOIN pages p ON p.id = "
+              "d.page_id WHERE " +
               kBody + " ORDER BY d.page_id, d.id");
   SQLite::Statement insert(db, "INSERT INTO page_dates VALUES (?, ?)");
-  int64_t page_id = 0;
-  std::vector<DateFact> dates;
-  while (rows.executeStep()) {
-    const int64_t id = rows.getColumn(9).getInt64();
-    if (id != page_id && !dates.empty()) {
-      InsertPageDates(insert, page_id, dates);
-      dates.clear();
-    }
-    page_id = id;
-    dates.push_back(DateFromRow(rows));
-  }
-  if (!dates.empty()) InsertPageDates(insert, page_id, dates);
+  RowsToBlobs<DateFact>(rows, 9, insert, DateFromRow, EncodeDates);
   db.exec(std::string("DELETE FROM url_dates WHERE rowid IN (SELECT d.rowid "
                       "FROM url_dates d JOIN pages p ON p.id = d.page_id "
                       "WHERE ") +
