@@ -70,11 +70,8 @@ class ExternalCheckBudgetTest : public ::testing::TestWithParam<int> {
     }
     ASSERT_TRUE(server_.Start());
     dir_ = MakeTempDir();
-    ASSERT_TRUE(WriteFile(dir_ + "/sites.yaml",
-                          "sites:\n"
-                          "  - id: d\n    name: สำนักงานเขตดี\n    name_en: D\n"
-                          "    url: " +
-                              server_.url("/d/") + "\n"));
+    ASSERT_TRUE(
+        WriteFile(dir_ + "/sites.yaml", OneSiteYaml(server_.url("/d/"))));
   }
 
   TestServer server_, external_;

@@ -12,6 +12,7 @@
 #include "tests/test_html.h"
 #include "tests/test_pdf.h"
 #include "tests/test_process.h"
+#include "tests/test_report_json.h"
 #include "tests/test_server.h"
 
 namespace oitwatch {
@@ -54,10 +55,8 @@ class PageCutTest : public ::testing::Test {
     server_.Route("/d/f/rep2568.pdf", Pdf("report 2568"));
     ASSERT_TRUE(server_.Start());
     dir_ = MakeTempDir();
-    ASSERT_TRUE(WriteFile(dir_ + "/sites.yaml",
-                          "sites:\n  - id: d\n    name: สำนักงานเขตดี\n"
-                          "    name_en: D\n    url: " +
-                              server_.url("/d/") + "\n"));
+    ASSERT_TRUE(
+        WriteFile(dir_ + "/sites.yaml", OneSiteYaml(server_.url("/d/"))));
   }
 
   json Run(const std::string& db = "x.db") {

@@ -23,6 +23,13 @@ nlohmann::json ReportItem(const nlohmann::json& site, const std::string& id) {
   return FindById(site, "items", id);
 }
 
+std::string OneSiteYaml(const std::string& url) {
+  return "sites:\n"
+         "  - id: d\n    name: สำนักงานเขตดี\n    name_en: D\n"
+         "    url: " +
+         url + "\n";
+}
+
 std::vector<std::string> LoopbackRunArgs(
     const std::string& sites_yaml, const std::string& db,
     const std::vector<std::string>& extra) {

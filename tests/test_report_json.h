@@ -25,6 +25,10 @@ std::vector<std::string> LoopbackRunArgs(const std::string& sites_yaml,
                                          const std::string& db,
                                          const std::vector<std::string>& extra);
 
+// A sites list (the YAML of --sites) of one district, id "d" (สำนักงานเขตดี,
+// D), at `url`.
+std::string OneSiteYaml(const std::string& url);
+
 // The JSON report on stdout of a run; a test failure (with the start of
 // stdout and stderr) and an empty object if it does not parse.
 nlohmann::json ParseReport(const std::string& out, const std::string& err);

@@ -75,11 +75,8 @@ class UnreadPageGapTest : public ::testing::Test {
     }
     ASSERT_TRUE(server_.Start());
     dir_ = MakeTempDir();
-    ASSERT_TRUE(WriteFile(dir_ + "/sites.yaml",
-                          "sites:\n"
-                          "  - id: d\n    name: สำนักงานเขตดี\n    name_en: D\n"
-                          "    url: " +
-                              server_.url("/d/") + "\n"));
+    ASSERT_TRUE(
+        WriteFile(dir_ + "/sites.yaml", OneSiteYaml(server_.url("/d/"))));
   }
 
   json Run(const std::vector<std::string>& flags = {}) {

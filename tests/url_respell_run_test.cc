@@ -48,8 +48,8 @@ class EtagSite {
       if (inm != req.headers.end() && inm->second == etag) {
         return TestResponse{304, "", "", {{"ETag", etag}}};
       }
-      return TestResponse{200, "text/html; charset=utf-8", body,
-                          {{"ETag", etag}}};
+      return TestResponse{
+          200, "text/html; charset=utf-8", body, {{"ETag", etag}}};
     });
   }
 
@@ -85,22 +85,20 @@ class UrlRespellRunTest : public ::testing::Test {
                    "<p>โรงเรียนวัดทดสอบ</p>"
                    "<p>ปรับปรุงข้อมูล ณ วันที่ 1 พฤศจิกายน 2567</p>"),
               "\"info-1\"");
-    site_.Put("/d/", Home("<a href=\"" + std::string(kOldInfo) +
-                          "\">ข้อมูลเขต</a>"),
+    site_.Put("/d/",
+              Home("<a href=\"" + std::string(kOldInfo) + "\">ข้อมูลเขต</a>"),
               "\"home-1\"");
     ASSERT_TRUE(server_.Start());
     dir_ = MakeTempDir();
-    ASSERT_TRUE(WriteFile(dir_ + "/sites.yaml",
-                          "sites:\n  - id: d\n    name: สำนักงานเขตดี\n"
-                          "    name_en: D\n    url: " +
-                              server_.url("/d/") + "\n"));
+    ASSERT_TRUE(
+        WriteFile(dir_ + "/sites.yaml", OneSiteYaml(server_.url("/d/"))));
   }
 
   json Night() {
-    const ProcessResult r = RunProcess(
-        LoopbackRunArgs(dir_ + "/sites.yaml", db(),
-                        {"--timeout-ms", "5000", "--no-alerts"}),
-        120);
+    const ProcessResult r =
+        RunProcess(LoopbackRunArgs(dir_ + "/sites.yaml", db(),
+                                   {"--timeout-ms", "5000", "--no-alerts"}),
+                   120);
     EXPECT_FALSE(r.timed_out);
     return ReportSite(ParseReport(r.out, r.err), "d");
   }
@@ -131,10 +129,10 @@ class UrlRespellRunTest : public ::testing::Test {
       std::vector<LinkRecord> links;
       std::string err;
       const SQLite::Column data = rows.getColumn(1);
-      ASSERT_TRUE(DecodeLinks(
-          std::string_view(static_cast<const char*>(data.getBlob()),
-                           data.getBytes()),
-          &links, &err))
+      ASSERT_TRUE(
+          DecodeLinks(std::string_view(static_cast<const char*>(data.getBlob()),
+                                       data.getBytes()),
+                      &links, &err))
           << err;
       for (LinkRecord& link : links) {
         if (link.to_url == a) link.to_url = b;
@@ -175,9 +173,9 @@ class UrlRespellRunTest : public ::testing::Test {
         << "the page's own date";
     ASSERT_EQ(site_.Requests(kInfo).first, 1);
     OldSpelling(kInfo, kOldInfo);
-    ASSERT_EQ(Pages(1), (std::vector<std::pair<std::string, std::string>>{
-                            {server_.url("/d/"), "ok"},
-                            {server_.url(kOldInfo), "ok"}}));
+    ASSERT_EQ(Pages(1),
+              (std::vector<std::pair<std::string, std::string>>{
+                  {server_.url("/d/"), "ok"}, {server_.url(kOldInfo), "ok"}}));
   }
 
   TestServer server_;
@@ -202,9 +200,9 @@ TEST_F(UrlRespellRunTest, AnOldDatabasesSpellingIsFoundAndCarriedOver) {
   EXPECT_EQ(ReportItem(d, "O3")["evidence"], o3_evidence_)
       << "the stored title hit and date carried over";
   SQLite::Database db(this->db());
-  EXPECT_EQ(db.execAndGet("SELECT reused FROM run_sites WHERE run_id = 2")
-                .getInt(),
-            2);
+  EXPECT_EQ(
+      db.execAndGet("SELECT reused FROM run_sites WHERE run_id = 2").getInt(),
+      2);
   // Night 3 reads what night 2 stored, spelled now.
   const json third = Night();
   EXPECT_EQ(site_.Requests(kInfo), std::make_pair(3, 2));
@@ -216,12 +214,14 @@ TEST_F(UrlRespellRunTest, AnOldDatabasesSpellingIsFoundAndCarriedOver) {
 TEST_F(UrlRespellRunTest, TwoSpellingsOfOnePageAreOneRequest) {
   OldNight();
   site_.Put("/d/",
-            Home("<a href=\"" + std::string(kOldInfo) + "\">ข้อมูลเขต</a>"
-                 "<a href=\"" + std::string(kInfo) + "\">โรงเรียน</a>"
+            Home("<a href=\"" + std::string(kOldInfo) +
+                 "\">ข้อมูลเขต</a>"
+                 "<a href=\"" +
+                 std::string(kInfo) +
+                 "\">โรงเรียน</a>"
                  "<a href=\"/d/%7Enews\">ข่าว</a><a href=\"/d/~news\">ข่าว</a>"),
             "\"home-2\"");
-  site_.Put("/d/~news", Html("ข่าว", "<p>ข่าวประชาสัมพันธ์</p>"),
-            "\"news-1\"");
+  site_.Put("/d/~news", Html("ข่าว", "<p>ข่าวประชาสัมพันธ์</p>"), "\"news-1\"");
   const json d = Night();
   EXPECT_EQ(site_.Requests(kInfo), std::make_pair(2, 1));
   EXPECT_EQ(site_.Requests("/d/~news").first, 1);
