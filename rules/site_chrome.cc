@@ -1,7 +1,6 @@
 // Site chrome for dating (see site_chrome.h).
 #include "rules/site_chrome.h"
 
-#include <algorithm>
 #include <functional>
 #include <utility>
 
