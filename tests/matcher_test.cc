@@ -189,6 +189,65 @@ TEST(MatcherTest, RulesAreKept) {
   EXPECT_EQ(matcher->rules().items.size(), 2u);
 }
 
+// A page's text of more than 2 KB: the matcher looks for the literals a
+// match must hold before its set's DFA pass (LiteralGate). `phrase` at the
+// start, in the middle or at the end of ~6 KB of lines that hold none of the
+// tested patterns' letters but "ข".
+std::string LongText(const std::string& phrase, int where) {
+  std::string filler;
+  while (filler.size() < 6000) filler += "ข้อมูลพื้นฐาน สำนักงานเขต 2568\n";
+  if (where == 0) return phrase + "\n" + filler;
+  if (where == 1) return filler + phrase + "\n" + filler;
+  return filler + phrase;
+}
+
+std::vector<FieldMatch> MatchPageText(const std::string& regex,
+                                      const std::string& text) {
+  std::string err;
+  std::unique_ptr<Matcher> matcher =
+      Matcher::Create(HandRules(regex, Field::kPageText), &err);
+  EXPECT_NE(matcher, nullptr) << err;
+  if (matcher == nullptr) return {};
+  return matcher->Match(Field::kPageText, text);
+}
+
+TEST(MatcherTest, LongTextMatchesWhereverThePhraseIs) {
+  const std::string regex = "ไม่มีเรื่องร้องเรียน(การ)?(ทุจริต|ประพฤติมิชอบ)";
+  for (int where : {0, 1, 2}) {
+    std::vector<FieldMatch> m =
+        MatchPageText(regex, LongText("ปี 2568 ไม่มีเรื่องร้องเรียนการทุจริต", where));
+    ASSERT_EQ(m.size(), 1u) << "phrase at " << where;
+    EXPECT_EQ(m[0].matched, "ไม่มีเรื่องร้องเรียนการทุจริต");
+    m = MatchPageText(regex, LongText("ไม่มีเรื่องร้องเรียนประพฤติมิชอบ", where));
+    ASSERT_EQ(m.size(), 1u) << "phrase at " << where;
+    EXPECT_EQ(m[0].matched, "ไม่มีเรื่องร้องเรียนประพฤติมิชอบ");
+  }
+  // The literal's start without the rest, or the rest alone: no match.
+  EXPECT_TRUE(MatchPageText(regex, LongText("ไม่มีเรื่องร้องเรียนอื่น", 1)).empty());
+  EXPECT_TRUE(MatchPageText(regex, LongText("เรื่องร้องเรียนการทุจริต", 1)).empty());
+}
+
+// Patterns whose literals cannot be searched for byte by byte (ASCII letters
+// under (?i), none at all, one too short) still find a phrase at the end of
+// a long text.
+TEST(MatcherTest, LongTextMatchesPatternsWithoutUsableLiterals) {
+  std::vector<FieldMatch> m =
+      MatchPageText("(?i)no complaints", LongText("NO Complaints", 2));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].matched, "NO Complaints");
+  m = MatchPageText("[0-9]{2}/[0-9]{4}", LongText("ฉบับที่ 12/2568", 2));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].matched, "12/2568");
+  // One branch's literal is one Thai letter, under the gate's minimum.
+  m = MatchPageText("ร้องเรียนทุจริต|ค", LongText("ค", 2));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].matched, "ค");
+  // A Thai literal and a case-folded ASCII one in the same branch.
+  m = MatchPageText("ร้องเรียน.{0,5}(?i:ita)", LongText("ร้องเรียน ใน ITA", 2));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].matched, "ร้องเรียน ใน ITA");
+}
+
 TEST(CheckPatternTest, AcceptsRe2AndRejectsWhatRe2Cannot) {
   std::string err;
   EXPECT_TRUE(CheckPattern("(?i)แผน(ปฏิบัติ)?ราชการ|action_plan", &err)) << err;
