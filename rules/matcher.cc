@@ -1,17 +1,19 @@
 // Matcher: the only file that includes RE2. Every pattern is compiled once in
-// Create; one RE2::Set per field finds candidate patterns in one pass over the
-// text, then the single RE2 of each candidate gives the matched text. A long
-// text is first searched for the literals a match must hold (LiteralGate).
+// Create. Per field, the strings its patterns need (FieldPrefilter) or else
+// one RE2::Set pass over the text find candidate patterns; then the single
+// RE2 of each candidate gives the matched text.
 #include "rules/matcher.h"
 
 #include <re2/filtered_re2.h>
 #include <re2/re2.h>
 #include <re2/set.h>
-#include <string.h>  // memmem
 
 #include <algorithm>
 #include <array>
+#include <numeric>
+#include <optional>
 
+#include "rules/atom_finder.h"
 #include "rules/thai_text.h"
 
 namespace oitwatch {
@@ -59,86 +61,93 @@ struct Entry {
   std::unique_ptr<RE2> re;
 };
 
-// A text this long is searched for a gate's literals before the set's DFA
-// pass (~3 ns a byte, whatever the patterns): every page's text (~38 KB
-// normalised on the bench sites) against page_text's one pattern was a tenth
-// of the crawl's CPU.
-constexpr size_t kGateMinBytes = 2048;
-constexpr int kGateMinAtomBytes = 6;  // two Thai letters; shorter: no gate
-constexpr size_t kGateMaxAtoms = 12;
-constexpr size_t kGateMaxPatterns = 8;
+// Patterns any text may match (no atom) that a field's prefilter accepts:
+// each is run on every text of the field.
+constexpr size_t kPrefilterMaxWithoutAtoms = 8;
 
-// True if every character of `atom` is matched only by its own bytes,
-// whatever the pattern's case flags: ASCII other than letters, and Thai
-// (U+0E00-0E7F, UTF-8 E0 B8 80 - E0 B9 BF), which has no case. RE2's
-// prefilter lower-cases its atoms; for these, the text's own bytes are what
-// a match holds.
-bool CaselessAtom(std::string_view atom) {
-  for (size_t i = 0; i < atom.size();) {
-    const auto c = static_cast<unsigned char>(atom[i]);
-    if (c < 0x80) {
-      if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return false;
-      ++i;
-    } else if (c == 0xE0 && i + 2 < atom.size() &&
-               (atom[i + 1] == '\xB8' || atom[i + 1] == '\xB9')) {
-      i += 3;
-    } else {
-      return false;
-    }
+// A character of an atom: ASCII, or Thai (U+0E00-0E7F, UTF-8 E0 B8 80 -
+// E0 B9 BF), which has no case. Returns its length, 0 for anything else.
+size_t AtomCharLength(std::string_view atom, size_t i) {
+  if (static_cast<unsigned char>(atom[i]) < 0x80) return 1;
+  if (atom[i] == '\xE0' && i + 2 < atom.size() &&
+      (atom[i + 1] == '\xB8' || atom[i + 1] == '\xB9')) {
+    return 3;
   }
-  return true;
+  return 0;
 }
 
-// The literals (atoms) a text must hold for one of a field's patterns to
-// match it, by RE2's prefilter (FilteredRE2): "ไม่มีเรื่องร้องเรียน" and
-// one of "ทุจริต", "ประพฤติมิชอบ". A text that holds too few skips the set.
-// Made only when every pattern has atoms and all are caseless, so skipping
-// never loses a match.
-class LiteralGate {
+// The atoms of a field's patterns by RE2's prefilter (FilteredRE2): the
+// strings a text must hold for a pattern to match it ("ไม่มีเรื่องร้องเรียน"
+// and one of "ทุจริต", "ประพฤติมิชอบ"). The field's texts are searched for
+// them (AtomFinder) and only the patterns they allow are run, instead of an
+// RE2::Set: a set's many-match DFA over patterns with `.{0,40}` gaps built
+// new states for almost every heading, ~60 us a heading, and read every
+// page's text at ~3 ns a byte for page_text's one pattern.
+//
+// RE2 lower-cases atoms. Made only when every atom is ASCII or Thai; if one
+// has an ASCII letter, a text is looked at lower-cased (ASCII), and one with
+// a character that folds to an ASCII letter under (?i) (KELVIN SIGN, LONG
+// S) is given to every pattern. So no match is ever lost.
+class FieldPrefilter {
  public:
-  // Null if the patterns cannot be gated, are too many to compile once more
-  // or have too many atoms to search for.
-  static std::unique_ptr<LiteralGate> Make(const std::vector<Entry>& entries);
+  // Null if the field's patterns cannot be prefiltered so.
+  static std::unique_ptr<FieldPrefilter> Make(const std::vector<Entry>& entries);
 
-  bool MayMatch(std::string_view text) const {
-    std::vector<int> found;
-    for (size_t i = 0; i < atoms_.size(); ++i) {
-      if (memmem(text.data(), text.size(), atoms_[i].data(),
-                 atoms_[i].size()) != nullptr) {
-        found.push_back(static_cast<int>(i));
+  // Indices of the entries that may match `text`, ascending; nullopt: all.
+  std::optional<std::vector<int>> Candidates(std::string_view text) const {
+    std::vector<int> atoms;
+    if (lower_) {
+      if (text.find("\xE2\x84\xAA") != std::string_view::npos ||
+          text.find("\xC5\xBF") != std::string_view::npos) {
+        return std::nullopt;
       }
+      std::string lowered(text);
+      for (char& c : lowered) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      atoms = finder_->Find(lowered);
+    } else {
+      atoms = finder_->Find(text);
     }
-    if (found.empty()) return false;
-    std::vector<int> patterns;
-    filter_.AllPotentials(found, &patterns);
-    return !patterns.empty();
+    std::vector<int> candidates;
+    filter_.AllPotentials(atoms, &candidates);
+    std::sort(candidates.begin(), candidates.end());
+    return candidates;
   }
 
  private:
-  re2::FilteredRE2 filter_{kGateMinAtomBytes};
-  std::vector<std::string> atoms_;  // index == the filter's atom index
+  re2::FilteredRE2 filter_{static_cast<int>(AtomFinder::kMinAtomBytes)};
+  std::unique_ptr<AtomFinder> finder_;
+  bool lower_ = false;  // an atom has an ASCII letter
 };
 
-std::unique_ptr<LiteralGate> LiteralGate::Make(
+std::unique_ptr<FieldPrefilter> FieldPrefilter::Make(
     const std::vector<Entry>& entries) {
-  if (entries.empty() || entries.size() > kGateMaxPatterns) return nullptr;
-  auto gate = std::make_unique<LiteralGate>();
+  if (entries.empty()) return nullptr;
+  auto prefilter = std::make_unique<FieldPrefilter>();
   for (const Entry& entry : entries) {
     int id = 0;
-    if (gate->filter_.Add(entry.re->pattern(), entry.re->options(), &id) !=
-        RE2::NoError) {
+    if (prefilter->filter_.Add(entry.re->pattern(), entry.re->options(),
+                               &id) != RE2::NoError) {
       return nullptr;
     }
   }
-  gate->filter_.Compile(&gate->atoms_);
-  std::vector<int> without_atoms;  // patterns any text may match
-  gate->filter_.AllPotentials({}, &without_atoms);
-  if (!without_atoms.empty() || gate->atoms_.empty() ||
-      gate->atoms_.size() > kGateMaxAtoms ||
-      !std::all_of(gate->atoms_.begin(), gate->atoms_.end(), CaselessAtom)) {
-    return nullptr;
+  std::vector<std::string> atoms;
+  prefilter->filter_.Compile(&atoms);
+  std::vector<int> without_atoms;
+  prefilter->filter_.AllPotentials({}, &without_atoms);
+  if (without_atoms.size() > kPrefilterMaxWithoutAtoms) return nullptr;
+  for (const std::string& atom : atoms) {
+    if (atom.size() < AtomFinder::kMinAtomBytes) return nullptr;
+    for (size_t i = 0; i < atom.size();) {
+      const size_t n = AtomCharLength(atom, i);
+      if (n == 0) return nullptr;
+      prefilter->lower_ = prefilter->lower_ || (atom[i] >= 'a' && atom[i] <= 'z');
+      i += n;
+    }
   }
-  return gate;
+  prefilter->finder_ = std::make_unique<AtomFinder>(std::move(atoms));
+  return prefilter;
 }
 
 struct ComponentRef {
@@ -149,8 +158,7 @@ struct ComponentRef {
 // Patterns of one field: the set picks, the entries confirm and capture.
 struct FieldIndex {
   std::unique_ptr<RE2::Set> set;
-  // page_text only, the one long text (a whole page) with few patterns.
-  std::unique_ptr<LiteralGate> gate;  // null: every text goes to the set
+  std::unique_ptr<FieldPrefilter> prefilter;  // null: the set picks
   std::vector<Entry> entries;  // set index == entry index
   std::vector<Entry> exclude;
 };
@@ -190,7 +198,7 @@ struct Matcher::Impl {
 
   bool AddPatterns(const std::vector<Pattern>& patterns, int component,
                    bool exclude, const std::string& context, std::string* err);
-  bool BuildSets(std::string* err);
+  bool BuildSets(bool prefilter, std::string* err);
   std::vector<int> Candidates(const FieldIndex& index,
                               std::string_view text) const;
   std::vector<FieldMatch> Confirm(const FieldIndex& index,
@@ -222,7 +230,7 @@ bool Matcher::Impl::AddPatterns(const std::vector<Pattern>& patterns,
   return true;
 }
 
-bool Matcher::Impl::BuildSets(std::string* err) {
+bool Matcher::Impl::BuildSets(bool prefilter, std::string* err) {
   RE2::Options options = PatternOptions();
   options.set_max_mem(kSetMaxMem);
   // Adds `entries` (then, if asked, the placeholders) to a new set, compiled.
@@ -252,9 +260,8 @@ bool Matcher::Impl::BuildSets(std::string* err) {
   for (int f = 0; f < kFieldCount; ++f) {
     FieldIndex& index = fields[f];
     if (index.entries.empty()) continue;
-    if (f == static_cast<int>(Field::kPageText)) {
-      index.gate = LiteralGate::Make(index.entries);
-    }
+    if (prefilter) index.prefilter = FieldPrefilter::Make(index.entries);
+    if (index.prefilter != nullptr) continue;
     if (!build(index.entries, false,
                std::string("patterns of field ") +
                    FieldName(static_cast<Field>(f)),
@@ -269,12 +276,15 @@ bool Matcher::Impl::BuildSets(std::string* err) {
 // Indices of entries that match, ascending (rule order).
 std::vector<int> Matcher::Impl::Candidates(const FieldIndex& index,
                                            std::string_view text) const {
+  if (index.prefilter != nullptr) {
+    std::optional<std::vector<int>> some = index.prefilter->Candidates(text);
+    if (some) return *some;
+    std::vector<int> all(index.entries.size());
+    std::iota(all.begin(), all.end(), 0);
+    return all;
+  }
   std::vector<int> hits;
   if (index.set == nullptr) return hits;
-  if (index.gate != nullptr && text.size() >= kGateMinBytes &&
-      !index.gate->MayMatch(text)) {
-    return hits;
-  }
   RE2::Set::ErrorInfo info;
   if (!index.set->Match(Piece(text), &hits, &info) &&
       info.kind != RE2::Set::kNoError) {
@@ -302,7 +312,8 @@ const Entry* Matcher::Impl::Excluded(const FieldIndex& index, int component,
 }
 
 std::unique_ptr<Matcher> Matcher::Create(const RuleSet& rules,
-                                         std::string* err) {
+                                         std::string* err,
+                                         MatcherOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->rules = rules;
   for (const Item& item : rules.items) {
@@ -323,7 +334,7 @@ std::unique_ptr<Matcher> Matcher::Create(const RuleSet& rules,
                    err)) {
     return nullptr;
   }
-  if (!impl->BuildSets(err)) return nullptr;
+  if (!impl->BuildSets(options.prefilter, err)) return nullptr;
   return std::unique_ptr<Matcher>(new Matcher(std::move(impl)));
 }
 

@@ -1,6 +1,7 @@
 // Compiled form of a RuleSet: every pattern compiled once with RE2 (quiet,
-// bounded max_mem), one RE2::Set per field to pick candidate patterns in one
-// pass, then single RE2s for the matched text. Immutable after Create; const
+// bounded max_mem); per field, the strings its patterns need (RE2's
+// prefilter) or else one RE2::Set pick candidate patterns, then single RE2s
+// give the matched text. Immutable after Create; const
 // methods are thread-safe.
 #ifndef OITWATCH_RULES_MATCHER_H_
 #define OITWATCH_RULES_MATCHER_H_
@@ -37,11 +38,19 @@ inline constexpr int kPatternMaxProgramSize = 10000;
 // in *err. Used by LoadRuleSet so that RE2 stays inside matcher.cc.
 bool CheckPattern(const std::string& regex, std::string* err);
 
+struct MatcherOptions {
+  // Look for the strings a field's patterns need (RE2's prefilter) and run
+  // only the patterns they allow, rather than the field's RE2::Set on every
+  // text. Same answers; off only in the test that compares the two.
+  bool prefilter = true;
+};
+
 class Matcher {
  public:
   // Returns nullptr with "FILE:LINE: item O5 component plan: <RE2 error>"
   // in *err if a pattern does not compile.
-  static std::unique_ptr<Matcher> Create(const RuleSet& rules, std::string* err);
+  static std::unique_ptr<Matcher> Create(const RuleSet& rules, std::string* err,
+                                         MatcherOptions options = {});
   ~Matcher();
   Matcher(const Matcher&) = delete;  // owns compiled RE2 programs
   Matcher& operator=(const Matcher&) = delete;

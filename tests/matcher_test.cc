@@ -189,10 +189,10 @@ TEST(MatcherTest, RulesAreKept) {
   EXPECT_EQ(matcher->rules().items.size(), 2u);
 }
 
-// A page's text of more than 2 KB: the matcher looks for the literals a
-// match must hold before its set's DFA pass (LiteralGate). `phrase` at the
-// start, in the middle or at the end of ~6 KB of lines that hold none of the
-// tested patterns' letters but "ข".
+// A page's text of more than 2 KB: the matcher looks for the strings a
+// match must hold (rules/atom_finder.h), one search per string. `phrase` at
+// the start, in the middle or at the end of ~6 KB of lines that hold none of
+// the tested patterns' letters but "ข".
 std::string LongText(const std::string& phrase, int where) {
   std::string filler;
   while (filler.size() < 6000) filler += "ข้อมูลพื้นฐาน สำนักงานเขต 2568\n";
