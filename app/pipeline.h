@@ -127,6 +127,8 @@ class Pipeline : public CrawlSink {
   void StartReadAhead(const FetchResult& r) override;
   bool ReadAheadReady(const FetchResult& r) override;
   void EndReadAhead(const FetchResult& r) override;
+  // The fingerprint its read ahead computed, if that read has run.
+  std::optional<uint64_t> TextFingerprint(const FetchResult& r) override;
   // Waits until every write is committed (read_store mode); error() then
   // holds the writer's first failure too. Called by the engine at its end.
   void OnCrawlDone() override;
@@ -347,6 +349,10 @@ class Pipeline : public CrawlSink {
     // (it never changes once known).
     std::optional<bool> login_page;
     std::optional<PlaceholderKind> placeholder;
+    // PageTextFingerprint of a page's body, for the engine's template
+    // budget (TextFingerprint), read with the body or the rows.
+    std::optional<uint64_t> text_fingerprint;
+    bool taken = false;  // `read` or `rows` moved out (TakeRead, TakeRows)
     // An unchanged page's rows, read on options_.pool_read_store
     // (StartReadAhead); Reuse takes them.
     bool reads_rows = false;

@@ -15,6 +15,7 @@
 #include "app/pipeline.h"
 #include "app/pipeline_internal.h"
 #include "crawler/charset.h"
+#include "crawler/page_text.h"
 #include "crawler/url.h"
 #include "rules/document.h"
 #include "rules/pdf_text.h"
@@ -386,6 +387,7 @@ void Pipeline::StartReadAhead(const FetchResult& r) {
         s.chrome_known ? &s.chrome_lines : nullptr;
     job->ticket = pool_->Submit([this, &r, out, chrome] {
       out->read = ReadHtml(r, matcher_);
+      out->text_fingerprint = PageTextFingerprint(r.body);
       out->login_page = IsLoginPage(
           r.body, r.content_type,
           r.final_url.empty() ? r.request.url : r.final_url);
@@ -401,7 +403,12 @@ void Pipeline::StartReadAhead(const FetchResult& r) {
     // changes (a resumed save's rows are this run's: read when re-used).
     out->reads_rows = true;
     out->rows = RowQuery(*prior);
-    job->ticket = pool_->Submit([this, out] {
+    // A body that came again unchanged still lets in its template's
+    // waiting links (a 304 is the engine's: no body).
+    const bool body = r.request.kind == RequestKind::kPage &&
+                      r.outcome == FetchOutcome::kOk;
+    job->ticket = pool_->Submit([this, &r, out, body] {
+      if (body) out->text_fingerprint = PageTextFingerprint(r.body);
       std::lock_guard<std::mutex> lock(pool_reader_mu_);
       out->rows_ok =
           options_.pool_read_store->LoadPageRows(&out->rows, &out->rows_err);
@@ -423,16 +430,16 @@ const StoredPage* Pipeline::RowsToReadAhead(const FetchResult& r) const {
 bool Pipeline::TakeRows(const FetchResult& r, const StoredPage& prior,
                         StoredPage* rows, std::string* err) {
   auto it = read_ahead_.find(&r);
-  if (it != read_ahead_.end() && it->second->reads_rows) {
+  if (it != read_ahead_.end() && it->second->reads_rows &&
+      !it->second->taken) {
     pool_->Finish(it->second->ticket);
     ReadJob& job = *it->second;
     // The rows of this very copy (a job is started only for `prior`).
     if (job.rows.page_id == prior.page_id) {
       *rows = std::move(job.rows);
       *err = std::move(job.rows_err);
-      const bool ok = job.rows_ok;
-      read_ahead_.erase(it);
-      return ok;
+      job.taken = true;  // kept for TextFingerprint until EndReadAhead
+      return job.rows_ok;
     }
   }
   *rows = RowQuery(prior);
@@ -442,6 +449,16 @@ bool Pipeline::TakeRows(const FetchResult& r, const StoredPage& prior,
 bool Pipeline::ReadAheadReady(const FetchResult& r) {
   auto it = read_ahead_.find(&r);
   return it == read_ahead_.end() || pool_->Done(it->second->ticket);
+}
+
+std::optional<uint64_t> Pipeline::TextFingerprint(const FetchResult& r) {
+  auto it = read_ahead_.find(&r);
+  // A read that has not run is not waited for, nor run here: the engine
+  // fingerprints the body for less than the whole read costs.
+  if (it == read_ahead_.end() || !pool_->Done(it->second->ticket)) {
+    return std::nullopt;
+  }
+  return it->second->text_fingerprint;
 }
 
 void Pipeline::EndReadAhead(const FetchResult& r) {
@@ -456,14 +473,14 @@ void Pipeline::EndReadAhead(const FetchResult& r) {
 HtmlRead Pipeline::TakeRead(const FetchResult& r,
                             std::optional<PlaceholderKind>* placeholder) {
   auto it = read_ahead_.find(&r);
-  if (it == read_ahead_.end() || it->second->reads_rows) {
+  if (it == read_ahead_.end() || it->second->reads_rows ||
+      it->second->taken) {
     return ReadHtml(r, matcher_);
   }
   pool_->Finish(it->second->ticket);
-  HtmlRead read = std::move(it->second->read);
+  it->second->taken = true;  // kept for TextFingerprint until EndReadAhead
   if (placeholder) *placeholder = it->second->placeholder;
-  read_ahead_.erase(it);
-  return read;
+  return std::move(it->second->read);
 }
 
 std::optional<bool> Pipeline::LoginPageReadAhead(const FetchResult& r) {

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -173,6 +174,14 @@ class CrawlSink {
   // The response is handled or dropped: its read is finished or skipped
   // and forgotten.
   virtual void EndReadAhead(const FetchResult& result) { (void)result; }
+  // PageTextFingerprint(result.body) (trap.h) of a page response the sink
+  // has read, if it computed it (on its own threads, with its read ahead);
+  // called after OnResponse, before EndReadAhead. nullopt: the engine
+  // computes it on its thread. Default: nullopt.
+  virtual std::optional<uint64_t> TextFingerprint(const FetchResult& result) {
+    (void)result;
+    return std::nullopt;
+  }
   // Every response of a site (pages, documents, checks; robots excluded).
   // Returns the links to consider.
   virtual std::vector<Outlink> OnResponse(const Site& site,

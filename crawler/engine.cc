@@ -263,10 +263,17 @@ bool Engine::SuspectTrap(SiteState& s, const Request& r) {
 void Engine::LetInWaiting(SiteState& s, const FetchResult& r) {
   if (r.request.kind != RequestKind::kPage || !IsOk(r)) return;
   // A 304 answers for a page fetched on an earlier night: its URL stands
-  // for the text it had then.
-  const uint64_t text = r.outcome == FetchOutcome::kNotModified
-                            ? std::hash<std::string>{}(r.request.url)
-                            : PageTextFingerprint(r.body);
+  // for the text it had then. A body's fingerprint is the sink's when it
+  // read the body on its threads (3.8 % of a crawl's CPU on this serial
+  // thread otherwise).
+  uint64_t text = 0;
+  if (r.outcome == FetchOutcome::kNotModified) {
+    text = std::hash<std::string>{}(r.request.url);
+  } else if (std::optional<uint64_t> read = sink_->TextFingerprint(r)) {
+    text = *read;
+  } else {
+    text = PageTextFingerprint(r.body);
+  }
   for (Request& w : s.templates.Fetched(r.request.url, text)) {
     sink_->PrepareRequest(*s.site, &w);
     Enqueue(w);

@@ -78,7 +78,9 @@ class Engine {
   // a suspected crawler trap (url.h LooksLikeTrap, the site's template
   // budget or document variants), or waiting for its template to earn room.
   bool SuspectTrap(SiteState& s, const Request& r);
-  // Queues the requests the page `r` lets in (TemplateBudget::Fetched).
+  // Queues the requests the page `r` lets in (TemplateBudget::Fetched), by
+  // its text's fingerprint: the sink's (CrawlSink::TextFingerprint), else
+  // computed here.
   void LetInWaiting(SiteState& s, const FetchResult& r);
   // Ends the site's waiting requests: left out as a suspected trap, or not
   // fetched when the run or the site was stopped.

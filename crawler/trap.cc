@@ -1,7 +1,6 @@
 #include "crawler/trap.h"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <functional>
 #include <iterator>
@@ -52,138 +51,6 @@ std::string QueryKeys(std::string_view query) {
   return out;
 }
 
-// What a byte may begin, for PageTextFingerprint: a word (ASCII letters
-// and digits; a Thai digit, U+0E50-0E59, is UTF-8 E0 B9 90-99 and begins
-// with kLead), white space, markup, or other text.
-enum ByteClass : uint8_t { kOther, kWord, kDigit, kSpace, kMarkup, kLead };
-
-constexpr std::array<uint8_t, 256> MakeByteClasses() {
-  std::array<uint8_t, 256> classes{};
-  for (int c = 'a'; c <= 'z'; ++c) classes[c] = kWord;
-  for (int c = 'A'; c <= 'Z'; ++c) classes[c] = kWord;
-  for (int c = '0'; c <= '9'; ++c) classes[c] = kDigit;
-  for (char c : {' ', '\t', '\n', '\r', '\f'})
-    classes[static_cast<uint8_t>(c)] = kSpace;
-  classes['<'] = kMarkup;
-  classes[0xE0] = kLead;
-  return classes;
-}
-constexpr std::array<uint8_t, 256> kByteClasses = MakeByteClasses();
-
-// A Thai digit at s[i] (whose byte is 0xE0).
-bool ThaiDigitAt(std::string_view s, size_t i) {
-  return i + 2 < s.size() && s[i + 1] == '\xB9' && s[i + 2] >= '\x90' &&
-         s[i + 2] <= '\x99';
-}
-
-// The class of s[i], kLead resolved to kDigit (a Thai digit, 3 bytes) or
-// kOther.
-ByteClass ClassAt(std::string_view s, size_t i) {
-  const auto c =
-      static_cast<ByteClass>(kByteClasses[static_cast<uint8_t>(s[i])]);
-  if (c != kLead) return c;
-  return ThaiDigitAt(s, i) ? kDigit : kOther;
-}
-
-bool IsWordByte(char c) {
-  return kByteClasses[static_cast<uint8_t>(c)] == kWord ||
-         kByteClasses[static_cast<uint8_t>(c)] == kDigit;
-}
-
-// Where `s` has "</name" in any case (`name` lower-case), from `from`;
-// npos if nowhere.
-size_t FindEndTag(std::string_view s, size_t from, std::string_view name) {
-  for (size_t at = s.find("</", from); at != std::string_view::npos;
-       at = s.find("</", at + 2)) {
-    size_t k = 0;
-    while (k < name.size() && at + 2 + k < s.size() &&
-           std::tolower(static_cast<unsigned char>(s[at + 2 + k])) == name[k]) {
-      ++k;
-    }
-    if (k == name.size()) return at;
-  }
-  return std::string_view::npos;
-}
-
-// The end of the markup (tag, comment, <script> or <style> element) that
-// starts at s[at] == '<'; `at` itself if that '<' is text.
-size_t SkipMarkup(std::string_view s, size_t at) {
-  if (s.substr(at, 4) == "<!--") {
-    const size_t end = s.find("-->", at + 4);
-    return end == std::string_view::npos ? s.size() : end + 3;
-  }
-  const char next = at + 1 < s.size() ? s[at + 1] : ' ';
-  if (!std::isalpha(static_cast<unsigned char>(next)) && next != '/' &&
-      next != '!' && next != '?') {
-    return at;
-  }
-  size_t from = at + 1;
-  for (std::string_view raw : {"script", "style"}) {
-    size_t k = 0;
-    while (k < raw.size() && at + 1 + k < s.size() &&
-           std::tolower(static_cast<unsigned char>(s[at + 1 + k])) == raw[k]) {
-      ++k;
-    }
-    const char after = at + 1 + k < s.size() ? s[at + 1 + k] : ' ';
-    if (k == raw.size() && !IsWordByte(after)) {
-      from = FindEndTag(s, at + 1 + k, raw);
-      if (from == std::string_view::npos) return s.size();
-      break;
-    }
-  }
-  const size_t end = s.find('>', from);
-  return end == std::string_view::npos ? s.size() : end + 1;
-}
-
-// The normalised text, one token (a word, '#', a run of other characters)
-// at a time: each token's hash mixed into the whole, a space between two
-// tokens marked.
-class TextHash {
- public:
-  void Space() { space_ = any_; }
-  void Token(std::string_view bytes) {
-    if (space_) Mix(0x20);
-    Mix(std::hash<std::string_view>{}(bytes));
-    space_ = false;
-    any_ = true;
-  }
-  uint64_t value() const { return hash_; }
-
- private:
-  void Mix(uint64_t v) { hash_ = (hash_ ^ v) * 0x100000001b3ull; }
-  uint64_t hash_ = 0xcbf29ce484222325ull;
-  bool space_ = false;
-  bool any_ = false;
-};
-
-// The end of the word at s[at]; `numeric` set if it holds a digit.
-size_t EndOfWord(std::string_view s, size_t at, bool* numeric) {
-  *numeric = false;
-  for (ByteClass c;
-       at < s.size() && ((c = ClassAt(s, at)) == kWord || c == kDigit);) {
-    const bool thai = s[at] == '\xE0';
-    *numeric = *numeric || c == kDigit;
-    at += thai ? 3 : 1;
-  }
-  return at;
-}
-
-// The end of the run of other text (Thai letters, punctuation) at s[at].
-size_t EndOfOther(std::string_view s, size_t at) {
-  at = std::min(at + (s[at] == '\xE0' ? 3 : 1), s.size());
-  while (at < s.size()) {
-    const uint8_t c = kByteClasses[static_cast<uint8_t>(s[at])];
-    if (c == kOther) {
-      ++at;
-    } else if (c == kLead && !ThaiDigitAt(s, at)) {
-      at = std::min(at + 3, s.size());  // a Thai letter, whole
-    } else {
-      break;
-    }
-  }
-  return at;
-}
-
 }  // namespace
 
 std::string UrlTemplate(std::string_view url) {
@@ -195,30 +62,6 @@ std::string UrlTemplate(std::string_view url) {
     out += QueryKeys(std::string_view(path).substr(mark + 1));
   }
   return out;
-}
-
-uint64_t PageTextFingerprint(std::string_view html) {
-  constexpr size_t kMaxScan = 512 * 1024;
-  const std::string_view s = html.substr(0, kMaxScan);
-  TextHash text;
-  for (size_t i = 0; i < s.size();) {
-    const ByteClass c = ClassAt(s, i);
-    const size_t markup = c == kMarkup ? SkipMarkup(s, i) : i;
-    if (markup != i || c == kSpace) {  // markup separates words as space does
-      text.Space();
-      i = std::max(markup, i + 1);
-    } else if (c == kWord || c == kDigit) {
-      bool numeric = false;
-      const size_t end = EndOfWord(s, i, &numeric);
-      text.Token(numeric ? "#" : s.substr(i, end - i));
-      i = end;
-    } else {
-      const size_t end = EndOfOther(s, i);
-      text.Token(s.substr(i, end - i));
-      i = end;
-    }
-  }
-  return text.value();
 }
 
 TemplateBudget::Counts* TemplateBudget::Find(const std::string& shape) {

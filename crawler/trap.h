@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "crawler/fetch_result.h"
+#include "crawler/page_text.h"  // PageTextFingerprint
 
 namespace oitwatch {
 
@@ -37,13 +38,6 @@ namespace oitwatch {
 // de-duplicated query keys joined by '&' when there is a query.
 // "http://h/cal/2024/05?view=w&m=3&m=4" -> "/cal/#/#?m&view".
 std::string UrlTemplate(std::string_view url);
-
-// A hash of the text a reader sees in `html` (the first 512 KiB): tags,
-// comments, <script> and <style> left out, every word holding a digit
-// (ASCII or Thai) one word, runs of white space one space. Pages that
-// differ only in numbers, dates, counters or attributes (a nonce, a link's
-// query) have the same fingerprint.
-uint64_t PageTextFingerprint(std::string_view html);
 
 class TemplateBudget {
  public:

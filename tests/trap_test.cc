@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -118,6 +119,32 @@ TEST(PageTextFingerprintTest, OtherWordsAreAnotherText) {
             PageTextFingerprint("<p>abcd</p>"));
   EXPECT_NE(PageTextFingerprint("a < b"), PageTextFingerprint("a"))
       << "a '<' that opens no tag is text";
+}
+
+// Long runs of Thai letters are read 16 bytes at a time: a digit or a
+// changed letter anywhere in one, at every offset from a block's edge,
+// reads as it does in a short run.
+TEST(PageTextFingerprintTest, LongThaiRunsReadAsShortOnes) {
+  std::string run;
+  for (int k = 0; k < 60; ++k) run += k % 3 ? "ก" : "เ";  // 3 bytes each
+  std::set<uint64_t> texts;
+  for (size_t at = 0; at <= run.size(); at += 3) {
+    const std::string before = run.substr(0, at), after = run.substr(at);
+    const uint64_t thai_digit = PageTextFingerprint(before + "๕" + after);
+    EXPECT_EQ(thai_digit, PageTextFingerprint(before + "7" + after)) << at;
+    EXPECT_EQ(thai_digit, PageTextFingerprint(before + "๑๒" + after)) << at;
+    EXPECT_TRUE(texts.insert(thai_digit).second)
+        << "a digit elsewhere splits the run elsewhere: " << at;
+    if (at < run.size()) {
+      EXPECT_NE(PageTextFingerprint(run),
+                PageTextFingerprint(before + "ข" + run.substr(at + 3)))
+          << at;
+    }
+  }
+  EXPECT_NE(PageTextFingerprint(run + run),
+            PageTextFingerprint(run + " " + run));
+  EXPECT_EQ(PageTextFingerprint(run + " \n\t " + run),
+            PageTextFingerprint(run + "<br>" + run));
 }
 
 Request PageRequest(const std::string& url, int priority = 1) {
