@@ -195,6 +195,21 @@ const LinkMemo* LinkMemoMap::find(const std::string& key) const {
   return it == memos_.end() ? nullptr : &it->second;
 }
 
+LinkMemo* LinkMemoMap::find(std::string_view url, uint32_t url_hash,
+                            std::string_view text, uint32_t text_hash) {
+  if (url.find('\n') != std::string_view::npos) {  // split elsewhere: as keyed
+    std::string key(url);
+    key.append("\n").append(text);
+    return find(key);
+  }
+  const uint32_t url_id = pools_->urls.Find(url, url_hash);
+  if (url_id == StringPool::kNone) return nullptr;
+  const uint32_t text_id = pools_->texts.Find(text, text_hash);
+  if (text_id == StringPool::kNone) return nullptr;
+  auto it = memos_.find(LinkId(url_id, text_id));
+  return it == memos_.end() ? nullptr : &it->second;
+}
+
 Inserted LinkMemoMap::emplace(const std::string& key, const LinkMemo& memo) {
   bool has_text = false;
   auto [url, text] = SplitLinkKey(key, &has_text);

@@ -179,6 +179,13 @@ class LinkMemoMap {
   LinkMemo* find(const std::string& key) {
     return const_cast<LinkMemo*>(std::as_const(*this).find(key));
   }
+  // find(url + "\n" + text), without building the key; with the strings'
+  // StringPool::Hash if they are known.
+  LinkMemo* find(std::string_view url, std::string_view text) {
+    return find(url, StringPool::Hash(url), text, StringPool::Hash(text));
+  }
+  LinkMemo* find(std::string_view url, uint32_t url_hash,
+                 std::string_view text, uint32_t text_hash);
   Inserted emplace(const std::string& key, const LinkMemo& memo);
 
  private:

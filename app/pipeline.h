@@ -291,11 +291,16 @@ class Pipeline : public CrawlSink {
   // an old one; false on a store error.
   bool FindPrior(const Site& site, const std::string& url, StoredPage* prior,
                  bool* found);
+  // FindPrior's second half: the newest copy under an old spelling.
+  bool FindOldPrior(const Site& site, const std::string& url,
+                    StoredPage* prior, bool* found);
   const StoredPage* Reusable(const SiteState& s, const FetchResult& r) const;
   // False if prior's rows do not read (nothing re-used; with no body to
   // read instead, error_ says why).
   bool Reuse(SiteState& s, const FetchResult& r, const StoredPage& prior,
              UrlFacts& facts, Extract* out);
+  void ReplayLinks(SiteState& s, const FetchResult& r, const StoredPage& rows,
+                   bool earlier_run, Extract* out);
   void AddStoredHit(SiteState& s, Hit hit, Extract* out);
   void ReportProgress(SiteState& s, const Site& site, const FetchResult& r,
                       bool parsed, bool reused);
@@ -363,6 +368,32 @@ class Pipeline : public CrawlSink {
   std::mutex pool_reader_mu_;  // one job on options_.pool_read_store at a time
   std::unordered_map<const FetchResult*, std::unique_ptr<ReadJob>>
       read_ahead_;
+  // PrepareRequest's store look-ups for the URLs an unchanged page links to,
+  // made on the pool with its rows (LoadRowsAhead) instead of on this thread
+  // when the engine enqueues them (pipeline_reuse.cc).
+  struct PriorLookup {
+    bool done = false;      // made and not yet taken
+    bool found = false;     // FindReusablePage found a copy
+    bool links_ok = false;  // a page's copy: CheckPageLinks passed
+    StoredPage prior;
+  };
+  // LoadPageRows on options_.pool_read_store, its links' hashes for
+  // ReplayLinks, then the look-ups of their URLs. REQUIRES: pool_reader_mu_
+  // held.
+  bool LoadRowsAhead(const std::string& site_id, StoredPage* rows,
+                     std::string* err);
+  // Moves the look-up of `url` into *out if one was made; false if not.
+  bool TakeLookup(const std::string& site_id, const std::string& url,
+                  PriorLookup* out);
+  // What the rules find in a link text (AddHits), by the text: a site's
+  // links name a few thousand texts each under many URLs (pipeline_reuse.cc).
+  const std::vector<FieldMatch>& LinkTextMatches(const std::string& text);
+  std::unordered_map<std::string, std::vector<FieldMatch>> link_matches_;
+  std::mutex lookups_mu_;
+  // By site, then URL; a site's go with it (OnSiteDone).
+  std::unordered_map<std::string,
+                     std::unordered_map<std::string, PriorLookup>>
+      lookups_;
   std::unique_ptr<ParsePool> pool_;  // null: bodies read on this thread
   size_t next_write_bytes_ = 0;  // set by OnResponse for Save's page write
   PdfSandbox pdf_reader_;  // ProcessPdf's worker process

@@ -156,6 +156,10 @@ void Pipeline::AddHits(SiteState& s, Field field, const std::string& text,
       UnderOtherSite(options_.site_prefixes, site_segments_, s.prefix, url)) {
     return;  // another district's page is never this site's evidence
   }
+  if (field == Field::kLinkText) {  // the same texts again and again
+    AddMatches(s, field, LinkTextMatches(text), url, found_on, out);
+    return;
+  }
   AddMatches(s, field,
              ExclusionNamesUrl(field)
                  ? matcher_.MatchWithExclusions(field, text)
@@ -411,7 +415,7 @@ void Pipeline::StartReadAhead(const FetchResult& r) {
       if (body) out->text_fingerprint = PageTextFingerprint(r.body);
       std::lock_guard<std::mutex> lock(pool_reader_mu_);
       out->rows_ok =
-          options_.pool_read_store->LoadPageRows(&out->rows, &out->rows_err);
+          LoadRowsAhead(r.request.site_id, &out->rows, &out->rows_err);
     });
   } else {
     return;

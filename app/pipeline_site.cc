@@ -466,6 +466,9 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
     return ok;
   });
   sites_.erase(site.id);  // free the site's facts: memory stays flat
+  // No job of the site's runs any more (the engine ended their reads).
+  std::lock_guard<std::mutex> lock(lookups_mu_);
+  lookups_.erase(site.id);
 }
 
 }  // namespace oitwatch

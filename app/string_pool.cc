@@ -1,18 +1,18 @@
 #include "app/string_pool.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <cstring>
-#include <functional>
 
 namespace oitwatch {
-namespace {
 
-uint32_t HashOf(std::string_view s) {
-  const size_t h = std::hash<std::string_view>()(s);
+// XXH3: a night's re-use looks up ~900,000 links (URL and text, ~170 bytes)
+// here; std::hash (murmur) took ~3x as long over them.
+uint32_t StringPool::Hash(std::string_view s) {
+  const uint64_t h = XXH3_64bits(s.data(), s.size());
   return static_cast<uint32_t>(h ^ (h >> 32));
 }
-
-}  // namespace
 
 size_t StringPool::Slot(std::string_view s, uint32_t hash) const {
   const size_t mask = slots_.size() - 1;
@@ -23,9 +23,9 @@ size_t StringPool::Slot(std::string_view s, uint32_t hash) const {
   }
 }
 
-uint32_t StringPool::Find(std::string_view s) const {
+uint32_t StringPool::Find(std::string_view s, uint32_t hash) const {
   if (slots_.empty()) return kNone;
-  const uint32_t entry = slots_[Slot(s, HashOf(s))];
+  const uint32_t entry = slots_[Slot(s, hash)];
   return entry == 0 ? kNone : entry - 1;
 }
 
@@ -34,7 +34,7 @@ uint32_t StringPool::Intern(std::string_view s) {
   if (2 * (views_.size() + 1) > slots_.size()) {
     Rehash(slots_.empty() ? 64 : 2 * slots_.size());
   }
-  const uint32_t hash = HashOf(s);
+  const uint32_t hash = Hash(s);
   const size_t slot = Slot(s, hash);
   if (slots_[slot] != 0) return slots_[slot] - 1;
   const uint32_t id = static_cast<uint32_t>(views_.size());

@@ -27,7 +27,11 @@ class StringPool {
   // The id of `s`, adding it if new.
   uint32_t Intern(std::string_view s);
   // The id of `s`, or kNone if it was never interned.
-  uint32_t Find(std::string_view s) const;
+  uint32_t Find(std::string_view s) const { return Find(s, Hash(s)); }
+  // As Find, given Hash(s) (computed ahead, e.g. on another thread).
+  uint32_t Find(std::string_view s, uint32_t hash) const;
+  // The hash the pool files `s` under. Thread-safe.
+  static uint32_t Hash(std::string_view s);
   // REQUIRES: id < size().
   std::string_view Get(uint32_t id) const { return views_[id]; }
   size_t size() const { return views_.size(); }

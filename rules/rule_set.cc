@@ -70,11 +70,11 @@ bool HasSpaceBetweenThai(std::string_view regex) {
   return false;
 }
 
-// True if `pattern` matches empty text. Such a pattern matches every text
-// of its field (RE2 looks for a match anywhere), so it finds "evidence" on
-// every page, or excludes or flags every page: a false pass, never a rule.
-// Asked through a one-pattern Matcher so that RE2 stays in matcher.cc.
-bool MatchesEmptyText(const Pattern& pattern) {
+// A Matcher of `pattern` alone (null if it does not compile), so that RE2
+// stays in matcher.cc. It checks that the pattern compiles: the pattern is
+// not compiled once more for that (CheckPattern) unless it fails, for the
+// message.
+std::unique_ptr<Matcher> OnePatternMatcher(const Pattern& pattern) {
   Component component;
   component.id = "c";
   component.patterns.push_back(pattern);
@@ -84,7 +84,14 @@ bool MatchesEmptyText(const Pattern& pattern) {
   RuleSet one;
   one.items.push_back(std::move(item));
   std::string ignored;
-  std::unique_ptr<Matcher> matcher = Matcher::Create(one, &ignored);
+  return Matcher::Create(one, &ignored);
+}
+
+// True if `pattern` (compiled alone in `matcher`, null if it did not
+// compile) matches empty text. Such a pattern matches every text of its
+// field (RE2 looks for a match anywhere), so it finds "evidence" on every
+// page, or excludes or flags every page: a false pass, never a rule.
+bool MatchesEmptyText(const Matcher* matcher, const Pattern& pattern) {
   return matcher && !matcher->Match(pattern.field, "").empty();
 }
 
@@ -215,15 +222,16 @@ void Loader::LoadPatternList(const YAML::Node& list, Field field,
       continue;
     }
     Pattern pattern{field, node.Scalar(), Line(node)};
+    const std::unique_ptr<Matcher> alone = OnePatternMatcher(pattern);
     std::string re_err;
-    if (!CheckPattern(pattern.regex, &re_err)) {
+    if (!alone && !CheckPattern(pattern.regex, &re_err)) {
       Error(node, context + ": pattern does not compile: " + re_err);
     } else if (HasSpaceBetweenThai(pattern.regex)) {
       Error(node, context +
                       ": pattern has a space between Thai letters "
                       "(normalised text has none): " +
                       pattern.regex);
-    } else if (MatchesEmptyText(pattern)) {
+    } else if (MatchesEmptyText(alone.get(), pattern)) {
       Error(node, context + ": pattern '" + pattern.regex +
                       "' matches empty text, so " + EmptyMatchEffect(context));
     }

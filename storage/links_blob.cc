@@ -33,9 +33,7 @@ struct DCtxFree {
 using blob::PutVarint;
 using blob::Reader;
 
-bool Fail(const std::string& what, size_t pos, std::vector<LinkRecord>* links,
-          std::string* err) {
-  if (links) links->clear();
+bool Fail(const std::string& what, size_t pos, std::string* err) {
   *err = "link blob: " + what + " at byte " + std::to_string(pos);
   return false;
 }
@@ -86,6 +84,55 @@ bool Decompress(std::string_view blob, std::string* plain, std::string* err) {
   return true;
 }
 
+// Calls on_count(count) and then on_link(url, text) for each link of the
+// version 1 blob `blob` (views into it), in order; false with *err set if
+// the blob is not one EncodePlain wrote.
+template <typename OnCount, typename OnLink>
+bool Walk(std::string_view blob, std::string* err, OnCount on_count,
+          OnLink on_link) {
+  if (blob.empty()) return Fail("empty", 0, err);
+  if (blob[0] != kFormatV1) {
+    return Fail(
+        "unknown format " + std::to_string(static_cast<uint8_t>(blob[0])), 0,
+        err);
+  }
+  Reader in(blob.substr(1));
+  uint64_t count = 0;
+  // Each link takes at least two bytes (two empty lengths): a larger count
+  // is corrupt, and would otherwise reserve memory for nothing.
+  if (!in.Varint(&count) || count > in.left() / 2) {
+    return Fail("bad link count", 1 + in.pos(), err);
+  }
+  on_count(static_cast<size_t>(count));
+  for (uint64_t i = 0; i < count; ++i) {
+    std::string_view url, text;
+    if (!in.View(&url) || !in.View(&text)) {
+      return Fail("link " + std::to_string(i + 1) + " of " +
+                      std::to_string(count) + " cut off or corrupt",
+                  1 + in.pos(), err);
+    }
+    on_link(url, text);
+  }
+  if (in.left() != 0) {
+    return Fail(std::to_string(in.left()) + " bytes after the last link",
+                1 + in.pos(), err);
+  }
+  return true;
+}
+
+// The version 1 blob of `blob`: itself, or its frame decompressed into
+// *plain (then a view of it); false with *err set if the frame is corrupt.
+bool Plain(std::string_view blob, std::string* plain, std::string_view* out,
+           std::string* err) {
+  if (blob.empty() || blob[0] != kFormatZstd) {
+    *out = blob;
+    return true;
+  }
+  if (!Decompress(blob, plain, err)) return false;
+  *out = *plain;
+  return true;
+}
+
 }  // namespace
 
 std::string EncodeLinks(const std::vector<LinkRecord>& links) {
@@ -106,39 +153,55 @@ std::string EncodeLinks(const std::vector<LinkRecord>& links) {
 bool DecodeLinks(std::string_view blob, std::vector<LinkRecord>* links,
                  std::string* err) {
   if (links) links->clear();
-  if (!blob.empty() && blob[0] == kFormatZstd) {
-    std::string plain;
-    if (!Decompress(blob, &plain, err)) return false;
-    return DecodeLinks(plain, links, err);
+  // A check (links null) runs for every page a night re-uses: its frame is
+  // decompressed into a buffer the thread keeps.
+  thread_local std::string check_buffer;
+  std::string own;
+  std::string_view plain;
+  if (!Plain(blob, links ? &own : &check_buffer, &plain, err)) return false;
+  const bool ok = Walk(
+      plain, err,
+      [&](size_t count) {
+        if (links) links->reserve(count);
+      },
+      [&](std::string_view url, std::string_view text) {
+        if (links) {
+          links->push_back(LinkRecord{std::string(url), std::string(text)});
+        }
+      });
+  if (!ok && links) links->clear();
+  if (check_buffer.capacity() > kCompressFrom * 1024) {
+    std::string().swap(check_buffer);  // not kept for a rare huge page
   }
-  if (blob.empty()) return Fail("empty", 0, links, err);
-  if (blob[0] != kFormatV1) {
-    return Fail(
-        "unknown format " + std::to_string(static_cast<uint8_t>(blob[0])), 0,
-        links, err);
+  return ok;
+}
+
+bool DecodeLinks(std::string_view blob, LinkList* list, std::string* err) {
+  list->bytes.clear();
+  list->spans.clear();
+  std::string_view plain;
+  bool ok = Plain(blob, &list->bytes, &plain, err);
+  if (ok && plain.data() != list->bytes.data()) {  // a plain blob: copied in
+    list->bytes.assign(plain);
+    plain = list->bytes;
   }
-  Reader in(blob.substr(1));
-  uint64_t count = 0;
-  // Each link takes at least two bytes (two empty lengths): a larger count
-  // is corrupt, and would otherwise reserve memory for nothing.
-  if (!in.Varint(&count) || count > in.left() / 2) {
-    return Fail("bad link count", 1 + in.pos(), links, err);
+  const char* base = plain.data();
+  auto at = [base](std::string_view v) {
+    return static_cast<uint32_t>(v.data() - base);
+  };
+  ok = ok &&
+       Walk(
+           plain, err, [&](size_t count) { list->spans.reserve(count); },
+           [&](std::string_view url, std::string_view text) {
+             list->spans.push_back(LinkList::Span{
+                 at(url), static_cast<uint32_t>(url.size()), at(text),
+                 static_cast<uint32_t>(text.size())});
+           });
+  if (!ok) {
+    list->bytes.clear();
+    list->spans.clear();
   }
-  if (links) links->resize(static_cast<size_t>(count));
-  for (uint64_t i = 0; i < count; ++i) {
-    LinkRecord* link = links ? &(*links)[static_cast<size_t>(i)] : nullptr;
-    if (!in.Bytes(link ? &link->to_url : nullptr) ||
-        !in.Bytes(link ? &link->text : nullptr)) {
-      return Fail("link " + std::to_string(i + 1) + " of " +
-                      std::to_string(count) + " cut off or corrupt",
-                  1 + in.pos(), links, err);
-    }
-  }
-  if (in.left() != 0) {
-    return Fail(std::to_string(in.left()) + " bytes after the last link",
-                1 + in.pos(), links, err);
-  }
-  return true;
+  return ok;
 }
 
 }  // namespace oitwatch

@@ -33,6 +33,10 @@ std::string EncodeLinks(const std::vector<LinkRecord>& links);
 bool DecodeLinks(std::string_view blob, std::vector<LinkRecord>* links,
                  std::string* err);
 
+// As DecodeLinks, into the compact form (the decoded blob and offsets into
+// it): the same links, the same checks and errors (*list empty on one).
+bool DecodeLinks(std::string_view blob, LinkList* list, std::string* err);
+
 }  // namespace oitwatch
 
 #endif  // OITWATCH_STORAGE_LINKS_BLOB_H_

@@ -338,9 +338,14 @@ void Store::Impl::LoadLinks(StoredPage* stored, bool keep) {
   RawQuery q(Raw("SELECT data FROM page_links WHERE page_id = ?"));
   q.Bind(1, holder);
   stored->links.clear();
+  stored->link_list = LinkList();
   if (!q.Step()) return;
   std::string err;
-  if (!DecodeLinks(q.Bytes(0), keep ? &stored->links : nullptr, &err)) {
+  const bool ok =
+      keep && stored->compact_links
+          ? DecodeLinks(q.Bytes(0), &stored->link_list, &err)
+          : DecodeLinks(q.Bytes(0), keep ? &stored->links : nullptr, &err);
+  if (!ok) {
     throw BadRow("page_links row " + std::to_string(holder) + ": " + err);
   }
 }

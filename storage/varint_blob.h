@@ -58,9 +58,17 @@ class Reader {
   // A length-prefixed string (into *out unless null); false if the prefix
   // is bad or runs past the end.
   bool Bytes(std::string* out) {
+    std::string_view view;
+    if (!View(&view)) return false;
+    if (out) out->assign(view);
+    return true;
+  }
+
+  // As Bytes, as a view into the blob (no copy).
+  bool View(std::string_view* out) {
     uint64_t size = 0;
     if (!Varint(&size) || size > left()) return false;
-    if (out) out->assign(blob_.substr(pos_, static_cast<size_t>(size)));
+    *out = blob_.substr(pos_, static_cast<size_t>(size));
     pos_ += static_cast<size_t>(size);
     return true;
   }
