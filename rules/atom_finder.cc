@@ -19,9 +19,13 @@ bool IsContinuationByte(char c) {
 
 }  // namespace
 
-AtomFinder::AtomFinder(std::vector<std::string> atoms)
+AtomFinder::AtomFinder(std::vector<std::string> atoms,
+                       std::vector<bool> required)
     : atoms_(std::move(atoms)) {
   for (size_t i = 0; i < atoms_.size(); ++i) {
+    if (i < required.size() && required[i]) {
+      required_.push_back(static_cast<int>(i));
+    }
     const std::string& atom = atoms_[i];
     if (atom.size() < kMinAtomBytes) continue;  // never found; see the header
     const uint32_t key = StartKey(atom.data());
@@ -34,16 +38,31 @@ std::vector<int> AtomFinder::Find(std::string_view text) const {
   if (atoms_.size() <= kEachMaxAtoms && text.size() >= kEachMinBytes) {
     return FindEach(text);
   }
-  return FindByStart(text);
+  std::vector<int> found = FindByStart(text);
+  if (!HasRequired(found)) found.clear();
+  return found;
+}
+
+bool AtomFinder::HasRequired(const std::vector<int>& found) const {
+  return std::includes(found.begin(), found.end(), required_.begin(),
+                       required_.end());
 }
 
 std::vector<int> AtomFinder::FindEach(std::string_view text) const {
-  std::vector<int> found;
-  for (size_t i = 0; i < atoms_.size(); ++i) {
+  const auto occurs = [this, text](int i) {
     const std::string& atom = atoms_[i];
-    if (atom.size() >= kMinAtomBytes &&
-        memmem(text.data(), text.size(), atom.data(), atom.size()) !=
-            nullptr) {
+    return atom.size() >= kMinAtomBytes &&
+           memmem(text.data(), text.size(), atom.data(), atom.size()) !=
+               nullptr;
+  };
+  std::vector<int> found;
+  for (int i : required_) {
+    if (!occurs(i)) return found;  // most long texts stop at the first
+  }
+  for (size_t i = 0; i < atoms_.size(); ++i) {
+    const bool required =
+        std::binary_search(required_.begin(), required_.end(), i);
+    if (required || occurs(static_cast<int>(i))) {
       found.push_back(static_cast<int>(i));
     }
   }

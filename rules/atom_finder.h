@@ -19,20 +19,25 @@ class AtomFinder {
  public:
   // `atoms` must be 3 bytes or longer, each beginning a UTF-8 character (an
   // ASCII byte or a lead byte), as RE2's atoms of kMinAtomBytes do.
-  explicit AtomFinder(std::vector<std::string> atoms);
+  // `required[i]`: the caller can do nothing with a text without atoms[i]
+  // (every pattern needs it), so such a text finds none.
+  explicit AtomFinder(std::vector<std::string> atoms,
+                      std::vector<bool> required = {});
 
   static constexpr size_t kMinAtomBytes = 3;
 
-  // Indices of the atoms that occur in `text`, ascending. Atoms are looked
-  // for byte for byte: a caller that needs case-blind matching lowers the
-  // text first.
+  // Indices of the atoms that occur in `text`, ascending; none if a
+  // required atom does not. Atoms are looked for byte for byte: a caller
+  // that needs case-blind matching lowers the text first.
   std::vector<int> Find(std::string_view text) const;
 
   const std::vector<std::string>& atoms() const { return atoms_; }
 
  private:
-  // Few atoms in a long text: one memmem each (glibc skips ahead).
+  // Few atoms in a long text: one memmem each (glibc skips ahead), the
+  // required ones first.
   std::vector<int> FindEach(std::string_view text) const;
+  bool HasRequired(const std::vector<int>& found) const;
   // Otherwise: at each character, the atoms that begin with its first
   // three bytes.
   std::vector<int> FindByStart(std::string_view text) const;
@@ -46,6 +51,7 @@ class AtomFinder {
   static uint32_t FilterBit(uint32_t key) { return key >> 8; }
 
   std::vector<std::string> atoms_;
+  std::vector<int> required_;  // ascending
   std::unordered_map<uint32_t, std::vector<int>> by_start_;
   std::array<uint64_t, 1024> filter_{};
 };

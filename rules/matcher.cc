@@ -64,6 +64,9 @@ struct Entry {
 // Patterns any text may match (no atom) that a field's prefilter accepts:
 // each is run on every text of the field.
 constexpr size_t kPrefilterMaxWithoutAtoms = 8;
+// Atoms past which none is looked at as required (each costs a pass over
+// the others; a field of many patterns has none that all need).
+constexpr size_t kPrefilterMaxRequiredAtoms = 16;
 
 // A character of an atom: ASCII, or Thai (U+0E00-0E7F, UTF-8 E0 B8 80 -
 // E0 B9 BF), which has no case. Returns its length, 0 for anything else.
@@ -146,7 +149,20 @@ std::unique_ptr<FieldPrefilter> FieldPrefilter::Make(
       i += n;
     }
   }
-  prefilter->finder_ = std::make_unique<AtomFinder>(std::move(atoms));
+  // An atom every pattern needs: without it, no candidate (a page's text
+  // rarely holds page_text's "ไม่มีเรื่องร้องเรียน": one search, not three).
+  std::vector<int> all(atoms.size());
+  std::iota(all.begin(), all.end(), 0);
+  std::vector<bool> required(atoms.size());
+  const bool few = atoms.size() <= kPrefilterMaxRequiredAtoms;
+  for (size_t i = 0; few && without_atoms.empty() && i < atoms.size(); ++i) {
+    std::vector<int> others = all, allowed;
+    others.erase(others.begin() + i);
+    prefilter->filter_.AllPotentials(others, &allowed);
+    required[i] = allowed.empty();
+  }
+  prefilter->finder_ =
+      std::make_unique<AtomFinder>(std::move(atoms), std::move(required));
   return prefilter;
 }
 

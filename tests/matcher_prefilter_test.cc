@@ -140,5 +140,21 @@ TEST(AtomFinderTest, FindsEachAtomWhereverItIs) {
   EXPECT_EQ(finder.Find(filler), (std::vector<int>{}));
 }
 
+TEST(AtomFinderTest, ATextWithoutARequiredAtomFindsNone) {
+  const AtomFinder finder({"ทุจริต", "ไม่มีเรื่องร้องเรียน", "ประพฤติมิชอบ"},
+                          {false, true, false});
+  std::string filler;
+  while (filler.size() < 4000) filler += "ข้อมูลพื้นฐาน\n";
+  for (const std::string& text : {std::string("ทุจริต ประพฤติมิชอบ"),
+                                  filler + "ทุจริต ประพฤติมิชอบ"}) {
+    EXPECT_EQ(finder.Find(text), (std::vector<int>{})) << text.size();
+  }
+  for (const std::string& text :
+       {std::string("ไม่มีเรื่องร้องเรียนการทุจริต"),
+        filler + "ไม่มีเรื่องร้องเรียนการทุจริต"}) {
+    EXPECT_EQ(finder.Find(text), (std::vector<int>{0, 1})) << text.size();
+  }
+}
+
 }  // namespace
 }  // namespace oitwatch
