@@ -3,6 +3,8 @@
 // document.
 #include "rules/placeholder_page.h"
 
+#include <string.h>  // memmem
+
 #include <algorithm>
 
 #include "rules/thai_date.h"
@@ -89,6 +91,10 @@ struct OwnText {
                                           // longest first
   size_t beyond_headings = 0;  // bytes of `rest`
   const std::vector<std::string_view>* link_texts = nullptr;
+  // The longest of *link_texts: NormalizeThai never lengthens a text, so a
+  // longer line is no link's (a page's longest lines, its own content,
+  // are told so without normalising its links).
+  size_t longest_link_text = 0;
   std::unordered_set<std::string> links;  // NormalizeThai(*link_texts)
   bool links_read = false;                // `links` is filled (on demand)
 
@@ -96,6 +102,7 @@ struct OwnText {
   // names no day: related links, not the page's own content (a dated news
   // item is content of a news list).
   bool IsPlainLink(const std::string& line) {
+    if (line.size() > longest_link_text) return false;
     if (!links_read) {
       for (std::string_view text : *link_texts) {
         links.insert(NormalizeThai(text));
@@ -112,10 +119,17 @@ OwnText ReadOwnText(const std::vector<std::string>& lines,
                     const std::vector<std::string_view>& link_texts) {
   OwnText own;
   own.link_texts = &link_texts;
+  for (std::string_view text : link_texts) {
+    own.longest_link_text = std::max(own.longest_link_text, text.size());
+  }
   for (const std::string& line : lines) {
     if (chrome.count(line)) continue;
     own.lines.push_back(&line);
-    if (normalized_headings.find(line) != std::string::npos) continue;
+    // memmem, not find: find tries each E0 byte of Thai headings in turn.
+    if (memmem(normalized_headings.data(), normalized_headings.size(),
+               line.data(), line.size()) != nullptr) {
+      continue;
+    }
     own.rest.push_back(&line);
     own.beyond_headings += line.size();
   }
