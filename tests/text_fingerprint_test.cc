@@ -18,12 +18,9 @@
 #include "crawler/crawl.h"
 #include "crawler/page_text.h"
 #include "crawler/trap.h"
-#include "rules/matcher.h"
-#include "rules/rule_set.h"
-#include "storage/store.h"
 #include "tests/test_fetch.h"
 #include "tests/test_html.h"
-#include "tests/test_process.h"
+#include "tests/test_pipeline.h"
 #include "tests/test_server.h"
 
 namespace oitwatch {
@@ -126,32 +123,16 @@ TEST(TextFingerprintTest, PipelineGivesEachReadAheadPagesFingerprint) {
           200, "text/html; charset=utf-8", Html("สำนักงานเขตดี", home), {}});
   ASSERT_TRUE(server.Start());
 
-  const std::string dir = MakeTempDir();
-  std::string err;
-  std::unique_ptr<Store> store = Store::Open(dir + "/o.db", &err);
-  ASSERT_NE(store, nullptr) << err;
-  RunInfo info;
-  info.status = "running";
-  int64_t run_id = 0;
-  ASSERT_TRUE(store->BeginRun(info, &run_id, &err)) << err;
-  RuleSet rules;
-  ASSERT_TRUE(LoadRuleSet(
-      std::string(OITWATCH_SOURCE_DIR) + "/config/rules/bma-district-2568.yaml",
-      &rules, &err))
-      << err;
-  std::unique_ptr<Matcher> matcher = Matcher::Create(rules, &err);
-  ASSERT_NE(matcher, nullptr) << err;
-  PipelineOptions options;
-  options.run_id = run_id;
-  options.judge = JudgeContext{2568, 2025, 4, 10};
-  options.parse_threads = 2;
-  Pipeline pipeline(store.get(), *matcher, options);
+  PipelineRig rig;
+  ASSERT_TRUE(MakePipelineRig(/*parse_threads=*/2, &rig));
+  Pipeline pipeline(rig.store.get(), *rig.matcher, rig.options);
   CheckingSink sink(&pipeline);
 
   std::vector<Site> sites(1);
   sites[0].id = "d";
   sites[0].name = "สำนักงานเขตดี";
   sites[0].url = server.url("/d/");
+  std::string err;
   ASSERT_TRUE(Crawl(sites, LoopbackConfig(4), &sink, &err)) << err;
   ASSERT_TRUE(pipeline.error().empty()) << pipeline.error();
 
