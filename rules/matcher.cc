@@ -214,9 +214,11 @@ struct Matcher::Impl {
 
   bool AddPatterns(const std::vector<Pattern>& patterns, int component,
                    bool exclude, const std::string& context, std::string* err);
-  bool BuildSets(bool prefilter, std::string* err);
+  bool BuildSets(const MatcherOptions& options, std::string* err);
   std::vector<int> Candidates(const FieldIndex& index,
                               std::string_view text) const;
+  std::vector<int> SetCandidates(const FieldIndex& index,
+                                 std::string_view text) const;
   std::vector<FieldMatch> Confirm(const FieldIndex& index,
                                   const std::vector<int>& candidates,
                                   std::string_view text,
@@ -246,7 +248,8 @@ bool Matcher::Impl::AddPatterns(const std::vector<Pattern>& patterns,
   return true;
 }
 
-bool Matcher::Impl::BuildSets(bool prefilter, std::string* err) {
+bool Matcher::Impl::BuildSets(const MatcherOptions& matcher_options,
+                              std::string* err) {
   RE2::Options options = PatternOptions();
   options.set_max_mem(kSetMaxMem);
   // Adds `entries` (then, if asked, the placeholders) to a new set, compiled.
@@ -275,8 +278,10 @@ bool Matcher::Impl::BuildSets(bool prefilter, std::string* err) {
   };
   for (int f = 0; f < kFieldCount; ++f) {
     FieldIndex& index = fields[f];
-    if (index.entries.empty()) continue;
-    if (prefilter) index.prefilter = FieldPrefilter::Make(index.entries);
+    if (index.entries.empty() || !matcher_options.index) continue;
+    if (matcher_options.prefilter) {
+      index.prefilter = FieldPrefilter::Make(index.entries);
+    }
     if (index.prefilter != nullptr) continue;
     if (!build(index.entries, false,
                std::string("patterns of field ") +
@@ -292,13 +297,20 @@ bool Matcher::Impl::BuildSets(bool prefilter, std::string* err) {
 // Indices of entries that match, ascending (rule order).
 std::vector<int> Matcher::Impl::Candidates(const FieldIndex& index,
                                            std::string_view text) const {
+  std::optional<std::vector<int>> some;  // nullopt: all entries
   if (index.prefilter != nullptr) {
-    std::optional<std::vector<int>> some = index.prefilter->Candidates(text);
-    if (some) return *some;
-    std::vector<int> all(index.entries.size());
-    std::iota(all.begin(), all.end(), 0);
-    return all;
+    some = index.prefilter->Candidates(text);
+  } else if (index.set != nullptr || index.entries.empty()) {
+    some = SetCandidates(index, text);
   }
+  if (some) return *some;
+  std::vector<int> all(index.entries.size());
+  std::iota(all.begin(), all.end(), 0);
+  return all;
+}
+
+std::vector<int> Matcher::Impl::SetCandidates(const FieldIndex& index,
+                                              std::string_view text) const {
   std::vector<int> hits;
   if (index.set == nullptr) return hits;
   RE2::Set::ErrorInfo info;
@@ -350,7 +362,7 @@ std::unique_ptr<Matcher> Matcher::Create(const RuleSet& rules,
                    err)) {
     return nullptr;
   }
-  if (!impl->BuildSets(options.prefilter, err)) return nullptr;
+  if (!impl->BuildSets(options, err)) return nullptr;
   return std::unique_ptr<Matcher>(new Matcher(std::move(impl)));
 }
 

@@ -43,6 +43,10 @@ struct MatcherOptions {
   // only the patterns they allow, rather than the field's RE2::Set on every
   // text. Same answers; off only in the test that compares the two.
   bool prefilter = true;
+  // False: neither a set nor a prefilter is built, and every pattern is run
+  // on every text. For a matcher of one pattern (LoadRuleSet's check of
+  // each), where building either costs more than it saves.
+  bool index = true;
 };
 
 class Matcher {

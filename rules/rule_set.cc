@@ -84,7 +84,7 @@ std::unique_ptr<Matcher> OnePatternMatcher(const Pattern& pattern) {
   RuleSet one;
   one.items.push_back(std::move(item));
   std::string ignored;
-  return Matcher::Create(one, &ignored);
+  return Matcher::Create(one, &ignored, MatcherOptions{.index = false});
 }
 
 // True if `pattern` (compiled alone in `matcher`, null if it did not

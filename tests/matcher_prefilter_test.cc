@@ -122,6 +122,37 @@ TEST(MatcherPrefilterTest, SameMatchesAsTheSetForEveryShippedRuleSet) {
   EXPECT_GT(matched, 1000u) << "of " << compared;
 }
 
+// A matcher without an index (LoadRuleSet's check of each pattern) runs
+// every pattern on every text: the same answers again.
+TEST(MatcherPrefilterTest, WithoutAnIndexTheSameMatches) {
+  std::vector<std::string> texts = CorpusTexts();
+  for (std::string& t : TrickyTexts()) texts.push_back(std::move(t));
+  RuleSet rules;
+  std::string err;
+  ASSERT_TRUE(LoadRuleSet(std::string(OITWATCH_SOURCE_DIR) +
+                              "/config/rules/bma-district-2568.yaml",
+                          &rules, &err))
+      << err;
+  std::unique_ptr<Matcher> plain =
+      Matcher::Create(rules, &err, MatcherOptions{.prefilter = false});
+  std::unique_ptr<Matcher> every =
+      Matcher::Create(rules, &err, MatcherOptions{.index = false});
+  ASSERT_NE(plain, nullptr) << err;
+  ASSERT_NE(every, nullptr) << err;
+  size_t matched = 0;
+  for (Field field : {Field::kLinkText, Field::kTitle, Field::kHeadings,
+                      Field::kPageText}) {
+    for (const std::string& text : texts) {
+      const std::string want =
+          Describe(plain->MatchWithExclusions(field, text));
+      EXPECT_EQ(Describe(every->MatchWithExclusions(field, text)), want)
+          << FieldName(field) << " text: " << text.substr(0, 300);
+      matched += !want.empty();
+    }
+  }
+  EXPECT_GT(matched, 300u);
+}
+
 TEST(AtomFinderTest, FindsEachAtomWhereverItIs) {
   const AtomFinder finder({"ทุจริต", "ไม่มีเรื่องร้องเรียน", "pdf", "o1"});
   EXPECT_EQ(finder.Find("ไม่มีเรื่องร้องเรียนการทุจริต"),
