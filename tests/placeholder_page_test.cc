@@ -99,6 +99,16 @@ const Page kNoticePages[] = {
      {"ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 1", "ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 2",
       "ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 3", "ลิงก์ที่เกี่ยวข้อง หน่วยงานภายนอก 4",
       "แผนปฏิบัติราชการ ประจำปี 2567"}},
+    // The same with link texts that normalising leaves as they are: each
+    // line is exactly as long as the longest link text (the check skips
+    // only lines longer than every link text).
+    {"notice and related links, normal already",
+     "แผนปฏิบัติราชการประจำปี พ.ศ. 2568",
+     "ยังไม่มีข้อมูล\nลิงก์ที่เกี่ยวข้องหน่วยงานภายนอก1\n"
+     "ลิงก์ที่เกี่ยวข้องหน่วยงานภายนอก2\nลิงก์ที่เกี่ยวข้องหน่วยงานภายนอก3\n"
+     "ลิงก์ที่เกี่ยวข้องหน่วยงานภายนอก4",
+     {"ลิงก์ที่เกี่ยวข้องหน่วยงานภายนอก1", "ลิงก์ที่เกี่ยวข้องหน่วยงานภายนอก2",
+      "ลิงก์ที่เกี่ยวข้องหน่วยงานภายนอก3", "ลิงก์ที่เกี่ยวข้องหน่วยงานภายนอก4"}},
 };
 
 // Real evidence that holds the same words among its content.
