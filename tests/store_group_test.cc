@@ -262,6 +262,49 @@ TEST_F(GroupCommitTest, WriterCommitsWaitingPageSavesTogether) {
   EXPECT_TRUE(site_job_alone);
 }
 
+// SQLite's temporary files this process holds open ("etilqs_" names; they
+// are unlinked as soon as they are opened, so only /proc/self/fd shows
+// them).
+int OpenSqliteTempFiles() {
+  int n = 0;
+  for (const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    const std::filesystem::path target =
+        std::filesystem::read_symlink(fd.path(), ec);
+    if (!ec && target.string().find("etilqs_") != std::string::npos) ++n;
+  }
+  return n;
+}
+
+// Each write of a group is a savepoint, whose sub-journal holds a copy of
+// every page the write changes. It stays in memory (store.cc
+// ConfigureSqlite): past SQLite's default 64 KiB it became a temporary file
+// that every later write of the group went on writing to.
+TEST_F(GroupCommitTest, SubJournalsOfAGroupStayInMemory) {
+  std::unique_ptr<Store> store = Open();
+  const int64_t run_id = BeginRun(store.get());
+  std::string err;
+  std::vector<Hit> hits;  // ~100 KiB of rows and index entries: > 64 KiB
+  for (int i = 0; i < 200; ++i) {
+    Hit hit;
+    hit.item_id = "O" + std::to_string(1 + i % 22);
+    hit.url = Url(1000 + i) + "/" + std::string(200, 'x');
+    hit.found_on = Url(0);
+    hit.matched = std::string(200, 'a' + i % 26);
+    hits.push_back(hit);
+  }
+  ASSERT_TRUE(store->BeginGroup(&err)) << err;
+  for (int i = 0; i < 3; ++i) {  // a later write changes pages written before
+    ASSERT_TRUE(store->SavePage(run_id, MakePage(Url(0)), {}, hits, {}, &err))
+        << err;
+  }
+  EXPECT_EQ(OpenSqliteTempFiles(), 0);
+  ASSERT_TRUE(store->EndGroup(&err)) << err;
+  std::vector<std::string> urls = Committed(run_id);
+  EXPECT_EQ(urls, std::vector<std::string>{Url(0)});
+  ASSERT_TRUE(store->CheckIntegrity(&err)) << err;
+}
+
 TEST_F(GroupCommitTest, NestedAndUnopenedGroupsAreRefused) {
   std::unique_ptr<Store> store = Open();
   std::string err;
