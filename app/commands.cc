@@ -16,6 +16,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "app/parse_pool.h"
 #include "app/pipeline.h"
 #include "app/progress.h"
 #include "crawler/crawl.h"
@@ -326,10 +327,16 @@ int RunCommand(const RunOptions& o) {
   // writes (a commit and fsync per page) run on a writer thread.
   std::string reader_err;
   std::unique_ptr<Store> reader = Store::Open(o.db, &reader_err);
-  // And a third for the parse pool's threads (unchanged pages' rows).
-  std::unique_ptr<Store> pool_reader =
-      o.parse_threads != 0 && reader ? Store::Open(o.db, &reader_err)
-                                     : nullptr;
+  // And one for each thread that runs the parse pool's jobs (unchanged
+  // pages' rows): its helpers and the engine's thread.
+  const int helpers = o.parse_threads < 0 ? ParsePool::DefaultHelpers()
+                                          : o.parse_threads;
+  std::vector<std::unique_ptr<Store>> pool_readers;
+  for (int i = 0; reader && helpers > 0 && i <= helpers; ++i) {
+    std::unique_ptr<Store> pool_reader = Store::Open(o.db, &reader_err);
+    if (!pool_reader) break;  // the pool reads on the connections it has
+    pool_readers.push_back(std::move(pool_reader));
+  }
   std::unique_ptr<Matcher> matcher = compiling.get();
   if (!matcher) {
     std::cerr << "oitwatch run: " << matcher_err << "\n";
@@ -360,7 +367,9 @@ int RunCommand(const RunOptions& o) {
   popt.pdf = o.pdf;
   popt.overrides = overrides;
   popt.read_store = reader.get();  // null (all on this thread) if it failed
-  popt.pool_read_store = pool_reader.get();
+  for (const std::unique_ptr<Store>& r : pool_readers) {
+    popt.pool_read_stores.push_back(r.get());
+  }
   popt.parse_threads = o.parse_threads;
   ProgressPrinter progress(stderr, ::isatty(STDERR_FILENO) == 1, sites.size(),
                            rules.items.size());

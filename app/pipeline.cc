@@ -88,6 +88,11 @@ Pipeline::Pipeline(Store* store, const Matcher& matcher,
   const int helpers = options_.parse_threads < 0 ? ParsePool::DefaultHelpers()
                                                  : options_.parse_threads;
   if (helpers > 0) pool_ = std::make_unique<ParsePool>(helpers);
+  for (Store* reader : options_.pool_read_stores) {
+    if (reader == nullptr) continue;
+    pool_readers_.push_back(std::make_unique<PoolReader>());
+    pool_readers_.back()->store = reader;
+  }
   if (options_.read_store) writer_ = std::make_unique<StoreWriter>(store_);
 }
 

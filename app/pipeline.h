@@ -98,10 +98,13 @@ struct PipelineOptions {
   // on_site_done may use the store. OnCrawlDone waits for all of it. Null:
   // everything runs on the engine's thread.
   Store* read_store = nullptr;
-  // A third connection, for the pool's threads: an unchanged page's stored
-  // rows (LoadPageRows) are read there while the engine's thread handles
-  // earlier responses. Null: read on the engine's thread.
-  Store* pool_read_store = nullptr;
+  // More connections, for the pool's jobs: an unchanged page's stored rows
+  // (LoadPageRows) are read there while the engine's thread handles earlier
+  // responses. A job takes a connection no other job is using, so with one
+  // per thread that runs jobs (the helpers and the engine's, which runs a
+  // job itself rather than wait for a busy helper: ParsePool::Finish) no job
+  // waits for another's. Empty: read on the engine's thread.
+  std::vector<Store*> pool_read_stores;
   // Threads that help the engine's thread read the HTML bodies of each batch
   // of responses (decode, parse, normalise, dates, matching: PageRead); the
   // results are applied in the engine's order, so they do not depend on
@@ -358,14 +361,22 @@ class Pipeline : public CrawlSink {
     // budget (TextFingerprint), read with the body or the rows.
     std::optional<uint64_t> text_fingerprint;
     bool taken = false;  // `read` or `rows` moved out (TakeRead, TakeRows)
-    // An unchanged page's rows, read on options_.pool_read_store
-    // (StartReadAhead); Reuse takes them.
+    // An unchanged page's rows, read on a pool connection (StartReadAhead);
+    // Reuse takes them.
     bool reads_rows = false;
     bool rows_ok = false;
     StoredPage rows;
     std::string rows_err;
   };
-  std::mutex pool_reader_mu_;  // one job on options_.pool_read_store at a time
+  // options_.pool_read_stores, each used by one job at a time.
+  struct PoolReader {
+    Store* store = nullptr;
+    std::mutex mu;
+  };
+  std::vector<std::unique_ptr<PoolReader>> pool_readers_;
+  // A pool connection no job is using, locked; the first one (waiting for
+  // it) if all are busy.
+  std::pair<Store*, std::unique_lock<std::mutex>> TakePoolReader();
   std::unordered_map<const FetchResult*, std::unique_ptr<ReadJob>>
       read_ahead_;
   // PrepareRequest's store look-ups for the URLs an unchanged page links to,
@@ -377,11 +388,10 @@ class Pipeline : public CrawlSink {
     bool links_ok = false;  // a page's copy: CheckPageLinks passed
     StoredPage prior;
   };
-  // LoadPageRows on options_.pool_read_store, its links' hashes for
-  // ReplayLinks, then the look-ups of their URLs. REQUIRES: pool_reader_mu_
-  // held.
-  bool LoadRowsAhead(const std::string& site_id, StoredPage* rows,
-                     std::string* err);
+  // LoadPageRows on `store` (a pool connection, held: TakePoolReader), its
+  // links' hashes for ReplayLinks, then the look-ups of their URLs.
+  bool LoadRowsAhead(Store& store, const std::string& site_id,
+                     StoredPage* rows, std::string* err);
   // Moves the look-up of `url` into *out if one was made; false if not.
   bool TakeLookup(const std::string& site_id, const std::string& url,
                   PriorLookup* out);

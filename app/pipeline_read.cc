@@ -413,9 +413,9 @@ void Pipeline::StartReadAhead(const FetchResult& r) {
                       r.outcome == FetchOutcome::kOk;
     job->ticket = pool_->Submit([this, &r, out, body] {
       if (body) out->text_fingerprint = PageTextFingerprint(r.body);
-      std::lock_guard<std::mutex> lock(pool_reader_mu_);
+      auto [store, lock] = TakePoolReader();
       out->rows_ok =
-          LoadRowsAhead(r.request.site_id, &out->rows, &out->rows_err);
+          LoadRowsAhead(*store, r.request.site_id, &out->rows, &out->rows_err);
     });
   } else {
     return;
@@ -424,7 +424,7 @@ void Pipeline::StartReadAhead(const FetchResult& r) {
 }
 
 const StoredPage* Pipeline::RowsToReadAhead(const FetchResult& r) const {
-  if (!options_.pool_read_store) return nullptr;
+  if (pool_readers_.empty()) return nullptr;
   auto s = sites_.find(r.request.site_id);
   if (s == sites_.end()) return nullptr;
   const StoredPage* prior = Reusable(s->second, r);

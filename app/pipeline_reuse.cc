@@ -102,9 +102,17 @@ constexpr size_t kMaxCachedLinkTexts = 1 << 16;
 // (ReplayLinks sends its outlinks); the same look-ups made there took a
 // tenth of its thread a night. Only an earlier run's rows are looked up
 // (no write of this run touches them: the engine asks for a URL once).
-bool Pipeline::LoadRowsAhead(const std::string& site_id, StoredPage* rows,
-                             std::string* err) {
-  Store& store = *options_.pool_read_store;
+std::pair<Store*, std::unique_lock<std::mutex>> Pipeline::TakePoolReader() {
+  for (const std::unique_ptr<PoolReader>& reader : pool_readers_) {
+    std::unique_lock<std::mutex> lock(reader->mu, std::try_to_lock);
+    if (lock.owns_lock()) return {reader->store, std::move(lock)};
+  }
+  PoolReader& first = *pool_readers_.front();
+  return {first.store, std::unique_lock<std::mutex>(first.mu)};
+}
+
+bool Pipeline::LoadRowsAhead(Store& store, const std::string& site_id,
+                             StoredPage* rows, std::string* err) {
   if (!store.LoadPageRows(rows, err)) return false;
   LinkList& list = rows->link_list;
   list.hashes.reserve(2 * list.size());  // for ReplayLinks' memo look-ups

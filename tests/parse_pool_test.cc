@@ -274,7 +274,7 @@ TEST_F(ParsePoolRunTest, HelpersChangeNothingThatIsStored) {
 }
 
 // The next night, nothing changed: the helpers read the unchanged pages'
-// stored rows on their own connection (pipeline StartReadAhead) and the
+// stored rows on their own connections (pipeline StartReadAhead) and the
 // engine's thread replays them; both nights store exactly what the engine's
 // thread alone stores.
 TEST_F(ParsePoolRunTest, HelpersChangeNothingThatIsStoredTheNextNight) {
