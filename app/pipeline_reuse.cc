@@ -95,13 +95,6 @@ constexpr size_t kMaxCachedLinkTexts = 1 << 16;
 
 }  // namespace
 
-// The rows of an unchanged page, read on the pool; then, while on the pool,
-// what PrepareRequest will ask for each URL the page links to that no page
-// led to before: the URL's stored copy, and whether its links decode. The
-// engine enqueues such a URL (PrepareRequest) as soon as the page is handled
-// (ReplayLinks sends its outlinks); the same look-ups made there took a
-// tenth of its thread a night. Only an earlier run's rows are looked up
-// (no write of this run touches them: the engine asks for a URL once).
 std::pair<Store*, std::unique_lock<std::mutex>> Pipeline::TakePoolReader() {
   for (const std::unique_ptr<PoolReader>& reader : pool_readers_) {
     std::unique_lock<std::mutex> lock(reader->mu, std::try_to_lock);
@@ -111,6 +104,13 @@ std::pair<Store*, std::unique_lock<std::mutex>> Pipeline::TakePoolReader() {
   return {first.store, std::unique_lock<std::mutex>(first.mu)};
 }
 
+// The rows of an unchanged page, read on the pool; then, while on the pool,
+// what PrepareRequest will ask for each URL the page links to that no page
+// led to before: the URL's stored copy, and whether its links decode. The
+// engine enqueues such a URL (PrepareRequest) as soon as the page is handled
+// (ReplayLinks sends its outlinks); the same look-ups made there took a
+// tenth of its thread a night. Only an earlier run's rows are looked up
+// (no write of this run touches them: the engine asks for a URL once).
 bool Pipeline::LoadRowsAhead(Store& store, const std::string& site_id,
                              StoredPage* rows, std::string* err) {
   if (!store.LoadPageRows(rows, err)) return false;
@@ -120,27 +120,37 @@ bool Pipeline::LoadRowsAhead(Store& store, const std::string& site_id,
     list.hashes.push_back(StringPool::Hash(list.url(i)));
     list.hashes.push_back(StringPool::Hash(list.text(i)));
   }
-  for (size_t i = 0; i < list.size(); ++i) {
-    const std::string_view url = list.url(i);
-    if (HasEscapedUnreserved(url)) continue;  // enqueued as spelled now
-    std::string key(url);
-    {
-      std::lock_guard<std::mutex> lock(lookups_mu_);
-      auto& site = lookups_[site_id];
+  // The URLs this job looks up, claimed under one lock (another job that
+  // meets them too leaves them), and then published under one: two jobs on
+  // two connections would otherwise take turns at the lock for every link.
+  std::vector<std::string> claimed;
+  {
+    std::lock_guard<std::mutex> lock(lookups_mu_);
+    auto& site = lookups_[site_id];
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string_view url = list.url(i);
+      if (HasEscapedUnreserved(url)) continue;  // enqueued as spelled now
       if (site.size() >= kMaxLookupsPerSite) break;
-      if (!site.try_emplace(key).second) continue;  // looked up already
+      auto [it, claimed_now] = site.try_emplace(std::string(url));
+      if (claimed_now) claimed.push_back(it->first);  // else looked up already
     }
-    PriorLookup found;
+  }
+  std::vector<PriorLookup> found(claimed.size());
+  for (size_t i = 0; i < claimed.size(); ++i) {
+    PriorLookup& f = found[i];
     std::string ignored;
-    if (!store.FindReusablePage(site_id, key, &found.prior, &found.found,
+    if (!store.FindReusablePage(site_id, claimed[i], &f.prior, &f.found,
                                 &ignored)) {
       continue;  // left undone: PrepareRequest asks again (and says why)
     }
-    found.links_ok = found.found && found.prior.page.kind == "page" &&
-                     store.CheckPageLinks(found.prior, &ignored);
-    found.done = true;
-    std::lock_guard<std::mutex> lock(lookups_mu_);
-    lookups_[site_id][key] = std::move(found);
+    f.links_ok = f.found && f.prior.page.kind == "page" &&
+                 store.CheckPageLinks(f.prior, &ignored);
+    f.done = true;
+  }
+  std::lock_guard<std::mutex> lock(lookups_mu_);
+  auto& site = lookups_[site_id];
+  for (size_t i = 0; i < claimed.size(); ++i) {
+    if (found[i].done) site[claimed[i]] = std::move(found[i]);
   }
   return true;
 }
