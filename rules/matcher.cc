@@ -36,17 +36,21 @@ RE2::Options PatternOptions() {
   return options;
 }
 
+// False with *err set if `re` compiled to too large a program.
+bool CheckProgramSize(const RE2& re, std::string* err) {
+  if (re.ProgramSize() <= kPatternMaxProgramSize) return true;
+  *err = "program too large (" + std::to_string(re.ProgramSize()) + " > " +
+         std::to_string(kPatternMaxProgramSize) + "): simplify the pattern";
+  return false;
+}
+
 std::unique_ptr<RE2> Compile(const std::string& regex, std::string* err) {
   auto re = std::make_unique<RE2>(regex, PatternOptions());
   if (!re->ok()) {
     *err = re->error();
     return nullptr;
   }
-  if (re->ProgramSize() > kPatternMaxProgramSize) {
-    *err = "program too large (" + std::to_string(re->ProgramSize()) + " > " +
-           std::to_string(kPatternMaxProgramSize) + "): simplify the pattern";
-    return nullptr;
-  }
+  if (!CheckProgramSize(*re, err)) return nullptr;
   return re;
 }
 
@@ -58,7 +62,8 @@ re2::StringPiece Piece(std::string_view text) {
 struct Entry {
   int component = 0;  // index into Impl::components
   int line = 0;
-  std::unique_ptr<RE2> re;
+  const RE2* re = nullptr;     // `owned`, or its field's FieldIndex::compiled
+  std::unique_ptr<RE2> owned;  // an exclude pattern's
 };
 
 // Patterns any text may match (no atom) that a field's prefilter accepts:
@@ -93,8 +98,10 @@ size_t AtomCharLength(std::string_view atom, size_t i) {
 // S) is given to every pattern. So no match is ever lost.
 class FieldPrefilter {
  public:
-  // Null if the field's patterns cannot be prefiltered so.
-  static std::unique_ptr<FieldPrefilter> Make(const std::vector<Entry>& entries);
+  // Null if the field's patterns cannot be prefiltered so. `compiled` holds
+  // them (FieldIndex::compiled, one per entry, in order); it is compiled for
+  // filtering here (FilteredRE2::Compile, once) and must outlive the result.
+  static std::unique_ptr<FieldPrefilter> Make(re2::FilteredRE2* compiled);
 
   // Indices of the entries that may match `text`, ascending; nullopt: all.
   std::optional<std::vector<int>> Candidates(std::string_view text) const {
@@ -113,32 +120,26 @@ class FieldPrefilter {
       atoms = finder_->Find(text);
     }
     std::vector<int> candidates;
-    filter_.AllPotentials(atoms, &candidates);
+    filter_->AllPotentials(atoms, &candidates);
     std::sort(candidates.begin(), candidates.end());
     return candidates;
   }
 
  private:
-  re2::FilteredRE2 filter_{static_cast<int>(AtomFinder::kMinAtomBytes)};
+  const re2::FilteredRE2* filter_ = nullptr;
   std::unique_ptr<AtomFinder> finder_;
   bool lower_ = false;  // an atom has an ASCII letter
 };
 
 std::unique_ptr<FieldPrefilter> FieldPrefilter::Make(
-    const std::vector<Entry>& entries) {
-  if (entries.empty()) return nullptr;
+    re2::FilteredRE2* compiled) {
+  if (compiled == nullptr || compiled->NumRegexps() == 0) return nullptr;
   auto prefilter = std::make_unique<FieldPrefilter>();
-  for (const Entry& entry : entries) {
-    int id = 0;
-    if (prefilter->filter_.Add(entry.re->pattern(), entry.re->options(),
-                               &id) != RE2::NoError) {
-      return nullptr;
-    }
-  }
+  prefilter->filter_ = compiled;
   std::vector<std::string> atoms;
-  prefilter->filter_.Compile(&atoms);
+  compiled->Compile(&atoms);
   std::vector<int> without_atoms;
-  prefilter->filter_.AllPotentials({}, &without_atoms);
+  compiled->AllPotentials({}, &without_atoms);
   if (without_atoms.size() > kPrefilterMaxWithoutAtoms) return nullptr;
   for (const std::string& atom : atoms) {
     if (atom.size() < AtomFinder::kMinAtomBytes) return nullptr;
@@ -158,7 +159,7 @@ std::unique_ptr<FieldPrefilter> FieldPrefilter::Make(
   for (size_t i = 0; few && without_atoms.empty() && i < atoms.size(); ++i) {
     std::vector<int> others = all, allowed;
     others.erase(others.begin() + i);
-    prefilter->filter_.AllPotentials(others, &allowed);
+    compiled->AllPotentials(others, &allowed);
     required[i] = allowed.empty();
   }
   prefilter->finder_ =
@@ -171,8 +172,12 @@ struct ComponentRef {
   std::string component_id;
 };
 
-// Patterns of one field: the set picks, the entries confirm and capture.
+// Patterns of one field: the prefilter or the set picks, the entries
+// confirm and capture.
 struct FieldIndex {
+  // The entries' RE2s, entry i as regexp i: compiled once, for both the
+  // entries and the prefilter (which otherwise compiled each pattern again).
+  std::unique_ptr<re2::FilteredRE2> compiled;
   std::unique_ptr<RE2::Set> set;
   std::unique_ptr<FieldPrefilter> prefilter;  // null: the set picks
   std::vector<Entry> entries;  // set index == entry index
@@ -234,16 +239,34 @@ bool Matcher::Impl::AddPatterns(const std::vector<Pattern>& patterns,
                                 int component, bool exclude,
                                 const std::string& context, std::string* err) {
   for (const Pattern& pattern : patterns) {
-    std::string re_err;
-    std::unique_ptr<RE2> re = Compile(pattern.regex, &re_err);
-    if (re == nullptr) {
-      *err = rules.path + ":" + std::to_string(pattern.line) + ": " + context +
-             ": " + re_err;
-      return false;
-    }
     FieldIndex& index = fields[static_cast<int>(pattern.field)];
-    (exclude ? index.exclude : index.entries)
-        .push_back(Entry{component, pattern.line, std::move(re)});
+    std::string re_err;
+    if (exclude) {
+      std::unique_ptr<RE2> re = Compile(pattern.regex, &re_err);
+      if (re != nullptr) {
+        const RE2* compiled = re.get();
+        index.exclude.push_back(
+            Entry{component, pattern.line, compiled, std::move(re)});
+        continue;
+      }
+    } else {
+      if (index.compiled == nullptr) {
+        index.compiled = std::make_unique<re2::FilteredRE2>(
+            static_cast<int>(AtomFinder::kMinAtomBytes));
+      }
+      int id = 0;
+      if (index.compiled->Add(pattern.regex, PatternOptions(), &id) ==
+              RE2::NoError &&
+          CheckProgramSize(index.compiled->GetRE2(id), &re_err)) {
+        index.entries.push_back(
+            Entry{component, pattern.line, &index.compiled->GetRE2(id), nullptr});
+        continue;
+      }
+      if (re_err.empty()) Compile(pattern.regex, &re_err);  // for the message
+    }
+    *err = rules.path + ":" + std::to_string(pattern.line) + ": " + context +
+           ": " + re_err;
+    return false;
   }
   return true;
 }
@@ -280,7 +303,7 @@ bool Matcher::Impl::BuildSets(const MatcherOptions& matcher_options,
     FieldIndex& index = fields[f];
     if (index.entries.empty() || !matcher_options.index) continue;
     if (matcher_options.prefilter) {
-      index.prefilter = FieldPrefilter::Make(index.entries);
+      index.prefilter = FieldPrefilter::Make(index.compiled.get());
     }
     if (index.prefilter != nullptr) continue;
     if (!build(index.entries, false,

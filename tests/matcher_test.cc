@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -263,6 +265,35 @@ TEST(CheckPatternTest, RejectsProgramOverTheSizeLimit) {
                    "[a-c]{1000}[d-f]{1000}[g-i]{1000}",
                    &err));
   EXPECT_NE(err.find("too large"), std::string::npos) << err;
+}
+
+// Entry i of a field runs the i-th pattern added to it: each pattern's own
+// line and text come back (the prefilter and the entries share one compile).
+TEST(MatcherTest, EachPatternOfAFieldKeepsItsLine) {
+  RuleSet rules;
+  rules.path = "hand.yaml";
+  Item item;
+  item.id = "O5";
+  for (int i = 0; i < 6; ++i) {
+    Component component;
+    component.id = "c" + std::to_string(i);
+    component.patterns.push_back(Pattern{
+        Field::kHeadings, "คำที่" + std::to_string(i) + "ของหัวข้อ", 10 + i});
+    item.components.push_back(component);
+  }
+  rules.items.push_back(item);
+  std::string err;
+  std::unique_ptr<Matcher> matcher = Matcher::Create(rules, &err);
+  ASSERT_NE(matcher, nullptr) << err;
+  for (int i = 0; i < 6; ++i) {
+    const std::string word = "คำที่" + std::to_string(i) + "ของหัวข้อ";
+    std::vector<FieldMatch> m =
+        matcher->Match(Field::kHeadings, "ประกาศ" + word + "ประจำปี");
+    ASSERT_EQ(m.size(), 1u) << i;
+    EXPECT_EQ(m[0].component_id, "c" + std::to_string(i));
+    EXPECT_EQ(m[0].pattern_line, 10 + i);
+    EXPECT_EQ(m[0].matched, word);
+  }
 }
 
 }  // namespace
