@@ -11,7 +11,6 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <future>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -288,8 +287,12 @@ int RunCommand(const RunOptions& o) {
               << "\n";
     return kExitUsage;
   }
+  // The rules' Matcher is compiled by the load, which checks the patterns
+  // on it (each compiles once).
   RuleSet rules;
-  if (rules_path.empty() || !LoadRuleSet(rules_path, &rules, &err)) {
+  std::unique_ptr<Matcher> matcher;
+  if (rules_path.empty() ||
+      !LoadRuleSet(rules_path, &rules, &err, &matcher)) {
     std::cerr << "oitwatch run: "
               << (rules_path.empty() ? "no --rules file found" : err) << "\n";
     return kExitUsage;
@@ -299,13 +302,6 @@ int RunCommand(const RunOptions& o) {
               << "FY" << rules.fiscal_year << "; judging FY" << ctx.fiscal_year
               << "\n";
   }
-  // The patterns compile (~50 ms, serial before the crawl) while the store
-  // opens; `rules` is only read meanwhile. Taken before the run begins.
-  std::string matcher_err;
-  std::future<std::unique_ptr<Matcher>> compiling =
-      std::async(std::launch::async, [&rules, &matcher_err] {
-        return Matcher::Create(rules, &matcher_err);
-      });
   std::vector<Override> overrides;
   if (!o.overrides.empty() && !LoadSiteOverrides(o.overrides, rules, &sites,
                                                  &overrides, &err)) {
@@ -337,8 +333,9 @@ int RunCommand(const RunOptions& o) {
     if (!pool_reader) break;  // the pool reads on the connections it has
     pool_readers.push_back(std::move(pool_reader));
   }
-  std::unique_ptr<Matcher> matcher = compiling.get();
-  if (!matcher) {
+  if (!matcher) {  // each pattern compiles, but not the whole set
+    std::string matcher_err;
+    Matcher::Create(rules, &matcher_err);
     std::cerr << "oitwatch run: " << matcher_err << "\n";
     return kExitUsage;
   }
@@ -470,7 +467,9 @@ int RulesCheckCommand(const std::vector<std::string>& files) {
   for (const std::string& file : files) {
     RuleSet rules;
     std::string err;
-    if (!LoadRuleSet(file, &rules, &err) || !Matcher::Create(rules, &err)) {
+    std::unique_ptr<Matcher> matcher;
+    if (!LoadRuleSet(file, &rules, &err, &matcher) ||
+        (!matcher && !Matcher::Create(rules, &err))) {
       std::cerr << err << "\n";
       rc = kExitUsage;
       continue;

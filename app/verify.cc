@@ -393,8 +393,8 @@ bool Prepare(const VerifyOptions& o, Setup* s, std::string* err) {
     *err = "no --rules file found";
     return false;
   }
-  if (!LoadRuleSet(rules, &s->rules, err)) return false;
-  s->matcher = Matcher::Create(s->rules, err);
+  if (!LoadRuleSet(rules, &s->rules, err, &s->matcher)) return false;
+  if (!s->matcher) s->matcher = Matcher::Create(s->rules, err);
   if (!s->matcher) return false;
   bool read = false;
   std::string csv = ReadWholeFile(o.submissions, &read);

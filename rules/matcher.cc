@@ -12,6 +12,9 @@
 #include <array>
 #include <numeric>
 #include <optional>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "rules/atom_finder.h"
 #include "rules/thai_text.h"
@@ -461,5 +464,19 @@ bool Matcher::IsNotice(std::string_view line) const {
 }
 
 const RuleSet& Matcher::rules() const { return impl_->rules; }
+
+std::vector<std::string> Matcher::PatternsMatchingEmptyText() const {
+  std::set<std::string> found;
+  const auto check = [&found](const RE2& re) {
+    if (RE2::PartialMatch(Piece(""), re)) found.insert(re.pattern());
+  };
+  for (const FieldIndex& index : impl_->fields) {
+    for (const Entry& entry : index.entries) check(*entry.re);
+    for (const Entry& entry : index.exclude) check(*entry.re);
+  }
+  for (const std::unique_ptr<RE2>& re : impl_->placeholders) check(*re);
+  for (const std::unique_ptr<RE2>& re : impl_->notices) check(*re);
+  return std::vector<std::string>(found.begin(), found.end());
+}
 
 }  // namespace oitwatch

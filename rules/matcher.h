@@ -80,6 +80,11 @@ class Matcher {
 
   const RuleSet& rules() const;
 
+  // The regexes of the rule set (of every field, exclude, placeholder and
+  // notice pattern) that match empty text, once each. Such a pattern
+  // matches every text of its field: LoadRuleSet refuses it.
+  std::vector<std::string> PatternsMatchingEmptyText() const;
+
  private:
   struct Impl;
   explicit Matcher(std::unique_ptr<Impl> impl);

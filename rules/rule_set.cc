@@ -5,11 +5,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <exception>
 #include <filesystem>
 #include <memory>
 #include <set>
 #include <string_view>
+#include <utility>
 
 #include "rules/matcher.h"
 
@@ -107,12 +109,17 @@ std::string EmptyMatchEffect(const std::string& context) {
 }
 
 // Collects problems; each one carries the file and the 1-based line.
+// Each pattern's checks (it compiles, matches no empty text, has no space
+// between Thai letters) run once the whole file is read (CheckPatterns), on
+// the rule set's own Matcher when it compiles: each pattern then compiles
+// once, not once more on its own. Their problems are reported where the
+// pattern stands among the others.
 class Loader {
  public:
   explicit Loader(const std::string& path) : path_(path) {}
 
   void Error(int line, const std::string& what) {
-    errors_.push_back(path_ + ":" + std::to_string(line) + ": " + what);
+    errors_.push_back({next_++, path_ + ":" + std::to_string(line) + ": " + what});
   }
   void Error(const YAML::Node& node, const std::string& what) {
     Error(Line(node), what);
@@ -120,13 +127,18 @@ class Loader {
   static int Line(const YAML::Node& node) { return node.Mark().line + 1; }
 
   bool ok() const { return errors_.empty(); }
-  std::string JoinedErrors() const {
+  std::string JoinedErrors() {
+    std::stable_sort(errors_.begin(), errors_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     std::string out;
-    for (const std::string& e : errors_) out += (out.empty() ? "" : "\n") + e;
+    for (const auto& e : errors_) out += (out.empty() ? "" : "\n") + e.second;
     return out;
   }
 
   void LoadTop(const YAML::Node& root, RuleSet* rules);
+  // `all`: the Matcher of the whole rule set, or null (it did not compile,
+  // or the file has other problems): then each pattern is compiled alone.
+  void CheckPatterns(const Matcher* all);
 
  private:
   bool CheckMap(const YAML::Node& node, const std::set<std::string>& allowed,
@@ -145,8 +157,16 @@ class Loader {
   void LoadItem(const YAML::Node& node, Item* item);
   void LoadItems(const YAML::Node& list, std::vector<Item>* items);
 
+  struct PendingCheck {
+    size_t order;  // of its problems among the file's
+    std::string context;
+    Pattern pattern;
+  };
+
   std::string path_;
-  std::vector<std::string> errors_;
+  std::vector<std::pair<size_t, std::string>> errors_;  // (order, message)
+  size_t next_ = 0;
+  std::vector<PendingCheck> checks_;
 };
 
 std::string Prefix(const std::string& context) {
@@ -222,21 +242,43 @@ void Loader::LoadPatternList(const YAML::Node& list, Field field,
       continue;
     }
     Pattern pattern{field, node.Scalar(), Line(node)};
-    const std::unique_ptr<Matcher> alone = OnePatternMatcher(pattern);
-    std::string re_err;
-    if (!alone && !CheckPattern(pattern.regex, &re_err)) {
-      Error(node, context + ": pattern does not compile: " + re_err);
-    } else if (HasSpaceBetweenThai(pattern.regex)) {
-      Error(node, context +
-                      ": pattern has a space between Thai letters "
-                      "(normalised text has none): " +
-                      pattern.regex);
-    } else if (MatchesEmptyText(alone.get(), pattern)) {
-      Error(node, context + ": pattern '" + pattern.regex +
-                      "' matches empty text, so " + EmptyMatchEffect(context));
-    }
+    checks_.push_back({next_++, context, pattern});
     out->push_back(std::move(pattern));
   }
+}
+
+void Loader::CheckPatterns(const Matcher* all) {
+  std::set<std::string> empty_matching;
+  if (all != nullptr) {
+    for (std::string& regex : all->PatternsMatchingEmptyText()) {
+      empty_matching.insert(std::move(regex));
+    }
+  }
+  for (const PendingCheck& check : checks_) {
+    const Pattern& pattern = check.pattern;
+    // Compiled alone only when the whole set did not compile: every
+    // pattern of a set that compiled compiles.
+    std::unique_ptr<Matcher> alone =
+        all != nullptr ? nullptr : OnePatternMatcher(pattern);
+    std::string re_err, problem;
+    if (all == nullptr && !alone && !CheckPattern(pattern.regex, &re_err)) {
+      problem = "pattern does not compile: " + re_err;
+    } else if (HasSpaceBetweenThai(pattern.regex)) {
+      problem =
+          "pattern has a space between Thai letters (normalised text has "
+          "none): " + pattern.regex;
+    } else if (all != nullptr ? empty_matching.count(pattern.regex) != 0
+                              : MatchesEmptyText(alone.get(), pattern)) {
+      problem = "pattern '" + pattern.regex + "' matches empty text, so " +
+                EmptyMatchEffect(check.context);
+    }
+    if (!problem.empty()) {
+      errors_.push_back({check.order, path_ + ":" +
+                                          std::to_string(pattern.line) + ": " +
+                                          check.context + ": " + problem});
+    }
+  }
+  checks_.clear();
 }
 
 // `match:` / `exclude:` — field name -> list of patterns.
@@ -419,7 +461,8 @@ bool ParseFreshness(const std::string& name, Freshness* freshness) {
   return false;
 }
 
-bool LoadRuleSet(const std::string& path, RuleSet* rules, std::string* err) {
+bool LoadRuleSet(const std::string& path, RuleSet* rules, std::string* err,
+                 std::unique_ptr<Matcher>* matcher) {
   Loader loader(path);
   RuleSet loaded;
   loaded.path = path;
@@ -441,11 +484,16 @@ bool LoadRuleSet(const std::string& path, RuleSet* rules, std::string* err) {
     *err = path + ": cannot read rule file: " + e.what();
     return false;
   }
+  std::string ignored;  // a pattern that does not compile is found below
+  std::unique_ptr<Matcher> all =
+      loader.ok() ? Matcher::Create(loaded, &ignored) : nullptr;
+  loader.CheckPatterns(all.get());
   if (!loader.ok()) {
     *err = loader.JoinedErrors();
     return false;
   }
   *rules = std::move(loaded);
+  if (matcher != nullptr) *matcher = std::move(all);
   return true;
 }
 

@@ -6,6 +6,7 @@
 #ifndef OITWATCH_RULES_RULE_SET_H_
 #define OITWATCH_RULES_RULE_SET_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -77,11 +78,20 @@ struct RuleSet {
   std::string path;        // file it came from
 };
 
-// Loads and validates a rule file: every pattern compiles under RE2, ids are
-// unique, fields and freshness names are known, every item has a component
-// and every component a pattern. Returns false with "FILE:LINE: what is
-// wrong" (one message per problem, newline-separated) in *err.
-bool LoadRuleSet(const std::string& path, RuleSet* rules, std::string* err);
+class Matcher;
+
+// Loads and validates a rule file: every pattern compiles under RE2 and
+// matches no empty text, ids are unique, fields and freshness names are
+// known, every item has a component and every component a pattern. Returns
+// false with "FILE:LINE: what is wrong" (one message per problem,
+// newline-separated, in file order) in *err.
+//
+// The patterns are checked on the rule set's Matcher (Matcher::Create),
+// compiled once here; with `matcher` given, it is handed over (null if the
+// Matcher could not be built although each pattern is fine, e.g. a set too
+// large for memory: Matcher::Create then says why).
+bool LoadRuleSet(const std::string& path, RuleSet* rules, std::string* err,
+                 std::unique_ptr<Matcher>* matcher = nullptr);
 
 }  // namespace oitwatch
 

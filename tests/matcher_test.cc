@@ -267,6 +267,28 @@ TEST(CheckPatternTest, RejectsProgramOverTheSizeLimit) {
   EXPECT_NE(err.find("too large"), std::string::npos) << err;
 }
 
+// Every kind of pattern is asked (LoadRuleSet refuses those found): a
+// field's, an exclude, a placeholder, a notice; each regex once.
+TEST(MatcherTest, PatternsMatchingEmptyTextOfEveryKind) {
+  RuleSet rules = HandRules("แผน(ปฏิบัติ)?");
+  Component& component = rules.items[0].components[0];
+  component.patterns.push_back(Pattern{Field::kPageText, "(แผน)?", 8});
+  component.patterns.push_back(Pattern{Field::kTitle, "(แผน)?", 9});
+  component.exclude.push_back(Pattern{Field::kLinkText, "(ร่าง)*", 10});
+  component.exclude.push_back(Pattern{Field::kLinkText, "ร่าง", 11});
+  rules.placeholders.push_back(Pattern{Field::kPageText, "soon|", 3});
+  rules.placeholders.push_back(Pattern{Field::kPageText, "soon", 4});
+  rules.notices.push_back(Pattern{Field::kPageText, "(ยัง)?", 5});
+  rules.notices.push_back(Pattern{Field::kPageText, "ยังไม่มีข้อมูล", 6});
+  std::string err;
+  std::unique_ptr<Matcher> matcher = Matcher::Create(rules, &err);
+  ASSERT_NE(matcher, nullptr) << err;
+  std::vector<std::string> found = matcher->PatternsMatchingEmptyText();
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found, (std::vector<std::string>{"(ยัง)?", "(ร่าง)*", "(แผน)?",
+                                             "soon|"}));
+}
+
 // Entry i of a field runs the i-th pattern added to it: each pattern's own
 // line and text come back (the prefilter and the entries share one compile).
 TEST(MatcherTest, EachPatternOfAFieldKeepsItsLine) {

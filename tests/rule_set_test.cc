@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "rules/matcher.h"
 
@@ -321,12 +323,49 @@ TEST(RuleSetTest, ReportsEveryProblemWithItsLine) {
       ":15: duplicate item id 'O1'",
       ":30: item O3: needs at least one component",
   };
+  size_t last = 0;  // in the order the file is read, pattern checks too
   for (const char* line : expected) {
-    EXPECT_NE(err.find(path + line), std::string::npos) << line << "\n" << err;
+    const size_t at = err.find(path + line);
+    EXPECT_NE(at, std::string::npos) << line << "\n" << err;
+    if (at == std::string::npos) continue;
+    EXPECT_GE(at, last) << line << " comes too early:\n" << err;
+    last = at;
   }
   EXPECT_EQ(std::count(err.begin(), err.end(), '\n') + 1,
             static_cast<long>(std::size(expected)))
       << err;
+}
+
+// The patterns are checked on the whole rule set's Matcher when it
+// compiles; when one pattern does not, each is compiled alone, and a
+// pattern that matches empty text is found all the same.
+TEST(RuleSetTest, EmptyMatchIsFoundWhenAnotherPatternDoesNotCompile) {
+  const std::string path = WriteRules(OneComponent(
+      "        freshness: current_fy\n"
+      "        match:\n"
+      "          link_text: ['(แผน']\n"
+      "          page_text: ['x*']\n"));
+  const std::string err = LoadError(path);
+  EXPECT_EQ(err, path + ":13: item O5 component plan: pattern does not "
+                        "compile: missing ): (แผน\n" +
+                     path + ":14: item O5 component plan: pattern 'x*' "
+                            "matches empty text, so every page would be "
+                            "evidence");
+}
+
+// The Matcher the load compiled is handed over, ready to match.
+TEST(RuleSetTest, HandsOverTheMatcherItCheckedThePatternsOn) {
+  RuleSet rules;
+  std::string err;
+  std::unique_ptr<Matcher> matcher;
+  ASSERT_TRUE(LoadRuleSet(Fixture("valid.yaml"), &rules, &err, &matcher))
+      << err;
+  ASSERT_NE(matcher, nullptr);
+  EXPECT_EQ(matcher->rules().items.size(), rules.items.size());
+  std::vector<FieldMatch> m =
+      matcher->Match(Field::kLinkText, "ดาวน์โหลดโครงสร้างองค์กรสำนักงานเขต");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].item_id, "O1");
 }
 
 // The shipped rule files (written alongside this code) must load cleanly and
