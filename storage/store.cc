@@ -7,11 +7,14 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <condition_variable>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 
 #include "storage/schema.h"
@@ -182,6 +185,18 @@ std::unique_ptr<Store> Store::Open(const std::string& path, std::string* err) {
   return Open(path, StoreOptions{}, err);
 }
 
+struct StoreCheckAhead::State {
+  std::string path;
+  std::mutex mu;
+  std::condition_variable finished;
+  bool done = false;            // guarded by mu
+  sqlite3* checking = nullptr;  // the connection while it checks; mu
+  std::string key;              // registered in CheckedFiles: it passed; mu
+  std::thread thread;
+
+  void Run();
+};
+
 // Process-wide SQLite settings, made before SQLite initialises (later the
 // calls are harmless no-ops):
 // - SQLite keeps global memory statistics behind one mutex that every
@@ -202,6 +217,65 @@ static void ConfigureSqlite() {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kSubJournalInMemoryBytes);
   });
+}
+
+void StoreCheckAhead::State::Run() {
+  bool passed = false;
+  try {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) {
+      SQLite::Database db(path, SQLite::OPEN_READONLY);
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        checking = db.getHandle();
+      }
+      // Declared after `db`: the handle is forgotten before it closes.
+      struct Forget {
+        State* state;
+        ~Forget() {
+          std::lock_guard<std::mutex> lock(state->mu);
+          state->checking = nullptr;
+        }
+      } forget{this};
+      passed = PragmaInt(db, "application_id") == kStoreApplicationId &&
+               PragmaInt(db, "user_version") <= StoreSchemaVersion() &&
+               CheckFindings(db, "quick_check").empty();
+    }
+  } catch (const std::exception&) {
+    // Not checked here: Open checks, and says what is wrong.
+  }
+  std::string file = passed ? FileKey(path) : "";
+  if (!file.empty()) CheckedFiles::Get().Add(file);
+  std::lock_guard<std::mutex> lock(mu);
+  key = std::move(file);
+  done = true;
+  finished.notify_all();
+}
+
+StoreCheckAhead::StoreCheckAhead(const std::string& path)
+    : state_(std::make_unique<State>()) {
+  ConfigureSqlite();
+  state_->path = path;
+  state_->thread = std::thread([state = state_.get()] { state->Run(); });
+}
+
+StoreCheckAhead::~StoreCheckAhead() {
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    if (state_->checking != nullptr) sqlite3_interrupt(state_->checking);
+  }
+  state_->thread.join();
+  if (!state_->key.empty()) CheckedFiles::Get().Remove(state_->key);
+}
+
+void StoreCheckAhead::Wait() {
+  std::unique_lock<std::mutex> lock(state_->mu);
+  state_->finished.wait(lock, [this] { return state_->done; });
+}
+
+bool StoreCheckAhead::passed() {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->done && !state_->key.empty();
 }
 
 std::unique_ptr<Store> Store::Open(const std::string& path,

@@ -166,13 +166,46 @@ struct StoreSettings {
   int user_version = 0;
 };
 
+// Open's integrity check of a file (PRAGMA quick_check, which reads the
+// whole file: ~30 ms for the bench's one night, growing with the history),
+// made ahead on a thread and a read-only connection of its own, so that it
+// overlaps other start-up work:
+//
+//   StoreCheckAhead checking(path);   // starts at once
+//   LoadRules();                      // meanwhile
+//   checking.Wait();
+//   std::unique_ptr<Store> store = Store::Open(path, &err);
+//
+// While the object lives, Open skips its own check of the same file if this
+// one passed. If it failed or could not run (no such file yet, not an
+// oitwatch database, a newer schema, a damaged file), Open checks and
+// reports as it always does. Destroyed while checking, it interrupts the
+// check.
+class StoreCheckAhead {
+ public:
+  explicit StoreCheckAhead(const std::string& path);
+  ~StoreCheckAhead();
+  StoreCheckAhead(const StoreCheckAhead&) = delete;
+  StoreCheckAhead& operator=(const StoreCheckAhead&) = delete;
+
+  // Returns once the check has run.
+  void Wait();
+  // After Wait: true if the file passed (Open then skips its check).
+  bool passed();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 class Store {
  public:
   // Opens or creates `path`, applies pending migrations. Returns nullptr with
   // a message if the file is not an oitwatch database, is from a newer
   // version of oitwatch, is corrupt (quick_check), or cannot be written.
   // The quick_check reads the whole file; a second Store on a file this
-  // process already holds open through a checked one skips it. Messages
+  // process already holds open through a checked one skips it, and so does
+  // a Store opened while a StoreCheckAhead that passed lives. Messages
   // start with `path`. Open(path, err) uses StoreOptions{}.
   static std::unique_ptr<Store> Open(const std::string& path, std::string* err);
   static std::unique_ptr<Store> Open(const std::string& path,

@@ -332,6 +332,112 @@ TEST_F(StoreTest, CorruptionIsFoundAgainAfterEveryConnectionClosed) {
   EXPECT_NE(err.find("corrupt"), std::string::npos) << err;
 }
 
+// Overwrites the file's pages from `first` (0-based) on, every `step`-th.
+void DamagePages(const std::string& path, uintmax_t first, uintmax_t step) {
+  uintmax_t size = std::filesystem::file_size(path);
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  for (uintmax_t at = first * 4096; at + 4096 <= size; at += step * 4096) {
+    file.seekp(static_cast<std::streamoff>(at));
+    file << std::string(4096, '\xA5');
+  }
+}
+
+// Damage that only quick_check finds: the file's last page (a page of the
+// saved rows, which opening the file does not read).
+void DamageLastPage(const std::string& path) {
+  DamagePages(path, std::filesystem::file_size(path) / 4096 - 1, 1);
+}
+
+// A check made ahead (`oitwatch run` makes it while the rules load) stands
+// for Open's own while it lives: a file damaged after it passed opens (the
+// damage is after the check, as it could be after Open's); once the check
+// is gone, Open checks again and refuses the file.
+TEST_F(StoreTest, CheckAheadStandsForOpensCheckWhileItLives) {
+  std::string path = TempDbPath();
+  {
+    std::unique_ptr<Store> store = OpenOrDie(path);
+    int64_t run_id = BeginRunOrDie(store.get());
+    for (int i = 0; i < 200; ++i) {
+      PageRecord page = MakePage("https://a.go.th/p" + std::to_string(i));
+      page.title = std::string(300, 'a' + i % 26);
+      SavePageOrDie(store.get(), run_id, page);
+    }
+  }
+  ASSERT_FALSE(std::filesystem::exists(path + "-wal"));  // checkpointed
+  std::string err;
+  {
+    StoreCheckAhead checking(path);
+    checking.Wait();
+    EXPECT_TRUE(checking.passed());
+    DamageLastPage(path);
+    EXPECT_NE(Store::Open(path, &err), nullptr) << err;
+  }
+  EXPECT_EQ(Store::Open(path, &err), nullptr);
+  EXPECT_NE(err.find("corrupt"), std::string::npos) << err;
+}
+
+// A damaged file fails the check made ahead, and Open still refuses it with
+// its own message; a file that is not there yet, or not an oitwatch
+// database, passes nothing either (Open creates the one, refuses the other).
+TEST_F(StoreTest, CheckAheadThatFailsLeavesOpenToSayWhy) {
+  std::string path = TempDbPath();
+  {
+    std::unique_ptr<Store> store = OpenOrDie(path);
+    int64_t run_id = BeginRunOrDie(store.get());
+    for (int i = 0; i < 200; ++i) {
+      PageRecord page = MakePage("https://a.go.th/p" + std::to_string(i));
+      page.title = std::string(300, 'a' + i % 26);
+      SavePageOrDie(store.get(), run_id, page);
+    }
+  }
+  DamagePages(path, 1, 2);
+  std::string err;
+  {
+    StoreCheckAhead checking(path);
+    checking.Wait();
+    EXPECT_FALSE(checking.passed());
+    EXPECT_EQ(Store::Open(path, &err), nullptr);
+    EXPECT_NE(err.find("corrupt"), std::string::npos) << err;
+  }
+  const std::string fresh = TempDbPath();
+  {
+    StoreCheckAhead checking(fresh);
+    checking.Wait();
+    EXPECT_FALSE(checking.passed());
+    EXPECT_NE(Store::Open(fresh, &err), nullptr) << err;
+  }
+  const std::string other = TempDbPath();
+  ASSERT_EQ(RawExec(other, "CREATE TABLE t (x); PRAGMA application_id=7;"), "");
+  {
+    StoreCheckAhead checking(other);
+    checking.Wait();
+    EXPECT_FALSE(checking.passed());
+    EXPECT_EQ(Store::Open(other, &err), nullptr);
+    EXPECT_NE(err.find("not an oitwatch database"), std::string::npos) << err;
+  }
+}
+
+// Dropped at once (a usage error found while it checks), it interrupts its
+// check or lets it end, and stands for nothing afterwards: the next Open
+// checks the file itself and finds what was damaged since.
+TEST_F(StoreTest, CheckAheadDroppedAtOnceStandsForNothing) {
+  std::string path = TempDbPath();
+  {
+    std::unique_ptr<Store> store = OpenOrDie(path);
+    int64_t run_id = BeginRunOrDie(store.get());
+    for (int i = 0; i < 200; ++i) {
+      PageRecord page = MakePage("https://a.go.th/p" + std::to_string(i));
+      page.title = std::string(300, 'a' + i % 26);
+      SavePageOrDie(store.get(), run_id, page);
+    }
+  }
+  { StoreCheckAhead checking(path); }
+  DamageLastPage(path);
+  std::string err;
+  EXPECT_EQ(Store::Open(path, &err), nullptr);
+  EXPECT_NE(err.find("corrupt"), std::string::npos) << err;
+}
+
 TEST_F(StoreTest, OpenInMissingDirectoryFailsWithPath) {
   std::string path = TempDbPath() + ".d/nope/oit.db";
   std::string err;
