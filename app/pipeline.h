@@ -404,6 +404,18 @@ class Pipeline : public CrawlSink {
   std::unordered_map<std::string,
                      std::unordered_map<std::string, PriorLookup>>
       lookups_;
+  // The links a look-up ahead read (CheckPageLinks) to see that they decode,
+  // kept for the row read of the same page (LoadRowsAhead), which then does
+  // not read and decompress them again: by site, then the row holding them.
+  // At most kMaxHeldLinkBytes in all; a site's go with it. lookups_mu_.
+  struct HeldLinks {
+    std::unordered_map<int64_t, LinkList> lists;
+    size_t bytes = 0;
+  };
+  std::unordered_map<std::string, HeldLinks> held_links_;
+  size_t held_links_bytes_ = 0;
+  // Moves the links held for `rows` (by its holder row) into it, if any.
+  void TakeHeldLinks(const std::string& site_id, StoredPage* rows);
   std::unique_ptr<ParsePool> pool_;  // null: bodies read on this thread
   size_t next_write_bytes_ = 0;  // set by OnResponse for Save's page write
   PdfSandbox pdf_reader_;  // ProcessPdf's worker process

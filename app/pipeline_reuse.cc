@@ -93,6 +93,18 @@ constexpr size_t kMaxLookupsPerSite = 4096;
 // starts again.
 constexpr size_t kMaxCachedLinkTexts = 1 << 16;
 
+// Decoded links held between a look-up ahead and the row read of the same
+// page (Pipeline::held_links_), all sites together: ~500 pages' worth.
+constexpr size_t kMaxHeldLinkBytes = 8 << 20;
+
+size_t HeldBytes(const LinkList& links) {
+  return links.bytes.capacity() + links.spans.capacity() * sizeof(LinkList::Span);
+}
+
+int64_t LinksHolder(const StoredPage& page) {
+  return page.links_page_id ? page.links_page_id : page.page_id;
+}
+
 }  // namespace
 
 std::pair<Store*, std::unique_lock<std::mutex>> Pipeline::TakePoolReader() {
@@ -111,8 +123,23 @@ std::pair<Store*, std::unique_lock<std::mutex>> Pipeline::TakePoolReader() {
 // (ReplayLinks sends its outlinks); the same look-ups made there took a
 // tenth of its thread a night. Only an earlier run's rows are looked up
 // (no write of this run touches them: the engine asks for a URL once).
+void Pipeline::TakeHeldLinks(const std::string& site_id, StoredPage* rows) {
+  std::lock_guard<std::mutex> lock(lookups_mu_);
+  auto site = held_links_.find(site_id);
+  if (site == held_links_.end()) return;
+  auto it = site->second.lists.find(LinksHolder(*rows));
+  if (it == site->second.lists.end()) return;
+  const size_t bytes = HeldBytes(it->second);
+  site->second.bytes -= bytes;
+  held_links_bytes_ -= bytes;
+  rows->link_list = std::move(it->second);
+  rows->links_read = true;
+  site->second.lists.erase(it);
+}
+
 bool Pipeline::LoadRowsAhead(Store& store, const std::string& site_id,
                              StoredPage* rows, std::string* err) {
+  if (rows->compact_links) TakeHeldLinks(site_id, rows);
   if (!store.LoadPageRows(rows, err)) return false;
   LinkList& list = rows->link_list;
   list.hashes.reserve(2 * list.size());  // for ReplayLinks' memo look-ups
@@ -136,6 +163,7 @@ bool Pipeline::LoadRowsAhead(Store& store, const std::string& site_id,
     }
   }
   std::vector<PriorLookup> found(claimed.size());
+  std::vector<LinkList> decoded(claimed.size());  // kept for its row read
   for (size_t i = 0; i < claimed.size(); ++i) {
     PriorLookup& f = found[i];
     std::string ignored;
@@ -144,13 +172,27 @@ bool Pipeline::LoadRowsAhead(Store& store, const std::string& site_id,
       continue;  // left undone: PrepareRequest asks again (and says why)
     }
     f.links_ok = f.found && f.prior.page.kind == "page" &&
-                 store.CheckPageLinks(f.prior, &ignored);
+                 store.CheckPageLinks(f.prior, &ignored, &decoded[i]);
     f.done = true;
   }
   std::lock_guard<std::mutex> lock(lookups_mu_);
   auto& site = lookups_[site_id];
+  HeldLinks* held = nullptr;
   for (size_t i = 0; i < claimed.size(); ++i) {
-    if (found[i].done) site[claimed[i]] = std::move(found[i]);
+    if (!found[i].done) continue;
+    if (found[i].links_ok) {
+      const size_t bytes = HeldBytes(decoded[i]);
+      if (held_links_bytes_ + bytes <= kMaxHeldLinkBytes) {
+        if (held == nullptr) held = &held_links_[site_id];
+        auto [it, added] = held->lists.try_emplace(LinksHolder(found[i].prior),
+                                                   std::move(decoded[i]));
+        if (added) {
+          held->bytes += bytes;
+          held_links_bytes_ += bytes;
+        }
+      }
+    }
+    site[claimed[i]] = std::move(found[i]);
   }
   return true;
 }

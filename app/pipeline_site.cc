@@ -469,6 +469,11 @@ void Pipeline::OnSiteDone(const Site& site, const SiteCrawlStats& stats) {
   // No job of the site's runs any more (the engine ended their reads).
   std::lock_guard<std::mutex> lock(lookups_mu_);
   lookups_.erase(site.id);
+  auto held = held_links_.find(site.id);
+  if (held != held_links_.end()) {
+    held_links_bytes_ -= held->second.bytes;
+    held_links_.erase(held);
+  }
 }
 
 }  // namespace oitwatch

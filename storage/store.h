@@ -133,6 +133,9 @@ struct StoredPage {
   PageRecord page;
   // Set by the caller: LoadPageRows fills link_list instead of links.
   bool compact_links = false;
+  // Set by the caller with link_list already read (CheckPageLinks gave it):
+  // LoadPageRows does not read the links again.
+  bool links_read = false;
   std::vector<LinkRecord> links;  // filled by LoadPageRows
   LinkList link_list;             // likewise, with compact_links
   std::vector<Hit> hits;
@@ -333,7 +336,10 @@ class Store {
   bool LoadPageRows(StoredPage* stored, std::string* err);
   // Whether the links LoadPageRows would read for `stored` decode: false
   // with the row named if not (or on a store error). Reads nothing else.
-  bool CheckPageLinks(const StoredPage& stored, std::string* err);
+  // With `links` given, they are kept there (compact form) when they decode:
+  // a later LoadPageRows can take them (StoredPage::links_read).
+  bool CheckPageLinks(const StoredPage& stored, std::string* err,
+                      LinkList* links = nullptr);
 
  private:
   struct Impl;

@@ -312,7 +312,7 @@ bool Store::LoadPageRows(StoredPage* stored, std::string* err) {
     // SQLite drops a connection's cache whenever a read transaction starts
     // after another connection (the writer) committed.
     Impl::Snapshot snapshot(*impl_);
-    impl_->LoadLinks(stored);
+    if (!stored->links_read) impl_->LoadLinks(stored);
     impl_->LoadHits(stored);
     impl_->LoadDates(stored);
     snapshot.Release();
@@ -320,12 +320,15 @@ bool Store::LoadPageRows(StoredPage* stored, std::string* err) {
   });
 }
 
-bool Store::CheckPageLinks(const StoredPage& stored, std::string* err) {
+bool Store::CheckPageLinks(const StoredPage& stored, std::string* err,
+                           LinkList* links) {
   return impl_->Read("links of page " + stored.page.url, err, [&] {
     StoredPage copy;
     copy.page_id = stored.page_id;
     copy.links_page_id = stored.links_page_id;
-    impl_->LoadLinks(&copy, /*keep=*/false);
+    copy.compact_links = links != nullptr;
+    impl_->LoadLinks(&copy, /*keep=*/links != nullptr);
+    if (links != nullptr) *links = std::move(copy.link_list);
     return true;
   });
 }

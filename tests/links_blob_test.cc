@@ -308,6 +308,51 @@ TEST_F(LinksBlobStoreTest, TruncatedBlobInTheFileFailsTheReadNamingTheRow) {
   EXPECT_EQ(LinksOf("https://laksi.go.th/ita"), ListOf(kMenu));
 }
 
+// The links CheckPageLinks reads to see that they decode can be handed over
+// (compact), and LoadPageRows then takes them instead of reading and
+// decompressing them again (the pipeline's look-ups ahead and row reads):
+// here the row is damaged after the check, and the load still gives the
+// links the check read; without them, the load finds the damage.
+TEST_F(LinksBlobStoreTest, LinksReadByTheCheckAreNotReadAgain) {
+  Open();
+  const int64_t run = BeginRun();
+  std::string err;
+  const std::vector<LinkRecord> menu = BigMenu();  // stored compressed
+  ASSERT_TRUE(store_->SavePage(run, OkPage("https://laksi.go.th/ita"), menu,
+                               {}, {}, &err))
+      << err;
+  StoredPage prior;
+  bool found = false;
+  ASSERT_TRUE(store_->FindReusablePage("laksi", "https://laksi.go.th/ita",
+                                       &prior, &found, &err))
+      << err;
+  ASSERT_TRUE(found);
+  decltype(StoredPage::link_list) held;
+  ASSERT_TRUE(store_->CheckPageLinks(prior, &err, &held)) << err;
+  ASSERT_EQ(held.size(), menu.size());
+  for (size_t i = 0; i < menu.size(); ++i) {
+    EXPECT_EQ(held.url(i), menu[i].to_url) << i;
+    EXPECT_EQ(held.text(i), menu[i].text) << i;
+  }
+  {
+    SQLite::Database db(path_, SQLite::OPEN_READWRITE);
+    ASSERT_EQ(db.exec("UPDATE page_links SET data = substr(data, 1, 20)"), 1);
+  }
+  StoredPage rows;
+  rows.page_id = prior.page_id;
+  rows.links_page_id = prior.links_page_id;
+  rows.page.url = prior.page.url;
+  rows.compact_links = true;
+  StoredPage unread = rows;
+  rows.link_list = held;
+  rows.links_read = true;
+  ASSERT_TRUE(store_->LoadPageRows(&rows, &err)) << err;
+  ASSERT_EQ(rows.link_list.size(), menu.size());
+  EXPECT_EQ(rows.link_list.url(menu.size() - 1), menu.back().to_url);
+  EXPECT_FALSE(store_->LoadPageRows(&unread, &err));
+  EXPECT_NE(err.find("page_links row"), std::string::npos) << err;
+}
+
 // Page 7 (run 1) holds links that pages 8 (run 2) and 10 (run 3) carry;
 // its rows were inserted out of rowid order. Page 9 and 12 hold their own,
 // the PDF none, and one row belongs to no page.
