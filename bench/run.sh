@@ -13,7 +13,9 @@
 #   peers' concurrency) RUNS=3 (oitwatch, wget, wget2) SLOW_RUNS=1 (httrack,
 #   scrapy) FAST_TOOLS=wget,wget2 SLOW_TOOLS=httrack,scrapy TIMEOUT=400
 #   SCALE=1 (RSS at 1/10 and 10x pages per site, and an unchanged second
-#   run) MICRO=1 (Gumbo's raw parse rate on the same pages)
+#   run) PAIRS=3 (first + unchanged second runs, each pair on a fresh
+#   database; the target compares their medians) MICRO=1 (Gumbo's raw parse
+#   rate on the same pages)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -23,7 +25,7 @@ BUILD=${BUILD:-$ROOT/build-bench}
 SITES=${SITES:-50}; PAGES=${PAGES:-200}; SEED=${SEED:-2567}; CONC=${CONC:-16}
 RUNS=${RUNS:-3}; SLOW_RUNS=${SLOW_RUNS:-1}; TIMEOUT=${TIMEOUT:-400}
 FAST_TOOLS=${FAST_TOOLS-wget,wget2}; SLOW_TOOLS=${SLOW_TOOLS-httrack,scrapy}
-SCALE=${SCALE:-1}; MICRO=${MICRO:-1}
+SCALE=${SCALE:-1}; PAIRS=${PAIRS:-3}; MICRO=${MICRO:-1}
 SITE=$WORK/site; RES=$WORK/oitwatch-results
 mkdir -p "$WORK" "$RES"
 log() { echo "== $(date +%T) $*" >&2; }
@@ -111,9 +113,15 @@ if [ "$SCALE" = 1 ]; then
   log "RSS: 5 sites, then $SITES sites"
   timed rss-sites5 "$OITWATCH" run --sites "$WORK/scale/sites5.yaml" --db "$WORK/scale/s5.db" $OW_FLAGS
   timed rss-sites50 "$OITWATCH" run --sites "$WORK/oitwatch-sites.yaml" --db "$WORK/scale/s50.db" $OW_FLAGS
-  # (b) unchanged second run on the same database
-  log "unchanged second run"
+  # (b) unchanged second run on the same database; then PAIRS-1 more pairs
+  # of first and second runs, each on a fresh database (one pair swings with
+  # the machine: its ratio moved 18-22 % between runs of one build)
+  log "unchanged second run, $PAIRS pairs"
   timed second-run "$OITWATCH" run --sites "$WORK/oitwatch-sites.yaml" --db "$WORK/scale/s50.db" $OW_FLAGS
+  for i in $(seq 2 "$PAIRS"); do
+    timed "pair$i-first" "$OITWATCH" run --sites "$WORK/oitwatch-sites.yaml" --db "$WORK/scale/pair$i.db" $OW_FLAGS
+    timed "pair$i-second" "$OITWATCH" run --sites "$WORK/oitwatch-sites.yaml" --db "$WORK/scale/pair$i.db" $OW_FLAGS
+  done
   stop_nginx
   # (c) 10x the pages per site: 5 sites x PAGES*10 on their own ports
   BIG=$WORK/site-big
@@ -135,7 +143,7 @@ fi
 uptime >> "$RES/load.txt"
 
 # ---- 7. RESULTS.md ---------------------------------------------------------------------
-CMDLINE="$(for v in RUNS SLOW_RUNS CONC TIMEOUT; do printf '%s=%s ' $v "${!v}"; done)bench/run.sh"
+CMDLINE="$(for v in RUNS SLOW_RUNS CONC TIMEOUT PAIRS; do printf '%s=%s ' $v "${!v}"; done)bench/run.sh"
 python3 "$HERE/summarize.py" --res "$RES" --site "$SITE" --cmd "$CMDLINE" \
   --oitwatch-cmd "$OW_TOOL" > "$RES/RESULTS.md"
 cp "$RES/RESULTS.md" "$HERE/RESULTS.md"
