@@ -279,17 +279,21 @@ TEST_F(StoreTest, RefusesNewerSchemaVersion) {
       << err;
 }
 
+// 200 pages with long titles in a store at `path`, closed (checkpointed):
+// a file of many pages to damage.
+void SaveManyPages(const std::string& path) {
+  std::unique_ptr<Store> store = OpenOrDie(path);
+  int64_t run_id = BeginRunOrDie(store.get());
+  for (int i = 0; i < 200; ++i) {
+    PageRecord page = MakePage("https://a.go.th/p" + std::to_string(i));
+    page.title = std::string(300, 'a' + i % 26);
+    SavePageOrDie(store.get(), run_id, page);
+  }
+}
+
 TEST_F(StoreTest, RefusesCorruptFile) {
   std::string path = TempDbPath();
-  {
-    std::unique_ptr<Store> store = OpenOrDie(path);
-    int64_t run_id = BeginRunOrDie(store.get());
-    for (int i = 0; i < 200; ++i) {
-      PageRecord page = MakePage("https://a.go.th/p" + std::to_string(i));
-      page.title = std::string(300, 'a' + i % 26);
-      SavePageOrDie(store.get(), run_id, page);
-    }
-  }
+  SaveManyPages(path);
   ASSERT_FALSE(std::filesystem::exists(path + "-wal"));  // checkpointed
   uintmax_t size = std::filesystem::file_size(path);
   ASSERT_GT(size, 16 * 4096u);
@@ -354,15 +358,7 @@ void DamageLastPage(const std::string& path) {
 // is gone, Open checks again and refuses the file.
 TEST_F(StoreTest, CheckAheadStandsForOpensCheckWhileItLives) {
   std::string path = TempDbPath();
-  {
-    std::unique_ptr<Store> store = OpenOrDie(path);
-    int64_t run_id = BeginRunOrDie(store.get());
-    for (int i = 0; i < 200; ++i) {
-      PageRecord page = MakePage("https://a.go.th/p" + std::to_string(i));
-      page.title = std::string(300, 'a' + i % 26);
-      SavePageOrDie(store.get(), run_id, page);
-    }
-  }
+  SaveManyPages(path);
   ASSERT_FALSE(std::filesystem::exists(path + "-wal"));  // checkpointed
   std::string err;
   {
@@ -381,15 +377,7 @@ TEST_F(StoreTest, CheckAheadStandsForOpensCheckWhileItLives) {
 // database, passes nothing either (Open creates the one, refuses the other).
 TEST_F(StoreTest, CheckAheadThatFailsLeavesOpenToSayWhy) {
   std::string path = TempDbPath();
-  {
-    std::unique_ptr<Store> store = OpenOrDie(path);
-    int64_t run_id = BeginRunOrDie(store.get());
-    for (int i = 0; i < 200; ++i) {
-      PageRecord page = MakePage("https://a.go.th/p" + std::to_string(i));
-      page.title = std::string(300, 'a' + i % 26);
-      SavePageOrDie(store.get(), run_id, page);
-    }
-  }
+  SaveManyPages(path);
   DamagePages(path, 1, 2);
   std::string err;
   {
@@ -422,15 +410,7 @@ TEST_F(StoreTest, CheckAheadThatFailsLeavesOpenToSayWhy) {
 // checks the file itself and finds what was damaged since.
 TEST_F(StoreTest, CheckAheadDroppedAtOnceStandsForNothing) {
   std::string path = TempDbPath();
-  {
-    std::unique_ptr<Store> store = OpenOrDie(path);
-    int64_t run_id = BeginRunOrDie(store.get());
-    for (int i = 0; i < 200; ++i) {
-      PageRecord page = MakePage("https://a.go.th/p" + std::to_string(i));
-      page.title = std::string(300, 'a' + i % 26);
-      SavePageOrDie(store.get(), run_id, page);
-    }
-  }
+  SaveManyPages(path);
   { StoreCheckAhead checking(path); }
   DamageLastPage(path);
   std::string err;
