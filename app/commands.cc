@@ -300,6 +300,12 @@ int RunCommand(const RunOptions& o) {
               << (rules_path.empty() ? "no --rules file found" : err) << "\n";
     return kExitUsage;
   }
+  if (!matcher) {  // each pattern compiles, but not the whole set
+    std::string matcher_err;
+    Matcher::Create(rules, &matcher_err);
+    std::cerr << "oitwatch run: " << matcher_err << "\n";
+    return kExitUsage;
+  }
   if (!o.rules.empty() && rules.fiscal_year != ctx.fiscal_year) {  // say so
     std::cerr << "oitwatch run: warning: " << rules_path << " was written for "
               << "FY" << rules.fiscal_year << "; judging FY" << ctx.fiscal_year
@@ -336,12 +342,6 @@ int RunCommand(const RunOptions& o) {
     std::unique_ptr<Store> pool_reader = Store::Open(o.db, &reader_err);
     if (!pool_reader) break;  // the pool reads on the connections it has
     pool_readers.push_back(std::move(pool_reader));
-  }
-  if (!matcher) {  // each pattern compiles, but not the whole set
-    std::string matcher_err;
-    Matcher::Create(rules, &matcher_err);
-    std::cerr << "oitwatch run: " << matcher_err << "\n";
-    return kExitUsage;
   }
   RunInfo info;
   info.status = "running";

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -174,6 +176,29 @@ TEST_F(CliTest, AsOfThatIsEmptyOrBuddhistEraIsRefused) {
       Run({"--as-of", "2568-04-10", "--fiscal-year", "2568"}),
       "--as-of: '2568-04-10' looks like a Buddhist-era year: give the Common "
       "Era date (2025-04-10)");
+}
+
+// Rules whose every pattern compiles but whose patterns together do not fit
+// the matcher's memory (80 long placeholders) are a usage error found before
+// the lock and the database are touched: the whole set is compiled while
+// the rules load.
+TEST_F(CliTest, RulesThatDoNotFitTogetherAreRefusedBeforeTheDatabase) {
+  std::string placeholders = "placeholders:\n";
+  for (int i = 0; i < 80; ++i) {
+    placeholders += "  - 'ph" + std::to_string(i) +
+                    "[ab]{900}[cd]{900}[ef]{900}z'\n";
+  }
+  std::ifstream in(Rules());
+  std::stringstream shipped;
+  shipped << in.rdbuf();
+  std::string text = shipped.str();
+  const size_t at = text.find("placeholders:\n");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, std::string("placeholders:\n").size(), placeholders);
+  const std::string rules = dir_ + "/too-big.yaml";
+  ASSERT_TRUE(WriteFile(rules, text));
+  ExpectRefusedUntouched(Run({"--rules", rules}),
+                         "placeholder patterns do not fit in memory");
 }
 
 // Judging FY2568 with the FY2567 rules is allowed but said (red team R5).
