@@ -89,14 +89,6 @@ std::unique_ptr<Matcher> OnePatternMatcher(const Pattern& pattern) {
   return Matcher::Create(one, &ignored, MatcherOptions{.index = false});
 }
 
-// True if `pattern` (compiled alone in `matcher`, null if it did not
-// compile) matches empty text. Such a pattern matches every text of its
-// field (RE2 looks for a match anywhere), so it finds "evidence" on every
-// page, or excludes or flags every page: a false pass, never a rule.
-bool MatchesEmptyText(const Matcher* matcher, const Pattern& pattern) {
-  return matcher && !matcher->Match(pattern.field, "").empty();
-}
-
 // What a pattern that matches empty text would do, by the list it is in.
 std::string EmptyMatchEffect(const std::string& context) {
   if (context == "placeholders") return "every page would be a placeholder";
@@ -247,28 +239,36 @@ void Loader::LoadPatternList(const YAML::Node& list, Field field,
   }
 }
 
+// A pattern that matches empty text matches every text of its field (RE2
+// looks for a match anywhere), so it finds "evidence" on every page, or
+// excludes or flags every page: a false pass, never a rule.
 void Loader::CheckPatterns(const Matcher* all) {
   std::set<std::string> empty_matching;
-  if (all != nullptr) {
-    for (std::string& regex : all->PatternsMatchingEmptyText()) {
+  const auto add_empty_matching = [&empty_matching](const Matcher& m) {
+    for (std::string& regex : m.PatternsMatchingEmptyText()) {
       empty_matching.insert(std::move(regex));
     }
-  }
+  };
+  if (all != nullptr) add_empty_matching(*all);
   for (const PendingCheck& check : checks_) {
     const Pattern& pattern = check.pattern;
+    std::string re_err, problem;
     // Compiled alone only when the whole set did not compile: every
     // pattern of a set that compiled compiles.
-    std::unique_ptr<Matcher> alone =
-        all != nullptr ? nullptr : OnePatternMatcher(pattern);
-    std::string re_err, problem;
-    if (all == nullptr && !alone && !CheckPattern(pattern.regex, &re_err)) {
-      problem = "pattern does not compile: " + re_err;
-    } else if (HasSpaceBetweenThai(pattern.regex)) {
+    if (all == nullptr) {
+      const std::unique_ptr<Matcher> alone = OnePatternMatcher(pattern);
+      if (alone != nullptr) {
+        add_empty_matching(*alone);
+      } else if (!CheckPattern(pattern.regex, &re_err)) {
+        problem = "pattern does not compile: " + re_err;
+      }
+    }
+    if (problem.empty() && HasSpaceBetweenThai(pattern.regex)) {
       problem =
           "pattern has a space between Thai letters (normalised text has "
           "none): " + pattern.regex;
-    } else if (all != nullptr ? empty_matching.count(pattern.regex) != 0
-                              : MatchesEmptyText(alone.get(), pattern)) {
+    }
+    if (problem.empty() && empty_matching.count(pattern.regex) != 0) {
       problem = "pattern '" + pattern.regex + "' matches empty text, so " +
                 EmptyMatchEffect(check.context);
     }
