@@ -335,8 +335,7 @@ int RunCommand(const RunOptions& o) {
   std::unique_ptr<Store> reader = Store::Open(o.db, &reader_err);
   // And one for each thread that runs the parse pool's jobs (unchanged
   // pages' rows): its helpers and the engine's thread.
-  const int helpers = o.parse_threads < 0 ? ParsePool::DefaultHelpers()
-                                          : o.parse_threads;
+  const int helpers = ParsePool::Helpers(o.parse_threads);
   std::vector<std::unique_ptr<Store>> pool_readers;
   for (int i = 0; reader && helpers > 0 && i <= helpers; ++i) {
     std::unique_ptr<Store> pool_reader = Store::Open(o.db, &reader_err);

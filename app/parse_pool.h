@@ -44,6 +44,11 @@ class ParsePool {
   // Helper threads for this machine: one per core beyond the first, at most
   // 3 (the writer thread and libcurl need some CPU too).
   static int DefaultHelpers();
+  // Helpers for a requested count (--parse-threads): DefaultHelpers() when
+  // negative.
+  static int Helpers(int requested) {
+    return requested < 0 ? DefaultHelpers() : requested;
+  }
 
   int helpers() const { return static_cast<int>(threads_.size()); }
 

@@ -85,8 +85,7 @@ Pipeline::Pipeline(Store* store, const Matcher& matcher,
       site_segments_(
           pipeline_internal::SegmentPrefixes(options.site_prefixes)),
       pdf_reader_(options.pdf) {
-  const int helpers = options_.parse_threads < 0 ? ParsePool::DefaultHelpers()
-                                                 : options_.parse_threads;
+  const int helpers = ParsePool::Helpers(options_.parse_threads);
   if (helpers > 0) pool_ = std::make_unique<ParsePool>(helpers);
   for (Store* reader : options_.pool_read_stores) {
     if (reader == nullptr) continue;
